@@ -1,0 +1,9 @@
+import { defineConfig } from 'drizzle-kit';
+
+// The host's `users` table (mysql/users.ts) is referenced but never migrated.
+export default defineConfig({
+  dialect: 'mysql',
+  schema: ['./drizzle/mysql/rooms.ts', './drizzle/mysql/messages.ts'],
+  out: './drizzle/migrations/mysql',
+  tablesFilter: ['chat_*'],
+});

@@ -1,0 +1,3 @@
+export * from './rooms';
+export * from './messages';
+export { users } from './users';

@@ -1,0 +1,8 @@
+import { defineConfig } from 'drizzle-kit';
+
+export default defineConfig({
+  dialect: 'sqlite',
+  schema: ['./drizzle/sqlite/rooms.ts', './drizzle/sqlite/messages.ts'],
+  out: './drizzle/migrations/sqlite',
+  tablesFilter: ['chat_*'],
+});

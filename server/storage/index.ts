@@ -1,0 +1,15 @@
+import type { Db, OpenOptions } from './db';
+import { migrateMysql, openMysql } from './mysql';
+import { migrateSqlite, openSqlite } from './sqlite';
+
+export type { Db } from './db';
+
+/** Opens the storage port on a `mysql://` or `sqlite:` URL. */
+export function openDb(url: string, opts: OpenOptions): Promise<Db> {
+  return url.startsWith('mysql://') ? openMysql(url, opts) : openSqlite(url, opts);
+}
+
+/** Applies the Drizzle migrations of the URL's dialect. */
+export function migrateDb(url: string): Promise<void> {
+  return url.startsWith('mysql://') ? migrateMysql(url) : migrateSqlite(url);
+}

@@ -1,0 +1,76 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2';
+import { migrate } from 'drizzle-orm/mysql2/migrator';
+import type { MySqlTable } from 'drizzle-orm/mysql-core';
+import mysql from 'mysql2/promise';
+import { describeUsersTable, mysqlTables as t, someCause, type Db, type OpenOptions, type Tables, type UsersTable } from './db';
+
+const migrationsFolder = new URL('../../drizzle/migrations/mysql', import.meta.url).pathname;
+
+/** Opens a pool on a mysql:// URL, every session in UTC. */
+export function createMysqlPool(url: string) {
+  const pool = mysql.createPool({ uri: url, timezone: 'Z', charset: 'utf8mb4_unicode_ci', connectionLimit: 20 });
+  // CURRENT_TIMESTAMP defaults must be UTC like the times the BFF writes.
+  pool.on('connection', (conn) => { conn.query("SET time_zone = '+00:00'"); });
+  return pool;
+}
+
+/** Applies the Drizzle migrations to a MySQL/MariaDB database. */
+export async function migrateMysql(url: string): Promise<void> {
+  const pool = createMysqlPool(url);
+  try {
+    await migrate(drizzle({ client: pool }), { migrationsFolder });
+  } finally {
+    await pool.end();
+  }
+}
+
+/** The MySQL/MariaDB adapter of the storage port. */
+export async function openMysql(url: string, opts: OpenOptions): Promise<Db> {
+  const pool = createMysqlPool(url);
+  const orm = drizzle({ client: pool, schema: t, mode: 'default' });
+  try {
+    const [cols] = await pool.query(
+      'SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
+      [opts.usersTable],
+    );
+    const users = describeUsersTable(opts.usersTable, opts.nameColumns, (cols as { name: string }[]).map((c) => c.name));
+    return bind(orm, users, pool);
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+}
+
+function bind(orm: MySql2Database<Tables>, users: UsersTable, pool: mysql.Pool): Db {
+  const db: Db = {
+    dialect: 'mysql',
+    orm,
+    t,
+    users,
+    async insert<T extends MySqlTable>(table: T, values: T['$inferInsert']) {
+      const [header] = (await orm.insert(table).values(values)) as unknown as [{ insertId: number }];
+      return Number(header.insertId);
+    },
+    async insertIgnore<T extends MySqlTable>(table: T, values: T['$inferInsert'][]) {
+      if (values.length) await orm.insert(table).ignore().values(values);
+    },
+    async rows<R>(query: SQL) {
+      const [rows] = (await orm.execute(query)) as unknown as [R[]];
+      return rows;
+    },
+    affected: (result) => Number((result as [{ affectedRows?: number }])[0]?.affectedRows ?? 0),
+    transaction: (fn) => orm.transaction((tx) => fn(bind(tx as unknown as MySql2Database<Tables>, users, pool))),
+    async lockRoom(roomId) {
+      await orm.select({ id: t.rooms.id }).from(t.rooms).where(sql`${t.rooms.id} = ${roomId}`).for('update');
+    },
+    matchContent(words) {
+      const query = words.map((w) => `+${w}*`).join(' ');
+      return sql`MATCH(${t.messages.content}) AGAINST (${query} IN BOOLEAN MODE)`;
+    },
+    isUniqueViolation: (err) => someCause(err, (e) => e.errno === 1062 || e.code === 'ER_DUP_ENTRY'),
+    async ping() { await pool.query('SELECT 1'); },
+    async close() { await pool.end(); },
+  };
+  return db;
+}

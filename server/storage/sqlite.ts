@@ -1,0 +1,121 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { createClient, type Client } from '@libsql/client';
+import { sql, type SQL } from 'drizzle-orm';
+import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
+import { migrate } from 'drizzle-orm/libsql/migrator';
+import type { MySql2Database } from 'drizzle-orm/mysql2';
+import type { MySqlTable } from 'drizzle-orm/mysql-core';
+import * as sqliteSchema from '../../drizzle/sqlite';
+import { describeUsersTable, someCause, type Db, type OpenOptions, type Tables, type UsersTable } from './db';
+
+const migrationsFolder = new URL('../../drizzle/migrations/sqlite', import.meta.url).pathname;
+
+// Same table and column names as the MySQL declarations; Drizzle builds the
+// SQL from the objects it is given, so at run time these are SQLite tables.
+const t = sqliteSchema as unknown as Tables;
+
+/** `sqlite:PATH` → an absolute file path, its folder created. */
+export function sqlitePath(url: string): string {
+  const path = resolve(url.replace(/^sqlite:(\/\/)?/, ''));
+  mkdirSync(dirname(path), { recursive: true });
+  return path;
+}
+
+async function connect(path: string): Promise<Client> {
+  const client = createClient({ url: `file:${path}` });
+  await client.execute('PRAGMA journal_mode = WAL');
+  await client.execute('PRAGMA foreign_keys = ON');
+  await client.execute('PRAGMA busy_timeout = 5000');
+  await client.execute('PRAGMA synchronous = NORMAL');
+  return client;
+}
+
+/** Applies the Drizzle migrations to a SQLite file. */
+export async function migrateSqlite(url: string): Promise<void> {
+  const client = await connect(sqlitePath(url));
+  try {
+    await migrate(drizzle({ client }), { migrationsFolder });
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * The SQLite adapter of the storage port. SQLite has one writer at a time,
+ * so transactions take turns on a writer connection (a promise queue rather
+ * than busy-waiting, which would block the event loop), while reads use
+ * their own connection and, with WAL, never see uncommitted writes.
+ */
+export async function openSqlite(url: string, opts: OpenOptions): Promise<Db> {
+  const path = sqlitePath(url);
+  const reader = await connect(path);
+  const writer = await connect(path);
+  const cols = await reader.execute({ sql: 'SELECT name FROM pragma_table_info(?)', args: [opts.usersTable] });
+  let users: UsersTable;
+  try {
+    users = describeUsersTable(opts.usersTable, opts.nameColumns, cols.rows.map((r) => String(r.name)));
+  } catch (err) {
+    reader.close();
+    writer.close();
+    throw err;
+  }
+  let queue: Promise<unknown> = Promise.resolve();
+  const writerDb = bind(drizzle({ client: writer, schema: sqliteSchema }), users, {
+    transaction: (fn) => fn(writerDb),
+  });
+  const readerDb: Db = bind(drizzle({ client: reader, schema: sqliteSchema }), users, {
+    transaction<R>(fn: (tx: Db) => Promise<R>): Promise<R> {
+      const run = queue.then(async () => {
+        await writer.execute('BEGIN IMMEDIATE');
+        try {
+          const result = await fn(writerDb);
+          await writer.execute('COMMIT');
+          return result;
+        } catch (err) {
+          await writer.execute('ROLLBACK');
+          throw err;
+        }
+      });
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    async close() {
+      await queue;
+      reader.close();
+      writer.close();
+    },
+  });
+  return readerDb;
+}
+
+function bind(lite: LibSQLDatabase<typeof sqliteSchema>, users: UsersTable, own: Partial<Db>): Db {
+  const db: Db = {
+    dialect: 'sqlite',
+    orm: lite as unknown as MySql2Database<Tables>,
+    t,
+    users,
+    async insert<T extends MySqlTable>(table: T, values: T['$inferInsert']) {
+      const tbl = table as never as typeof sqliteSchema.rooms;
+      const [row] = await lite.insert(tbl).values(values as never).returning({ id: tbl.id });
+      return row.id;
+    },
+    async insertIgnore<T extends MySqlTable>(table: T, values: T['$inferInsert'][]) {
+      if (values.length) await lite.insert(table as never as typeof sqliteSchema.rooms).values(values as never).onConflictDoNothing();
+    },
+    async rows<R>(query: SQL) {
+      return (await lite.all(query)) as R[];
+    },
+    affected: (result) => Number((result as { rowsAffected?: number }).rowsAffected ?? 0),
+    transaction: own.transaction!,
+    async lockRoom() { /* every write already holds the writer */ },
+    matchContent(words) {
+      const query = words.map((w) => `"${w}"*`).join(' ');
+      return sql`${t.messages.id} IN (SELECT rowid FROM chat_messages_fts WHERE chat_messages_fts MATCH ${query})`;
+    },
+    isUniqueViolation: (err) => someCause(err, (e) => typeof e.message === 'string' && e.message.includes('UNIQUE constraint failed')),
+    async ping() { await lite.all(sql`SELECT 1`); },
+    close: own.close ?? (async () => {}),
+  };
+  return db;
+}
