@@ -1,0 +1,117 @@
+import type { Message } from './types';
+
+/** What the client needs from a token source (see TokenController). */
+export interface TokenSource {
+  get(): Promise<string>;
+  refresh(stale?: string): Promise<string>;
+  readonly renewable: boolean;
+}
+
+/** An HTTP error, with the RFC 9457 problem details when the server sent them. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail?: string,
+  ) {
+    super(detail || `HTTP ${status}`);
+  }
+
+  /** Whether trying again later may succeed (network failure, overload, server error). */
+  static retryable(e: unknown): boolean {
+    return !(e instanceof ApiError) || e.status === 0 || e.status === 408 || e.status === 429 || e.status >= 500;
+  }
+}
+
+async function toError(res: Response): Promise<ApiError> {
+  let detail: string | undefined;
+  try {
+    const p = await res.json();
+    detail = p.detail || p.title;
+  } catch {
+    // Not problem+json: the status says enough.
+  }
+  return new ApiError(res.status, detail);
+}
+
+/**
+ * The REST client. Every call goes to the `api` base URL with the bearer token
+ * in the Authorization header; a 401 triggers one token renewal and one retry.
+ */
+export class ChatApi {
+  constructor(
+    readonly base: string,
+    private tokens: TokenSource,
+  ) {}
+
+  /** Absolute URL of an API path, or of a URL the server returned (e.g. an attachment's). */
+  url(path: string): string {
+    if (/^[a-z]+:/i.test(path)) return path;
+    const base = new URL(this.base, location.href);
+    // Paths like "/rooms" are relative to the API base; "/api/chat/..." ones already carry it.
+    return path.startsWith(base.pathname) ? new URL(path, base).href : base.href.replace(/\/$/, '') + path;
+  }
+
+  /** fetch() with the token; a 401 gets one renewed token and one retry. */
+  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    const send = (token: string) =>
+      fetch(this.url(path), { ...init, headers: { ...(init.headers as object), authorization: `Bearer ${token}` } });
+    const token = await this.tokens.get();
+    const res = await send(token);
+    if (res.status !== 401 || !this.tokens.renewable) return res;
+    return send(await this.tokens.refresh(token));
+  }
+
+  /** A JSON request; resolves with the parsed body, rejects with ApiError or a network TypeError. */
+  async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.fetch(path, {
+      method,
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw await toError(res);
+    return res.status === 204 ? (undefined as T) : ((await res.json()) as T);
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.json<T>('GET', path);
+  }
+
+  /** A protected file (thumbnail, attachment) as a Blob, since the token may not go in a URL. */
+  async blob(url: string): Promise<Blob> {
+    const res = await this.fetch(url);
+    if (!res.ok) throw await toError(res);
+    return res.blob();
+  }
+
+  /** Sends a message with files as multipart/form-data, reporting upload progress (0 to 1). */
+  async upload(roomId: number, form: FormData, onProgress: (p: number) => void): Promise<Message> {
+    const token = await this.tokens.get();
+    let res = await this.xhr(roomId, form, token, onProgress);
+    if (res.status === 401 && this.tokens.renewable) res = await this.xhr(roomId, form, await this.tokens.refresh(token), onProgress);
+    if (res.status === 0) throw new TypeError('network error');
+    if (res.status >= 400) {
+      let detail: string | undefined;
+      try {
+        detail = JSON.parse(res.body).detail;
+      } catch {
+        // The status says enough.
+      }
+      throw new ApiError(res.status, detail);
+    }
+    return JSON.parse(res.body) as Message;
+  }
+
+  // XMLHttpRequest because fetch() reports no upload progress.
+  private xhr(roomId: number, form: FormData, token: string, onProgress: (p: number) => void) {
+    return new Promise<{ status: number; body: string }>((resolve) => {
+      const x = new XMLHttpRequest();
+      x.open('POST', this.url(`/rooms/${roomId}/messages`));
+      x.setRequestHeader('authorization', `Bearer ${token}`);
+      x.setRequestHeader('accept', 'application/json');
+      x.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+      x.onload = () => resolve({ status: x.status, body: x.responseText });
+      x.onerror = x.onabort = x.ontimeout = () => resolve({ status: 0, body: '' });
+      x.send(form);
+    });
+  }
+}

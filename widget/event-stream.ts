@@ -1,0 +1,71 @@
+import { createParser } from 'eventsource-parser';
+import type { ChatApi } from './api';
+import type { ChatEvent } from './types';
+
+/** Options of readEvents(). */
+export interface StreamOptions {
+  /** Resume after this event id (sent as Last-Event-ID). */
+  lastEventId?: string;
+  signal: AbortSignal;
+  onEvent(e: ChatEvent): void;
+  /** Called with true once a connection is up, false when it drops. */
+  onStatus?(up: boolean): void;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+/**
+ * Reads `GET /events` with fetch() (EventSource cannot send the Authorization
+ * header) until the signal aborts, reconnecting with exponential back-off and
+ * Last-Event-ID so that no event is lost or repeated.
+ */
+export async function readEvents(api: ChatApi, opts: StreamOptions): Promise<void> {
+  const { signal } = opts;
+  let lastId = opts.lastEventId;
+  let retry = 1000;
+  let failures = 0;
+  const parser = createParser({
+    onEvent(m) {
+      if (m.id) lastId = m.id;
+      let data: unknown = null;
+      try {
+        data = m.data ? JSON.parse(m.data) : null;
+      } catch {
+        return;
+      }
+      opts.onEvent({ id: m.id, type: m.event ?? 'message', data });
+    },
+    onRetry(ms) {
+      retry = ms;
+    },
+  });
+  const decoder = new TextDecoder();
+  while (!signal.aborted) {
+    parser.reset();
+    try {
+      const headers: Record<string, string> = { accept: 'text/event-stream' };
+      if (lastId) headers['last-event-id'] = lastId;
+      const res = await api.fetch('/events', { headers, signal, cache: 'no-store' });
+      if (!res.ok || !res.body) throw new Error(`events: HTTP ${res.status}`);
+      failures = 0;
+      opts.onStatus?.(true);
+      const reader = res.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        parser.feed(decoder.decode(value, { stream: true }));
+      }
+    } catch {
+      failures++;
+    }
+    if (signal.aborted) break;
+    opts.onStatus?.(false);
+    // Back-off with jitter, so that many clients do not come back at the same instant.
+    const delay = Math.min(retry * 2 ** Math.min(failures, 5), 30_000);
+    await sleep(delay / 2 + Math.random() * (delay / 2), signal);
+  }
+}

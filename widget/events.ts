@@ -1,0 +1,44 @@
+import type { ChatMessage, Room, User } from './types';
+
+/** Detail of `ipp-send`: a new message from the composer. */
+export interface SendDetail {
+  content: string;
+  files: File[];
+  replyToId?: number;
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    /** Public: the unread total changed. */
+    'ipp-chat-unread': CustomEvent<{ count: number }>;
+    'ipp-room-select': CustomEvent<{ roomId: number }>;
+    'ipp-room-created': CustomEvent<{ room: Room }>;
+    'ipp-room-changed': CustomEvent<{ roomId: number; left?: boolean }>;
+    'ipp-back': CustomEvent<void>;
+    'ipp-new-room': CustomEvent<{ group: boolean }>;
+    'ipp-settings': CustomEvent<void>;
+    'ipp-notify': CustomEvent<void>;
+    'ipp-user-pick': CustomEvent<{ user: User }>;
+    'ipp-send': CustomEvent<SendDetail>;
+    'ipp-edit': CustomEvent<{ message: ChatMessage; content: string }>;
+    'ipp-delete': CustomEvent<{ message: ChatMessage }>;
+    'ipp-reply': CustomEvent<{ message: ChatMessage }>;
+    'ipp-start-edit': CustomEvent<{ message: ChatMessage }>;
+    'ipp-retry': CustomEvent<{ message: ChatMessage }>;
+    'ipp-load-older': CustomEvent<void>;
+    'ipp-typing': CustomEvent<void>;
+    'ipp-read': CustomEvent<{ messageId: number }>;
+  }
+}
+
+type DetailOf<K extends keyof HTMLElementEventMap> =
+  HTMLElementEventMap[K] extends CustomEvent<infer D> ? D : never;
+
+/** Dispatches a typed `ipp-*` event that bubbles and crosses shadow roots. */
+export function emit<K extends keyof HTMLElementEventMap>(
+  target: EventTarget,
+  type: K,
+  ...[detail]: DetailOf<K> extends void ? [] : [DetailOf<K>]
+): void {
+  target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+}

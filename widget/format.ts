@@ -1,0 +1,18 @@
+import type { Member, Room } from './types';
+
+/** A room's display name: its own, or for a direct room the other person's. */
+export function roomName(room: Room, meId: number | undefined, members: Member[] = room.members ?? []): string {
+  if (room.name) return room.name;
+  const others = members.filter((m) => m.userId !== meId).map((m) => m.name);
+  return others.join(', ') || `#${room.id}`;
+}
+
+/** Up to two initials, for avatars. */
+export function initials(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => w[0].toUpperCase())
+    .join('');
+}

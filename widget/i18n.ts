@@ -1,0 +1,177 @@
+const fr = {
+  chat: 'Messagerie',
+  open: 'Ouvrir la messagerie',
+  close: 'Fermer la messagerie',
+  unread: (n: number) => (n === 1 ? '1 message non lu' : `${n} messages non lus`),
+  conversations: 'Conversations',
+  search: 'Rechercher une conversation',
+  filters: 'Filtres',
+  all: 'Tous',
+  unreadFilter: 'Non lus',
+  groups: 'Groupes',
+  directs: 'Directs',
+  newChat: 'Nouvelle conversation',
+  newGroup: 'Nouveau groupe',
+  noRooms: 'Aucune conversation',
+  noMessages: 'Aucun message pour le moment',
+  back: 'Retour',
+  settings: 'Paramètres',
+  message: 'Message',
+  send: 'Envoyer',
+  attach: 'Joindre des fichiers',
+  removeFile: (name: string) => `Retirer ${name}`,
+  reply: 'Répondre',
+  edit: 'Modifier',
+  delete: 'Supprimer',
+  confirmDelete: 'Supprimer ce message ?',
+  retry: 'Réessayer',
+  cancel: 'Annuler',
+  save: 'Enregistrer',
+  replyingTo: (name: string) => `Réponse à ${name}`,
+  editing: 'Modification du message',
+  edited: 'modifié',
+  deleted: 'Message supprimé',
+  sending: 'Envoi…',
+  failed: 'Échec de l’envoi',
+  readBySome: (n: number) => `Lu par ${n}`,
+  readByAll: 'Lu par tous',
+  loadOlder: 'Messages précédents',
+  newMessages: 'Nouveaux messages',
+  typing: (names: string[]) =>
+    names.length === 1 ? `${names[0]} écrit…` : `${names.join(', ')} écrivent…`,
+  you: 'Vous',
+  download: (name: string) => `Télécharger ${name}`,
+  enlarge: (name: string) => `Agrandir ${name}`,
+  searchUsers: 'Rechercher une personne',
+  groupName: 'Nom du groupe',
+  create: 'Créer',
+  members: 'Membres',
+  addMember: 'Ajouter un membre',
+  remove: (name: string) => `Retirer ${name}`,
+  roleOf: (name: string) => `Rôle de ${name}`,
+  roles: { admin: 'Administrateur', moderator: 'Modérateur', member: 'Membre' } as Record<string, string>,
+  rename: 'Nom de la conversation',
+  mute: 'Mettre en sourdine',
+  leave: 'Quitter la conversation',
+  confirmLeave: 'Quitter cette conversation ?',
+  notifications: 'Activer les notifications',
+  error: 'Une erreur est survenue',
+  offline: 'Connexion perdue, reconnexion…',
+  newMessageFrom: (name: string) => `Nouveau message de ${name}`,
+  attachment: 'Pièce jointe',
+  dropHere: 'Déposez les fichiers ici',
+  today: 'Aujourd’hui',
+  yesterday: 'Hier',
+};
+
+export type Strings = typeof fr;
+
+const en: Strings = {
+  chat: 'Chat',
+  open: 'Open chat',
+  close: 'Close chat',
+  unread: (n) => (n === 1 ? '1 unread message' : `${n} unread messages`),
+  conversations: 'Conversations',
+  search: 'Search conversations',
+  filters: 'Filters',
+  all: 'All',
+  unreadFilter: 'Unread',
+  groups: 'Groups',
+  directs: 'Direct',
+  newChat: 'New conversation',
+  newGroup: 'New group',
+  noRooms: 'No conversations',
+  noMessages: 'No messages yet',
+  back: 'Back',
+  settings: 'Settings',
+  message: 'Message',
+  send: 'Send',
+  attach: 'Attach files',
+  removeFile: (name) => `Remove ${name}`,
+  reply: 'Reply',
+  edit: 'Edit',
+  delete: 'Delete',
+  confirmDelete: 'Delete this message?',
+  retry: 'Retry',
+  cancel: 'Cancel',
+  save: 'Save',
+  replyingTo: (name) => `Replying to ${name}`,
+  editing: 'Editing message',
+  edited: 'edited',
+  deleted: 'Message deleted',
+  sending: 'Sending…',
+  failed: 'Not sent',
+  readBySome: (n) => `Read by ${n}`,
+  readByAll: 'Read by everyone',
+  loadOlder: 'Earlier messages',
+  newMessages: 'New messages',
+  typing: (names) => (names.length === 1 ? `${names[0]} is typing…` : `${names.join(', ')} are typing…`),
+  you: 'You',
+  download: (name) => `Download ${name}`,
+  enlarge: (name) => `Enlarge ${name}`,
+  searchUsers: 'Search people',
+  groupName: 'Group name',
+  create: 'Create',
+  members: 'Members',
+  addMember: 'Add a member',
+  remove: (name) => `Remove ${name}`,
+  roleOf: (name) => `Role of ${name}`,
+  roles: { admin: 'Admin', moderator: 'Moderator', member: 'Member' },
+  rename: 'Conversation name',
+  mute: 'Mute',
+  leave: 'Leave conversation',
+  confirmLeave: 'Leave this conversation?',
+  notifications: 'Enable notifications',
+  error: 'Something went wrong',
+  offline: 'Connection lost, reconnecting…',
+  newMessageFrom: (name) => `New message from ${name}`,
+  attachment: 'Attachment',
+  dropHere: 'Drop files here',
+  today: 'Today',
+  yesterday: 'Yesterday',
+};
+
+/** Strings and date formatting for one language; a new object whenever the language changes. */
+export interface I18n {
+  lang: 'fr' | 'en';
+  t: Strings;
+  time(iso: string): string;
+  day(iso: string): string;
+  size(bytes: number): string;
+}
+
+/** Picks the UI language from the element's `lang`, else the page's, French by default. */
+export function pickLang(...candidates: (string | null | undefined)[]): 'fr' | 'en' {
+  for (const c of candidates) {
+    const base = c?.slice(0, 2).toLowerCase();
+    if (base === 'fr' || base === 'en') return base;
+  }
+  return 'fr';
+}
+
+/** Builds the strings and formatters; dates use the browser's regional variant of the language. */
+export function createI18n(lang: 'fr' | 'en'): I18n {
+  const locale = navigator.languages?.find((l) => l.toLowerCase().startsWith(lang)) ?? lang;
+  const t = lang === 'en' ? en : fr;
+  const timeFmt = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
+  const dayFmt = new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+  const unit = lang === 'fr' ? ['o', 'Ko', 'Mo', 'Go'] : ['B', 'KB', 'MB', 'GB'];
+  const num = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+  return {
+    lang,
+    t,
+    time: (iso) => timeFmt.format(new Date(iso)),
+    day(iso) {
+      const d = new Date(iso).toDateString();
+      const now = new Date();
+      if (d === now.toDateString()) return t.today;
+      if (d === new Date(now.getTime() - 864e5).toDateString()) return t.yesterday;
+      return dayFmt.format(new Date(iso));
+    },
+    size(bytes) {
+      let i = 0;
+      while (bytes >= 1024 && i < unit.length - 1) (bytes /= 1024), i++;
+      return `${num.format(bytes)} ${unit[i]}`;
+    },
+  };
+}

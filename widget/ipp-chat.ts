@@ -1,0 +1,324 @@
+import { provide } from '@lit/context';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { ChatApi } from './api';
+import { ChatStore } from './chat-store';
+import { apiContext, i18nContext } from './context';
+import { emit } from './events';
+import { roomName } from './format';
+import { createI18n, pickLang, type I18n } from './i18n';
+import { LiveController } from './live-controller';
+import { chime, desktopNotify, unlockSound } from './notify';
+import { shared, tokens } from './styles';
+import { TokenController } from './token-controller';
+import type { Message, Room } from './types';
+import './ipp-room-list';
+import './ipp-room-view';
+import './ipp-new-room';
+import './ipp-room-settings';
+
+/**
+ * The floating messenger: a launcher button bottom-right with the unread
+ * total, and a panel with the conversation list or one conversation.
+ * It owns the widget's state and provides the API client to the elements inside.
+ *
+ * @fires ipp-chat-unread - `{count}`: the unread total (muted rooms excluded) changed.
+ * @csspart launcher - the round button that opens and closes the panel.
+ * @csspart badge - the unread count on the launcher.
+ * @csspart panel - the chat panel.
+ * @cssproperty --ipp-chat-primary - header and own-message colour (navy).
+ * @cssproperty --ipp-chat-accent - launcher, badges and primary buttons (orange).
+ * @cssproperty --ipp-chat-on-primary - text on the primary colour.
+ * @cssproperty --ipp-chat-on-accent - text on the accent colour.
+ * @cssproperty --ipp-chat-background - panel background.
+ * @cssproperty --ipp-chat-surface - secondary background (bubbles, hover).
+ * @cssproperty --ipp-chat-text - text colour.
+ * @cssproperty --ipp-chat-muted - secondary text colour.
+ * @cssproperty --ipp-chat-border - borders.
+ * @cssproperty --ipp-chat-bubble-mine - background of my messages.
+ * @cssproperty --ipp-chat-radius - corner radius of the panel.
+ * @cssproperty --ipp-chat-font - font family.
+ * @cssproperty --ipp-chat-width - panel width (380px).
+ * @cssproperty --ipp-chat-height - panel height (600px).
+ * @cssproperty --ipp-chat-offset - distance from the viewport's edges (20px).
+ * @cssproperty --ipp-chat-z-index - stacking level (2147483000).
+ */
+@customElement('ipp-chat')
+export class IppChat extends LitElement {
+  static override styles = [
+    tokens,
+    shared,
+    css`
+      :host {
+        position: fixed;
+        right: var(--ipp-chat-offset, 20px);
+        bottom: var(--ipp-chat-offset, 20px);
+        z-index: var(--ipp-chat-z-index, 2147483000);
+        font-size: 14px;
+        line-height: 1.4;
+        text-align: start;
+      }
+      .launcher {
+        position: relative;
+        width: 56px;
+        height: 56px;
+        border-radius: 50%;
+        background: var(--ipp-primary);
+        color: var(--ipp-on-primary);
+        box-shadow: 0 4px 14px rgb(0 0 0 / 0.25);
+        display: grid;
+        place-items: center;
+      }
+      .launcher:hover {
+        background: var(--ipp-primary);
+        filter: brightness(1.15);
+      }
+      .launcher .badge {
+        position: absolute;
+        top: -4px;
+        right: -4px;
+      }
+      .launcher svg {
+        width: 28px;
+        height: 28px;
+        fill: currentColor;
+      }
+      #panel {
+        position: fixed;
+        right: var(--ipp-chat-offset, 20px);
+        bottom: calc(var(--ipp-chat-offset, 20px) + 68px);
+        width: min(var(--ipp-chat-width, 380px), calc(100vw - 2 * var(--ipp-chat-offset, 20px)));
+        height: min(var(--ipp-chat-height, 600px), calc(100vh - 110px));
+        display: flex;
+        flex-direction: column;
+        overflow: hidden;
+        background: var(--ipp-bg);
+        border: 1px solid var(--ipp-border);
+        border-radius: var(--ipp-radius);
+        box-shadow: 0 12px 40px rgb(0 0 0 / 0.3);
+      }
+      #panel > * {
+        flex: 1;
+        min-height: 0;
+      }
+      .status {
+        flex: none;
+        padding: 4px 8px;
+        background: var(--ipp-surface);
+        color: var(--ipp-danger);
+        font-size: 0.85em;
+      }
+      @media (max-width: 480px) {
+        #panel {
+          inset: 0;
+          width: 100vw;
+          height: 100dvh;
+          border-radius: 0;
+          border: 0;
+        }
+      }
+    `,
+  ];
+
+  /** Base URL of the chat API, e.g. `https://chat.example/api/chat`. */
+  @property() api = '';
+  /** Host route answering `{token}` for the session's user (fetched with cookies). */
+  @property({ attribute: 'token-url' }) tokenUrl = '';
+  /** A static token, instead of `token-url`. */
+  @property() token = '';
+  /** UI language, `fr` (default) or `en`; the page's `lang` when unset. */
+  @property() override lang = '';
+  /** Whether the panel is open. */
+  @property({ type: Boolean, reflect: true }) open = false;
+  /** `light` (default), `dark`, or `auto` (follows the system). */
+  @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'light';
+  /** When set, the page title is prefixed with the unread total, e.g. "(3) Dossiers". */
+  @property({ type: Boolean, attribute: 'title-badge' }) titleBadge = false;
+  /** When set, no sound plays for new messages. */
+  @property({ type: Boolean }) silent = false;
+
+  @provide({ context: apiContext }) client?: ChatApi;
+  @provide({ context: i18nContext }) i18n: I18n = createI18n('fr');
+
+  @state() private dialog: 'direct' | 'group' | 'settings' | null = null;
+  @state() private announcement = '';
+
+  @query('.launcher') private launcher!: HTMLButtonElement;
+
+  private store = new ChatStore(this);
+  private tokens = new TokenController(this, () => ({ token: this.token, tokenUrl: this.tokenUrl }));
+  private live = new LiveController(this, (e) => this.store.apply(e));
+  private reportedUnread = 0;
+  private pageTitle = '';
+
+  constructor() {
+    super();
+    this.store.onIncoming = (m, room) => this.incoming(m, room);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('visibilitychange', this.onVisibility);
+    // The widget may be re-attached: start again with the same attributes.
+    if (this.client) this.connect();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('visibilitychange', this.onVisibility);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('lang')) this.i18n = createI18n(pickLang(this.lang, document.documentElement.lang));
+    if ((changed.has('api') || changed.has('tokenUrl') || changed.has('token')) && this.api && (this.token || this.tokenUrl)) {
+      if (changed.has('api') || changed.has('tokenUrl') || !this.client) this.connect();
+    }
+    this.store.visible = this.open && document.visibilityState === 'visible';
+  }
+
+  protected override updated(): void {
+    const count = this.store.unreadTotal;
+    if (count !== this.reportedUnread) {
+      this.reportedUnread = count;
+      emit(this, 'ipp-chat-unread', { count });
+    }
+    if (this.titleBadge) {
+      const title = document.title.replace(/^\(\d+\) /, '');
+      document.title = count ? `(${count}) ${title}` : title;
+    }
+  }
+
+  private async connect() {
+    this.client = new ChatApi(this.api, this.tokens);
+    await this.store.load(this.client);
+    if (this.store.me) this.live.start(this.client, this.store.me.user.id);
+  }
+
+  /** Opens the panel, and a given room when `roomId` is set. */
+  async show(roomId?: number): Promise<void> {
+    this.open = true;
+    if (roomId !== undefined) await this.store.open(roomId);
+  }
+
+  /** Closes the panel and gives the focus back to the launcher. */
+  async hide(): Promise<void> {
+    this.open = false;
+    await this.updateComplete;
+    this.launcher.focus();
+  }
+
+  private toggle() {
+    unlockSound();
+    if (this.open) void this.hide();
+    else void this.show();
+  }
+
+  private onVisibility = () => {
+    this.requestUpdate();
+    if (document.visibilityState === 'visible' && this.open && this.store.roomId !== null) this.store.markRead(this.store.roomId);
+  };
+
+  private onKeydown(e: KeyboardEvent) {
+    if (e.key !== 'Escape' || e.defaultPrevented) return;
+    e.preventDefault();
+    if (this.dialog) this.dialog = null;
+    else void this.hide();
+  }
+
+  private incoming(m: Message, room: Room | undefined) {
+    const t = this.i18n.t;
+    const onScreen = this.store.visible && this.store.roomId === m.roomId;
+    const text = m.content || t.attachment;
+    if (onScreen) this.announcement = `${m.senderName}: ${text}`;
+    if (onScreen || room?.muted) return;
+    if (!this.silent) chime();
+    if (document.visibilityState === 'hidden') desktopNotify(t.newMessageFrom(m.senderName), text, () => void this.show(m.roomId));
+  }
+
+  private openRoom(roomId: number | null) {
+    this.dialog = null;
+    void this.store.open(roomId).then(() => {
+      if (roomId !== null && this.store.visible) this.store.markRead(roomId);
+    });
+  }
+
+  override render() {
+    const t = this.i18n.t;
+    const count = this.store.unreadTotal;
+    const label = this.open ? t.close : count ? `${t.open}, ${t.unread(count)}` : t.open;
+    return html`
+      <div class="sr-only" role="status" aria-live="polite">${this.announcement}</div>
+      <button class="launcher" part="launcher" aria-label=${label} aria-expanded=${this.open} aria-controls="panel" @click=${this.toggle}>
+        <svg viewBox="0 0 24 24" aria-hidden="true">
+          <path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2zm3 6v2h10V9zm0 4v2h7v-2z" />
+        </svg>
+        ${count ? html`<span class="badge" part="badge" aria-hidden="true">${count > 99 ? '99+' : count}</span>` : nothing}
+      </button>
+      ${this.open ? this.renderPanel() : nothing}
+    `;
+  }
+
+  private renderPanel() {
+    const s = this.store;
+    const t = this.i18n.t;
+    const meId = s.me?.user.id;
+    return html`
+      <section id="panel" part="panel" role="dialog" aria-label=${t.chat} @keydown=${this.onKeydown}>
+        ${!this.live.online || s.error ? html`<div class="status" role="alert">${s.error || t.offline}</div>` : nothing}
+        ${this.dialog === 'direct' || this.dialog === 'group'
+          ? html`<ipp-new-room
+              .group=${this.dialog === 'group'}
+              .meId=${meId}
+              @ipp-room-created=${(e: HTMLElementEventMap['ipp-room-created']) => {
+                s.rooms = [e.detail.room, ...s.rooms.filter((r) => r.id !== e.detail.room.id)];
+                this.openRoom(e.detail.room.id);
+              }}
+              @ipp-back=${() => (this.dialog = null)}
+            ></ipp-new-room>`
+          : this.dialog === 'settings' && s.room
+            ? html`<ipp-room-settings
+                .room=${s.room}
+                .members=${s.members}
+                .me=${s.me}
+                @ipp-room-changed=${(e: HTMLElementEventMap['ipp-room-changed']) => {
+                  if (e.detail.left) this.openRoom(null);
+                  s.reload(e.detail.roomId);
+                }}
+                @ipp-back=${() => (this.dialog = null)}
+              ></ipp-room-settings>`
+            : s.roomId === null || !s.room
+              ? html`<ipp-room-list
+                  .rooms=${s.rooms}
+                  .meId=${meId}
+                  .canCreate=${s.can('chat.create')}
+                  .canManage=${s.can('chat.manage_rooms')}
+                  @ipp-room-select=${(e: HTMLElementEventMap['ipp-room-select']) => this.openRoom(e.detail.roomId)}
+                  @ipp-new-room=${(e: HTMLElementEventMap['ipp-new-room']) => (this.dialog = e.detail.group ? 'group' : 'direct')}
+                ></ipp-room-list>`
+              : html`<ipp-room-view
+                  .room=${s.room}
+                  .name=${roomName(s.room, meId, s.members)}
+                  .members=${s.members}
+                  .messages=${s.page?.messages ?? []}
+                  .hasMore=${s.page?.hasMore ?? false}
+                  .me=${s.me}
+                  .typing=${[...s.typing.values()].map((x) => x.name)}
+                  @ipp-back=${() => this.openRoom(null)}
+                  @ipp-settings=${() => (this.dialog = 'settings')}
+                  @ipp-send=${(e: HTMLElementEventMap['ipp-send']) => s.send(s.roomId!, e.detail)}
+                  @ipp-edit=${(e: HTMLElementEventMap['ipp-edit']) => s.edit(e.detail.message, e.detail.content)}
+                  @ipp-delete=${(e: HTMLElementEventMap['ipp-delete']) => s.remove(e.detail.message)}
+                  @ipp-retry=${(e: HTMLElementEventMap['ipp-retry']) => s.retry(e.detail.message)}
+                  @ipp-load-older=${() => s.loadOlder()}
+                  @ipp-typing=${() => s.typingSignal(s.roomId!)}
+                ></ipp-room-view>`}
+      </section>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ipp-chat': IppChat;
+  }
+}

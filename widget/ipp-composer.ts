@@ -1,0 +1,191 @@
+import { consume } from '@lit/context';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { i18nContext } from './context';
+import { emit } from './events';
+import { createI18n, type I18n } from './i18n';
+import { shared } from './styles';
+import type { ChatMessage } from './types';
+
+/**
+ * The message composer: Enter sends, Shift+Enter starts a new line; files come
+ * from the attach button, from paste, or from `addFiles()` (drag and drop on
+ * the room). Shows the message being replied to or edited; Escape cancels it.
+ *
+ * @fires ipp-send - `{content, files, replyToId?}`: a new message.
+ * @fires ipp-edit - `{message, content}`: the edited text of `editing`.
+ * @fires ipp-typing - the user typed (the signal to the server is throttled by the store).
+ * @fires ipp-back - Escape pressed while replying or editing: cancel that.
+ * @csspart input - the text area.
+ */
+@customElement('ipp-composer')
+export class IppComposer extends LitElement {
+  static override styles = [
+    shared,
+    css`
+      :host {
+        display: block;
+        border-top: 1px solid var(--ipp-border);
+        padding: 6px 8px;
+        background: var(--ipp-bg);
+      }
+      .context {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        padding: 2px 4px 6px;
+        font-size: 0.85em;
+        color: var(--ipp-muted);
+      }
+      .context span {
+        flex: 1;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+        border-inline-start: 3px solid var(--ipp-accent);
+        padding-inline-start: 6px;
+      }
+      .row {
+        display: flex;
+        align-items: flex-end;
+        gap: 4px;
+      }
+      textarea {
+        flex: 1;
+        resize: none;
+        max-height: 120px;
+        min-height: 38px;
+      }
+      .files {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 4px;
+        padding-bottom: 6px;
+      }
+      .files span {
+        background: var(--ipp-surface);
+        border-radius: 12px;
+        padding: 2px 4px 2px 10px;
+        font-size: 0.85em;
+      }
+      input[type='file'] {
+        display: none;
+      }
+    `,
+  ];
+
+  /** The message replied to, if any. */
+  @property({ attribute: false }) replyTo: ChatMessage | null = null;
+  /** The message being edited, if any. */
+  @property({ attribute: false }) editing: ChatMessage | null = null;
+  @property({ type: Boolean }) disabled = false;
+
+  @consume({ context: i18nContext, subscribe: true }) i18n: I18n = createI18n('fr');
+
+  @state() files: File[] = [];
+  @query('textarea') private input!: HTMLTextAreaElement;
+
+  /** Adds files to the next message. */
+  addFiles(files: Iterable<File>): void {
+    this.files = [...this.files, ...files];
+  }
+
+  override focus(): void {
+    this.input?.focus();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('editing') && this.editing) {
+      this.input.value = this.editing.content;
+      this.focus();
+    }
+    if (changed.has('replyTo') && this.replyTo) this.focus();
+  }
+
+  private submit() {
+    const content = this.input.value.trim();
+    if (this.editing) {
+      if (content && content !== this.editing.content) emit(this, 'ipp-edit', { message: this.editing, content });
+      else emit(this, 'ipp-back');
+    } else if (content || this.files.length) {
+      emit(this, 'ipp-send', { content, files: this.files, ...(this.replyTo ? { replyToId: this.replyTo.id } : {}) });
+      this.files = [];
+    } else return;
+    this.input.value = '';
+  }
+
+  private onKeydown(e: KeyboardEvent) {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      this.submit();
+    } else if (e.key === 'Escape' && (this.replyTo || this.editing)) {
+      // Handled here, so that Escape does not also close the panel.
+      e.preventDefault();
+      if (this.editing) this.input.value = '';
+      emit(this, 'ipp-back');
+    }
+  }
+
+  private onPaste(e: ClipboardEvent) {
+    const files = [...(e.clipboardData?.files ?? [])];
+    if (!files.length) return;
+    e.preventDefault();
+    this.addFiles(files);
+  }
+
+  override render() {
+    const { t } = this.i18n;
+    const context = this.editing ? t.editing : this.replyTo ? `${t.replyingTo(this.replyTo.senderName)}: ${this.replyTo.content}` : '';
+    return html`
+      ${context
+        ? html`<div class="context">
+            <span>${context}</span>
+            <button aria-label=${t.cancel} @click=${() => ((this.input.value = this.editing ? '' : this.input.value), emit(this, 'ipp-back'))}>✕</button>
+          </div>`
+        : nothing}
+      ${this.files.length
+        ? html`<div class="files">
+            ${this.files.map(
+              (f, i) => html`<span
+                >${f.name} ${this.i18n.size(f.size)}
+                <button aria-label=${t.removeFile(f.name)} @click=${() => (this.files = this.files.filter((_, j) => j !== i))}>✕</button></span
+              >`,
+            )}
+          </div>`
+        : nothing}
+      <div class="row">
+        ${this.editing
+          ? nothing
+          : html`<button aria-label=${t.attach} title=${t.attach} ?disabled=${this.disabled} @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')!.click()}>📎</button>
+              <input
+                type="file"
+                multiple
+                tabindex="-1"
+                aria-hidden="true"
+                @change=${(e: Event) => {
+                  const input = e.target as HTMLInputElement;
+                  this.addFiles(input.files ?? []);
+                  input.value = '';
+                }}
+              />`}
+        <textarea
+          part="input"
+          rows="1"
+          aria-label=${t.message}
+          placeholder=${t.message}
+          ?disabled=${this.disabled}
+          @keydown=${this.onKeydown}
+          @input=${() => emit(this, 'ipp-typing')}
+          @paste=${this.onPaste}
+        ></textarea>
+        <button class="primary" ?disabled=${this.disabled} @click=${this.submit}>${this.editing ? t.save : t.send}</button>
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ipp-composer': IppComposer;
+  }
+}

@@ -1,0 +1,184 @@
+import { consume } from '@lit/context';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { i18nContext } from './context';
+import { emit } from './events';
+import { createI18n, type I18n } from './i18n';
+import { shared } from './styles';
+import type { ChatMessage, Me, Member, Room } from './types';
+import './ipp-message';
+
+/** Within this distance of the bottom, new messages scroll into view. */
+const NEAR = 120;
+
+/**
+ * The scrolling list of a room's messages, oldest first, with day separators.
+ * Scrolling to the top asks for older messages; new messages scroll into view
+ * only when the reader is near the bottom, else a "new messages" button appears.
+ *
+ * @fires ipp-load-older - the top was reached and there are older messages.
+ */
+@customElement('ipp-message-list')
+export class IppMessageList extends LitElement {
+  static override styles = [
+    shared,
+    css`
+      :host {
+        position: relative;
+        display: block;
+        min-height: 0;
+      }
+      .scroller {
+        height: 100%;
+        overflow-y: auto;
+        padding: 8px 0;
+      }
+      .day {
+        text-align: center;
+        font-size: 0.8em;
+        color: var(--ipp-muted);
+        margin: 10px 0 4px;
+      }
+      .older {
+        display: block;
+        margin: 0 auto 8px;
+        font-size: 0.85em;
+      }
+      .empty {
+        text-align: center;
+        color: var(--ipp-muted);
+      }
+      .jump {
+        position: absolute;
+        bottom: 10px;
+        left: 50%;
+        transform: translateX(-50%);
+        background: var(--ipp-accent);
+        color: var(--ipp-on-accent);
+        font-weight: 600;
+        border-radius: 16px;
+        padding: 4px 12px;
+        box-shadow: 0 2px 8px rgb(0 0 0 / 0.2);
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) room!: Room;
+  @property({ attribute: false }) messages: ChatMessage[] = [];
+  @property({ attribute: false }) members: Member[] = [];
+  @property({ attribute: false }) me?: Me;
+  @property({ type: Boolean }) hasMore = false;
+
+  @consume({ context: i18nContext, subscribe: true }) i18n: I18n = createI18n('fr');
+
+  /** New messages that arrived below the visible part. */
+  @state() private unseen = 0;
+  @query('.scroller') private scroller!: HTMLElement;
+
+  private anchor?: { height: number; top: number; first?: ChatMessage; last?: ChatMessage; nearBottom: boolean };
+  private askedOlder = false;
+
+  /** Whether the reader sees the bottom of the list (or close to it). */
+  get nearBottom(): boolean {
+    const s = this.scroller;
+    return !s || s.scrollHeight - s.scrollTop - s.clientHeight < NEAR;
+  }
+
+  /** Scrolls to the newest message. */
+  scrollToEnd(): void {
+    this.scroller.scrollTop = this.scroller.scrollHeight;
+    this.unseen = 0;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('messages') && this.scroller) {
+      const old = changed.get('messages') ?? [];
+      this.anchor = {
+        height: this.scroller.scrollHeight,
+        top: this.scroller.scrollTop,
+        first: old[0],
+        last: old.at(-1),
+        nearBottom: this.nearBottom,
+      };
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (!changed.has('messages')) return;
+    const a = this.anchor;
+    this.anchor = undefined;
+    this.askedOlder = false;
+    const first = this.messages[0];
+    const last = this.messages.at(-1);
+    if (!a || !a.last) return this.scrollToEnd();
+    if (first !== a.first && a.first && first && first.id < a.first.id && last === a.last) {
+      // Older messages were put on top: keep the same messages in view.
+      this.scroller.scrollTop = a.top + this.scroller.scrollHeight - a.height;
+      return;
+    }
+    if (last && last.clientId !== a.last.clientId && last.id !== a.last.id) {
+      const mine = last.senderId === this.me?.user.id;
+      if (a.nearBottom || mine) this.scrollToEnd();
+      else this.unseen++;
+    }
+  }
+
+  private onScroll() {
+    if (this.nearBottom) this.unseen = 0;
+    if (this.scroller.scrollTop < 60 && this.hasMore && !this.askedOlder) {
+      this.askedOlder = true;
+      emit(this, 'ipp-load-older');
+    }
+  }
+
+  override render() {
+    const { t } = this.i18n;
+    const meId = this.me?.user.id;
+    const perms = this.me?.perms ?? [];
+    const others = this.members.filter((m) => m.userId !== meId);
+    const moderator = this.room.myRole === 'admin' || this.room.myRole === 'moderator';
+    let prevDay = '';
+    let prevSender: number | undefined;
+    return html`
+      <div class="scroller" role="log" aria-label=${t.message} @scroll=${this.onScroll}>
+        ${this.hasMore
+          ? html`<button class="older" @click=${() => emit(this, 'ipp-load-older')}>${t.loadOlder}</button>`
+          : nothing}
+        ${this.messages.length ? nothing : html`<p class="empty">${t.noMessages}</p>`}
+        ${repeat(
+          this.messages,
+          (m) => m.clientId ?? m.id,
+          (m) => {
+            const day = this.i18n.day(m.createdAt);
+            const newDay = day !== prevDay;
+            const showSender = this.room.type !== 'direct' && m.senderId !== meId && (newDay || m.senderId !== prevSender);
+            prevDay = day;
+            prevSender = m.senderId;
+            const mine = m.senderId === meId;
+            return html`${newDay ? html`<div class="day" role="separator">${day}</div>` : nothing}
+              <ipp-message
+                .message=${m}
+                ?mine=${mine}
+                ?showSender=${showSender}
+                .readBy=${mine ? others.filter((o) => (o.lastReadMessageId ?? 0) >= m.id).length : 0}
+                .readers=${others.length}
+                ?canReply=${perms.includes('chat.create') && m.id > 0}
+                ?canEdit=${mine && perms.includes('chat.update') && m.id > 0}
+                ?canDelete=${m.id > 0 && ((mine && perms.includes('chat.delete')) || moderator)}
+              ></ipp-message>`;
+          },
+        )}
+      </div>
+      ${this.unseen
+        ? html`<button class="jump" @click=${this.scrollToEnd}>↓ ${t.newMessages} (${this.unseen})</button>`
+        : nothing}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ipp-message-list': IppMessageList;
+  }
+}

@@ -1,0 +1,174 @@
+import { consume } from '@lit/context';
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { i18nContext } from './context';
+import { emit } from './events';
+import { createI18n, type I18n } from './i18n';
+import { linkify } from './linkify';
+import { shared } from './styles';
+import type { ChatMessage } from './types';
+import './ipp-attachment';
+
+/**
+ * One message: sender, quoted reply, text (links made clickable), attachments,
+ * time, edited mark, read ticks or sending state, and its actions.
+ *
+ * @fires ipp-reply - `{message}`: reply to this message.
+ * @fires ipp-start-edit - `{message}`: edit this message.
+ * @fires ipp-delete - `{message}`: delete this message (after confirmation).
+ * @fires ipp-retry - `{message}`: send this failed message again.
+ * @csspart bubble - the message bubble.
+ */
+@customElement('ipp-message')
+export class IppMessage extends LitElement {
+  static override styles = [
+    shared,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        align-items: flex-start;
+        padding: 2px 10px;
+      }
+      :host([mine]) {
+        align-items: flex-end;
+      }
+      .bubble {
+        position: relative;
+        max-width: 85%;
+        padding: 6px 10px;
+        border-radius: 10px;
+        background: var(--ipp-surface);
+        overflow-wrap: anywhere;
+        white-space: pre-wrap;
+      }
+      :host([mine]) .bubble {
+        background: var(--ipp-mine);
+      }
+      .sender {
+        font-size: 0.8em;
+        font-weight: 600;
+        color: var(--ipp-muted);
+        margin: 4px 4px 0;
+      }
+      blockquote {
+        margin: 0 0 4px;
+        padding: 2px 8px;
+        border-inline-start: 3px solid var(--ipp-accent);
+        color: var(--ipp-muted);
+        font-size: 0.9em;
+      }
+      .deleted {
+        font-style: italic;
+        color: var(--ipp-muted);
+      }
+      .meta {
+        display: flex;
+        gap: 6px;
+        justify-content: flex-end;
+        font-size: 0.75em;
+        color: var(--ipp-muted);
+        white-space: nowrap;
+      }
+      .failed {
+        color: var(--ipp-danger);
+      }
+      .actions {
+        display: flex;
+        gap: 2px;
+        font-size: 0.8em;
+        opacity: 0;
+      }
+      :host(:hover) .actions,
+      :host(:focus-within) .actions,
+      .actions.shown {
+        opacity: 1;
+      }
+      .actions button {
+        padding: 2px 6px;
+      }
+      .files {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 4px;
+        margin-top: 4px;
+      }
+      progress {
+        width: 100%;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) message!: ChatMessage;
+  /** Whether I wrote it (reflected for styling). */
+  @property({ type: Boolean, reflect: true }) mine = false;
+  /** Whether to show the sender's name above the bubble. */
+  @property({ type: Boolean }) showSender = false;
+  /** How many of the other members have read it, and how many there are. */
+  @property({ type: Number }) readBy = 0;
+  @property({ type: Number }) readers = 0;
+  @property({ type: Boolean }) canReply = false;
+  @property({ type: Boolean }) canEdit = false;
+  @property({ type: Boolean }) canDelete = false;
+
+  @consume({ context: i18nContext, subscribe: true }) i18n: I18n = createI18n('fr');
+
+  override render() {
+    const m = this.message;
+    const { t } = this.i18n;
+    const gone = !!m.deletedAt;
+    return html`
+      ${this.showSender ? html`<div class="sender">${m.senderName}</div>` : nothing}
+      <div class="bubble" part="bubble">
+        ${m.replyTo && !gone
+          ? html`<blockquote><strong>${m.replyTo.senderName}</strong> ${m.replyTo.excerpt}</blockquote>`
+          : nothing}
+        ${gone ? html`<span class="deleted">${t.deleted}</span>` : linkify(m.content)}
+        ${m.attachments.length && !gone
+          ? html`<div class="files">${m.attachments.map((a) => html`<ipp-attachment .attachment=${a}></ipp-attachment>`)}</div>`
+          : nothing}
+        ${m.files?.length && m.status === 'sending'
+          ? html`<div class="files">📎 ${m.files.map((f) => f.name).join(', ')}</div>
+              <progress max="1" .value=${m.progress ?? 0} aria-label=${t.sending}></progress>`
+          : nothing}
+        <div class="meta">
+          <time datetime=${m.createdAt}>${this.i18n.time(m.createdAt)}</time>
+          ${m.editedAt && !gone ? html`<span>${t.edited}</span>` : nothing} ${this.renderState()}
+        </div>
+      </div>
+      ${gone || m.status === 'sending' ? nothing : this.renderActions()}
+    `;
+  }
+
+  private renderState() {
+    const { t } = this.i18n;
+    const m = this.message;
+    if (m.status === 'sending') return html`<span role="img" aria-label=${t.sending} title=${t.sending}>🕓</span>`;
+    if (m.status === 'failed') return html`<span class="failed">${t.failed}</span>`;
+    if (!this.mine || !this.readBy) return nothing;
+    const all = this.readBy >= this.readers;
+    const label = all ? t.readByAll : t.readBySome(this.readBy);
+    return html`<span role="img" aria-label=${label} title=${label}>${all ? '✓✓' : '✓'}</span>`;
+  }
+
+  private renderActions() {
+    const { t } = this.i18n;
+    const message = this.message;
+    if (message.status === 'failed') {
+      return html`<div class="actions shown"><button @click=${() => emit(this, 'ipp-retry', { message })}>${t.retry}</button></div>`;
+    }
+    return html`<div class="actions">
+      ${this.canReply ? html`<button @click=${() => emit(this, 'ipp-reply', { message })}>${t.reply}</button>` : nothing}
+      ${this.canEdit ? html`<button @click=${() => emit(this, 'ipp-start-edit', { message })}>${t.edit}</button>` : nothing}
+      ${this.canDelete
+        ? html`<button @click=${() => confirm(t.confirmDelete) && emit(this, 'ipp-delete', { message })}>${t.delete}</button>`
+        : nothing}
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ipp-message': IppMessage;
+  }
+}

@@ -1,0 +1,127 @@
+import { consume } from '@lit/context';
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { ApiError, type ChatApi } from './api';
+import { apiContext, i18nContext } from './context';
+import { emit } from './events';
+import { createI18n, type I18n } from './i18n';
+import { shared } from './styles';
+import type { Room, User } from './types';
+import './ipp-user-search';
+
+/**
+ * "Nouvelle conversation": pick a person to open the direct room with them;
+ * "Nouveau groupe" (`group`): name the group and pick its members.
+ *
+ * @fires ipp-room-created - `{room}`: the room to open (new or existing).
+ * @fires ipp-back - cancelled.
+ */
+@customElement('ipp-new-room')
+export class IppNewRoom extends LitElement {
+  static override styles = [
+    shared,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        background: var(--ipp-bg);
+      }
+      form {
+        display: flex;
+        flex-direction: column;
+        gap: 8px;
+        padding: 10px;
+        overflow-y: auto;
+      }
+      .chips {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 4px;
+      }
+      .chips span {
+        background: var(--ipp-surface);
+        border-radius: 12px;
+        padding: 2px 4px 2px 10px;
+      }
+      .error {
+        color: var(--ipp-danger);
+      }
+    `,
+  ];
+
+  /** Create a group rather than open a direct conversation. */
+  @property({ type: Boolean }) group = false;
+  @property({ type: Number }) meId?: number;
+
+  @consume({ context: apiContext }) api?: ChatApi;
+  @consume({ context: i18nContext, subscribe: true }) i18n: I18n = createI18n('fr');
+
+  @state() private picked: User[] = [];
+  @state() private name = '';
+  @state() private error = '';
+
+  private async create(body: object) {
+    try {
+      const room = await this.api!.json<Room>('POST', '/rooms', body);
+      emit(this, 'ipp-room-created', { room });
+    } catch (e) {
+      this.error = e instanceof ApiError ? e.message : this.i18n.t.error;
+    }
+  }
+
+  private pick(user: User) {
+    if (!this.group) void this.create({ type: 'direct', userId: user.id });
+    else this.picked = [...this.picked, user];
+  }
+
+  override render() {
+    const { t } = this.i18n;
+    return html`
+      <div class="bar">
+        <button aria-label=${t.back} title=${t.back} @click=${() => emit(this, 'ipp-back')}>←</button>
+        <h2>${this.group ? t.newGroup : t.newChat}</h2>
+      </div>
+      <form
+        @submit=${(e: Event) => {
+          e.preventDefault();
+          void this.create({ type: 'group', name: this.name.trim(), memberIds: this.picked.map((u) => u.id) });
+        }}
+      >
+        ${this.group
+          ? html`<input
+              aria-label=${t.groupName}
+              placeholder=${t.groupName}
+              required
+              maxlength="100"
+              .value=${this.name}
+              @input=${(e: Event) => (this.name = (e.target as HTMLInputElement).value)}
+            />`
+          : nothing}
+        <ipp-user-search
+          .exclude=${[this.meId ?? 0, ...this.picked.map((u) => u.id)]}
+          @ipp-user-pick=${(e: HTMLElementEventMap['ipp-user-pick']) => this.pick(e.detail.user)}
+        ></ipp-user-search>
+        ${this.group
+          ? html`<div class="chips" aria-label=${t.members} role="list">
+                ${this.picked.map(
+                  (u) => html`<span role="listitem"
+                    >${u.name}
+                    <button type="button" aria-label=${t.remove(u.name)} @click=${() => (this.picked = this.picked.filter((p) => p !== u))}>
+                      ✕
+                    </button></span
+                  >`,
+                )}
+              </div>
+              <button class="primary" ?disabled=${!this.name.trim()}>${t.create}</button>`
+          : nothing}
+        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      </form>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ipp-new-room': IppNewRoom;
+  }
+}

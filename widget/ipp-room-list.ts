@@ -1,0 +1,172 @@
+import { consume } from '@lit/context';
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { i18nContext } from './context';
+import { emit } from './events';
+import { roomName } from './format';
+import { createI18n, type I18n } from './i18n';
+import { shared } from './styles';
+import type { Room } from './types';
+
+type Filter = 'all' | 'unread' | 'group' | 'direct';
+
+/**
+ * The conversation list: search, filters, and one row per room with its last
+ * message and unread count.
+ *
+ * @fires ipp-room-select - `{roomId}`: a room was chosen.
+ * @fires ipp-new-room - `{group}`: "Nouvelle conversation" or "Nouveau groupe" was pressed.
+ * @fires ipp-notify - the user asked for desktop notifications.
+ * @csspart room - one row of the list.
+ */
+@customElement('ipp-room-list')
+export class IppRoomList extends LitElement {
+  static override styles = [
+    shared,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        background: var(--ipp-bg);
+      }
+      .tools {
+        display: flex;
+        flex-direction: column;
+        gap: 6px;
+        padding: 8px;
+        border-bottom: 1px solid var(--ipp-border);
+      }
+      .filters {
+        display: flex;
+        gap: 4px;
+      }
+      .filters button[aria-pressed='true'] {
+        background: var(--ipp-primary);
+        color: var(--ipp-on-primary);
+      }
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        overflow-y: auto;
+        flex: 1;
+      }
+      li button {
+        display: grid;
+        grid-template-columns: 1fr auto;
+        gap: 2px 8px;
+        width: 100%;
+        text-align: start;
+        border-radius: 0;
+        padding: 10px 12px;
+        border-bottom: 1px solid var(--ipp-border);
+      }
+      .name {
+        font-weight: 600;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .last {
+        grid-column: 1;
+        color: var(--ipp-muted);
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .time {
+        color: var(--ipp-muted);
+        font-size: 0.8em;
+      }
+      .badge {
+        justify-self: end;
+      }
+      .empty {
+        padding: 24px;
+        text-align: center;
+        color: var(--ipp-muted);
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) rooms: Room[] = [];
+  @property({ type: Number }) meId?: number;
+  /** Whether the user may open direct conversations (chat.create). */
+  @property({ type: Boolean }) canCreate = false;
+  /** Whether the user may create groups (chat.manage_rooms). */
+  @property({ type: Boolean }) canManage = false;
+  /** Whether to offer desktop notifications (permission not asked yet). */
+  @property({ type: Boolean }) askNotify = false;
+
+  @consume({ context: i18nContext, subscribe: true }) i18n: I18n = createI18n('fr');
+
+  @state() private filter: Filter = 'all';
+  @state() private q = '';
+
+  /** The rooms that pass the filter and the search. */
+  get visibleRooms(): Room[] {
+    const q = this.q.trim().toLowerCase();
+    return this.rooms.filter((r) => {
+      if (this.filter === 'unread' && !r.unreadCount) return false;
+      if (this.filter === 'direct' && r.type !== 'direct') return false;
+      if (this.filter === 'group' && r.type === 'direct') return false;
+      return !q || `${roomName(r, this.meId)} ${r.lastMessage?.content ?? ''}`.toLowerCase().includes(q);
+    });
+  }
+
+  override render() {
+    const { t } = this.i18n;
+    const filters: [Filter, string][] = [
+      ['all', t.all],
+      ['unread', t.unreadFilter],
+      ['group', t.groups],
+      ['direct', t.directs],
+    ];
+    const rooms = this.visibleRooms;
+    return html`
+      <div class="bar">
+        <h2>${t.conversations}</h2>
+        ${this.askNotify
+          ? html`<button aria-label=${t.notifications} title=${t.notifications} @click=${() => emit(this, 'ipp-notify')}>🔔</button>`
+          : nothing}
+        ${this.canCreate ? html`<button @click=${() => emit(this, 'ipp-new-room', { group: false })}>＋ ${t.newChat}</button>` : nothing}
+        ${this.canManage ? html`<button @click=${() => emit(this, 'ipp-new-room', { group: true })}>${t.newGroup}</button>` : nothing}
+      </div>
+      <div class="tools">
+        <input type="search" aria-label=${t.search} placeholder=${t.search} .value=${this.q} @input=${(e: Event) => (this.q = (e.target as HTMLInputElement).value)} />
+        <div class="filters" role="group" aria-label=${t.filters}>
+          ${filters.map(
+            ([f, label]) => html`<button aria-pressed=${this.filter === f} @click=${() => (this.filter = f)}>${label}</button>`,
+          )}
+        </div>
+      </div>
+      ${rooms.length
+        ? html`<ul>
+            ${repeat(rooms, (r) => r.id, (r) => this.renderRoom(r))}
+          </ul>`
+        : html`<p class="empty">${t.noRooms}</p>`}
+    `;
+  }
+
+  private renderRoom(r: Room) {
+    const { t } = this.i18n;
+    const last = r.lastMessage;
+    const preview = !last ? '' : last.deletedAt ? t.deleted : last.content || (last.attachments.length ? `📎 ${t.attachment}` : '');
+    const name = roomName(r, this.meId);
+    return html`<li>
+      <button part="room" aria-label=${r.unreadCount ? `${name}, ${t.unread(r.unreadCount)}` : name} @click=${() => emit(this, 'ipp-room-select', { roomId: r.id })}>
+        <span class="name">${name}${r.muted ? ' 🔕' : ''}</span>
+        <span class="time">${last ? this.i18n.time(last.createdAt) : ''}</span>
+        <span class="last">${last && r.type !== 'direct' && last.senderId !== this.meId ? `${last.senderName}: ` : ''}${preview}</span>
+        ${r.unreadCount ? html`<span class="badge" aria-hidden="true">${r.unreadCount}</span>` : nothing}
+      </button>
+    </li>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ipp-room-list': IppRoomList;
+  }
+}

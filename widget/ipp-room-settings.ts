@@ -1,0 +1,160 @@
+import { consume } from '@lit/context';
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { ApiError, type ChatApi } from './api';
+import { apiContext, i18nContext } from './context';
+import { emit } from './events';
+import { createI18n, type I18n } from './i18n';
+import { shared } from './styles';
+import type { Me, Member, Role, Room } from './types';
+import './ipp-user-search';
+
+/**
+ * Room settings: mute and leave for everyone; rename and members (add,
+ * remove) for the room's admins and moderators; roles for its admins.
+ *
+ * @fires ipp-room-changed - `{roomId, left?}`: something changed (`left`: I left the room).
+ * @fires ipp-back - closed.
+ */
+@customElement('ipp-room-settings')
+export class IppRoomSettings extends LitElement {
+  static override styles = [
+    shared,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        background: var(--ipp-bg);
+      }
+      .body {
+        display: flex;
+        flex-direction: column;
+        gap: 12px;
+        padding: 10px;
+        overflow-y: auto;
+      }
+      h3 {
+        margin: 0;
+        font-size: 0.9rem;
+      }
+      form,
+      li {
+        display: flex;
+        gap: 6px;
+        align-items: center;
+      }
+      form input {
+        flex: 1;
+      }
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        display: flex;
+        flex-direction: column;
+        gap: 4px;
+      }
+      li span {
+        flex: 1;
+      }
+      .danger {
+        color: var(--ipp-danger);
+        align-self: flex-start;
+      }
+      .error {
+        color: var(--ipp-danger);
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) room!: Room;
+  @property({ attribute: false }) members: Member[] = [];
+  @property({ attribute: false }) me?: Me;
+
+  @consume({ context: apiContext }) api?: ChatApi;
+  @consume({ context: i18nContext, subscribe: true }) i18n: I18n = createI18n('fr');
+
+  @state() private error = '';
+
+  private async call(method: string, path: string, body?: unknown, left = false) {
+    try {
+      this.error = '';
+      await this.api!.json(method, `/rooms/${this.room.id}${path}`, body);
+      emit(this, 'ipp-room-changed', { roomId: this.room.id, left });
+    } catch (e) {
+      this.error = e instanceof ApiError ? e.message : this.i18n.t.error;
+    }
+  }
+
+  override render() {
+    const { t } = this.i18n;
+    const meId = this.me?.user.id;
+    const admin = this.room.myRole === 'admin';
+    const manage = this.room.type !== 'direct' && (admin || this.room.myRole === 'moderator');
+    return html`
+      <div class="bar">
+        <button aria-label=${t.back} title=${t.back} @click=${() => emit(this, 'ipp-back')}>←</button>
+        <h2>${t.settings}</h2>
+      </div>
+      <div class="body">
+        ${manage
+          ? html`<form
+              @submit=${(e: SubmitEvent) => {
+                e.preventDefault();
+                const name = new FormData(e.target as HTMLFormElement).get('name') as string;
+                void this.call('PATCH', '', { name: name.trim() });
+              }}
+            >
+              <input name="name" required maxlength="100" aria-label=${t.rename} .value=${this.room.name ?? ''} />
+              <button class="primary">${t.save}</button>
+            </form>`
+          : nothing}
+        <label>
+          <input type="checkbox" .checked=${this.room.muted} @change=${(e: Event) => this.call('PATCH', '/me', { muted: (e.target as HTMLInputElement).checked })} />
+          ${t.mute}
+        </label>
+        ${this.room.type === 'direct' ? nothing : this.renderMembers(manage, admin, meId)}
+        ${this.room.type === 'direct'
+          ? nothing
+          : html`<button class="danger" @click=${() => confirm(t.confirmLeave) && this.call('DELETE', `/members/${meId}`, undefined, true)}>
+              ${t.leave}
+            </button>`}
+        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      </div>
+    `;
+  }
+
+  private renderMembers(manage: boolean, admin: boolean, meId?: number) {
+    const { t } = this.i18n;
+    const roles: Role[] = ['admin', 'moderator', 'member'];
+    return html`<h3>${t.members} (${this.members.length})</h3>
+      <ul>
+        ${this.members.map(
+          (m) => html`<li>
+            <span>${m.name}</span>
+            ${admin && m.userId !== meId
+              ? html`<select aria-label=${t.roleOf(m.name)} @change=${(e: Event) => this.call('PATCH', `/members/${m.userId}`, { role: (e.target as HTMLSelectElement).value })}>
+                  ${roles.map((r) => html`<option value=${r} ?selected=${r === m.role}>${t.roles[r]}</option>`)}
+                </select>`
+              : html`<small>${t.roles[m.role]}</small>`}
+            ${manage && m.userId !== meId
+              ? html`<button aria-label=${t.remove(m.name)} title=${t.remove(m.name)} @click=${() => this.call('DELETE', `/members/${m.userId}`)}>✕</button>`
+              : nothing}
+          </li>`,
+        )}
+      </ul>
+      ${manage
+        ? html`<ipp-user-search
+            .label=${t.addMember}
+            .exclude=${this.members.map((m) => m.userId)}
+            @ipp-user-pick=${(e: HTMLElementEventMap['ipp-user-pick']) => this.call('POST', '/members', { userId: e.detail.user.id })}
+          ></ipp-user-search>`
+        : nothing}`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ipp-room-settings': IppRoomSettings;
+  }
+}

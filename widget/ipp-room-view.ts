@@ -1,0 +1,136 @@
+import { consume } from '@lit/context';
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { i18nContext } from './context';
+import { emit } from './events';
+import { createI18n, type I18n } from './i18n';
+import type { IppComposer } from './ipp-composer';
+import { shared } from './styles';
+import type { ChatMessage, Me, Member, Room } from './types';
+import './ipp-composer';
+import './ipp-message-list';
+
+/**
+ * One conversation: header, messages, who is typing, and the composer.
+ * Files dropped anywhere on it are added to the composer. It keeps the reply
+ * and edit in progress; everything else goes up as events.
+ *
+ * @fires ipp-back - back to the conversation list.
+ * @fires ipp-settings - open the room settings.
+ * @fires ipp-send - from the composer, with `replyToId` of the reply in progress.
+ * @fires ipp-edit - from the composer.
+ * @fires ipp-delete - from a message.
+ * @fires ipp-retry - from a message.
+ * @fires ipp-load-older - from the list.
+ * @fires ipp-typing - from the composer.
+ * @csspart header - the title bar.
+ */
+@customElement('ipp-room-view')
+export class IppRoomView extends LitElement {
+  static override styles = [
+    shared,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        background: var(--ipp-bg);
+        position: relative;
+      }
+      ipp-message-list {
+        flex: 1;
+      }
+      .typing {
+        min-height: 1.4em;
+        padding: 0 12px;
+        font-size: 0.8em;
+        font-style: italic;
+        color: var(--ipp-muted);
+      }
+      .drop {
+        position: absolute;
+        inset: 0;
+        display: grid;
+        place-items: center;
+        background: rgb(15 43 91 / 0.8);
+        color: #fff;
+        font-weight: 600;
+        pointer-events: none;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) room!: Room;
+  /** The room's display name. */
+  @property() name = '';
+  @property({ attribute: false }) members: Member[] = [];
+  @property({ attribute: false }) messages: ChatMessage[] = [];
+  @property({ type: Boolean }) hasMore = false;
+  @property({ attribute: false }) me?: Me;
+  /** Names of the people typing. */
+  @property({ attribute: false }) typing: string[] = [];
+
+  @consume({ context: i18nContext, subscribe: true }) i18n: I18n = createI18n('fr');
+
+  @state() private replyTo: ChatMessage | null = null;
+  @state() private editing: ChatMessage | null = null;
+  @state() private dragging = false;
+  @query('ipp-composer') private composer?: IppComposer;
+
+  private get canSend() {
+    return !!this.me?.perms.includes('chat.create');
+  }
+
+  private onDrop(e: DragEvent) {
+    e.preventDefault();
+    this.dragging = false;
+    if (this.canSend && e.dataTransfer?.files.length) this.composer?.addFiles(e.dataTransfer.files);
+  }
+
+  private onDragOver(e: DragEvent) {
+    if (!this.canSend || !e.dataTransfer?.types.includes('Files')) return;
+    e.preventDefault();
+    this.dragging = true;
+  }
+
+  override render() {
+    const { t } = this.i18n;
+    return html`
+      <div class="bar" part="header">
+        <button aria-label=${t.back} title=${t.back} @click=${() => emit(this, 'ipp-back')}>←</button>
+        <h2>${this.name}</h2>
+        <button aria-label=${t.settings} title=${t.settings} @click=${() => emit(this, 'ipp-settings')}>⚙</button>
+      </div>
+      <ipp-message-list
+        .room=${this.room}
+        .messages=${this.messages}
+        .members=${this.members}
+        .me=${this.me}
+        .hasMore=${this.hasMore}
+        @dragover=${this.onDragOver}
+        @dragleave=${() => (this.dragging = false)}
+        @drop=${this.onDrop}
+        @ipp-reply=${(e: HTMLElementEventMap['ipp-reply']) => ((this.editing = null), (this.replyTo = e.detail.message))}
+        @ipp-start-edit=${(e: HTMLElementEventMap['ipp-start-edit']) => ((this.replyTo = null), (this.editing = e.detail.message))}
+      ></ipp-message-list>
+      <div class="typing" aria-live="polite">${this.typing.length ? t.typing(this.typing) : ''}</div>
+      ${this.canSend
+        ? html`<ipp-composer
+            .replyTo=${this.replyTo}
+            .editing=${this.editing}
+            @dragover=${this.onDragOver}
+            @drop=${this.onDrop}
+            @ipp-send=${() => (this.replyTo = null)}
+            @ipp-edit=${() => (this.editing = null)}
+            @ipp-back=${(e: Event) => (e.stopPropagation(), (this.replyTo = this.editing = null))}
+          ></ipp-composer>`
+        : nothing}
+      ${this.dragging ? html`<div class="drop">${t.dropHere}</div>` : nothing}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ipp-room-view': IppRoomView;
+  }
+}

@@ -1,0 +1,80 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ChatApi } from './api';
+import { readEvents } from './event-stream';
+import type { ChatEvent } from './types';
+
+type Wire = { kind: 'event'; event: ChatEvent } | { kind: 'status'; up: boolean };
+
+/**
+ * One event stream per browser, shared by every tab: the tab holding the Web
+ * Lock named after the API and the user reads `GET /events` and forwards each
+ * event to the others over a BroadcastChannel. When it closes, the lock passes
+ * to another tab, which resumes from the last event id it saw.
+ */
+export class LiveController implements ReactiveController {
+  /** Whether this tab currently reads the stream. */
+  leader = false;
+  /** Whether the stream is up (as reported by the leader). */
+  online = true;
+
+  private abort?: AbortController;
+  private channel?: BroadcastChannel;
+  private lastId?: string;
+
+  constructor(
+    private host: ReactiveControllerHost,
+    private onEvent: (e: ChatEvent) => void,
+  ) {
+    host.addController(this);
+  }
+
+  /** Joins the stream of `api` for user `userId` (again, if the user or API changed). */
+  start(api: ChatApi, userId: number): void {
+    this.stop();
+    const abort = (this.abort = new AbortController());
+    const name = `ipp-chat:${new URL(api.url('/events')).href}:${userId}`;
+    const channel = (this.channel = new BroadcastChannel(name));
+    channel.onmessage = (e: MessageEvent<Wire>) => this.receive(e.data);
+    const lead = async () => {
+      this.leader = true;
+      await readEvents(api, {
+        lastEventId: this.lastId,
+        signal: abort.signal,
+        onEvent: (event) => this.send({ kind: 'event', event }),
+        onStatus: (up) => this.send({ kind: 'status', up }),
+      });
+      this.leader = false;
+    };
+    if (navigator.locks) {
+      navigator.locks.request(name, { signal: abort.signal }, lead).catch(() => {});
+    } else {
+      void lead();
+    }
+  }
+
+  stop(): void {
+    this.abort?.abort();
+    this.channel?.close();
+    this.abort = this.channel = undefined;
+  }
+
+  hostDisconnected(): void {
+    this.stop();
+  }
+
+  // Leader: deliver here and to the other tabs (a channel does not echo to its sender).
+  private send(w: Wire) {
+    this.channel?.postMessage(w);
+    this.receive(w);
+  }
+
+  private receive(w: Wire) {
+    if (w.kind === 'status') {
+      this.online = w.up;
+      this.host.requestUpdate();
+      return;
+    }
+    if (w.event.id) this.lastId = w.event.id;
+    this.onEvent(w.event);
+  }
+}

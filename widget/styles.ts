@@ -1,0 +1,136 @@
+import { css } from 'lit';
+
+/**
+ * Design tokens. The public `--ipp-chat-*` properties (set by the host page on
+ * `ipp-chat`) feed the internal `--ipp-*` ones, which every element uses.
+ * Default: the Hapag-Lloyd navy and orange, light or dark.
+ */
+export const tokens = css`
+  :host {
+    --ipp-primary: var(--ipp-chat-primary, #0f2b5b);
+    --ipp-on-primary: var(--ipp-chat-on-primary, #fff);
+    --ipp-accent: var(--ipp-chat-accent, #f28c00);
+    --ipp-on-accent: var(--ipp-chat-on-accent, #0f2b5b);
+    --ipp-bg: var(--ipp-chat-background, #fff);
+    --ipp-surface: var(--ipp-chat-surface, #f3f5f9);
+    --ipp-text: var(--ipp-chat-text, #1b2430);
+    --ipp-muted: var(--ipp-chat-muted, #5d6878);
+    --ipp-border: var(--ipp-chat-border, #d5dbe5);
+    --ipp-mine: var(--ipp-chat-bubble-mine, #e4ecf8);
+    --ipp-danger: var(--ipp-chat-danger, #b3261e);
+    --ipp-focus: var(--ipp-chat-focus, #f28c00);
+    --ipp-radius: var(--ipp-chat-radius, 12px);
+    --ipp-font: var(--ipp-chat-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+  }
+  :host([theme='dark']) {
+    --ipp-primary: var(--ipp-chat-primary, #16386f);
+    --ipp-bg: var(--ipp-chat-background, #111826);
+    --ipp-surface: var(--ipp-chat-surface, #1b2536);
+    --ipp-text: var(--ipp-chat-text, #e8edf5);
+    --ipp-muted: var(--ipp-chat-muted, #a3adbd);
+    --ipp-border: var(--ipp-chat-border, #2e3a50);
+    --ipp-mine: var(--ipp-chat-bubble-mine, #223a61);
+    --ipp-danger: var(--ipp-chat-danger, #ff8a80);
+  }
+  @media (prefers-color-scheme: dark) {
+    :host([theme='auto']) {
+      --ipp-primary: var(--ipp-chat-primary, #16386f);
+      --ipp-bg: var(--ipp-chat-background, #111826);
+      --ipp-surface: var(--ipp-chat-surface, #1b2536);
+      --ipp-text: var(--ipp-chat-text, #e8edf5);
+      --ipp-muted: var(--ipp-chat-muted, #a3adbd);
+      --ipp-border: var(--ipp-chat-border, #2e3a50);
+      --ipp-mine: var(--ipp-chat-bubble-mine, #223a61);
+      --ipp-danger: var(--ipp-chat-danger, #ff8a80);
+    }
+  }
+`;
+
+/** Controls shared by the elements: buttons, inputs, focus ring, visually hidden text. */
+export const shared = css`
+  :host {
+    font-family: var(--ipp-font);
+    color: var(--ipp-text);
+    box-sizing: border-box;
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: inherit;
+  }
+  button {
+    font: inherit;
+    color: inherit;
+    background: none;
+    border: 0;
+    border-radius: 6px;
+    padding: 6px 8px;
+    cursor: pointer;
+  }
+  button:hover {
+    background: var(--ipp-surface);
+  }
+  button.primary {
+    background: var(--ipp-accent);
+    color: var(--ipp-on-accent);
+    font-weight: 600;
+  }
+  button:disabled {
+    opacity: 0.5;
+    cursor: default;
+  }
+  input,
+  textarea,
+  select {
+    font: inherit;
+    color: var(--ipp-text);
+    background: var(--ipp-bg);
+    border: 1px solid var(--ipp-border);
+    border-radius: 8px;
+    padding: 6px 10px;
+  }
+  :focus-visible {
+    outline: 2px solid var(--ipp-focus);
+    outline-offset: 1px;
+  }
+  a {
+    color: inherit;
+  }
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+  .bar {
+    display: flex;
+    align-items: center;
+    gap: 4px;
+    padding: 8px;
+    background: var(--ipp-primary);
+    color: var(--ipp-on-primary);
+  }
+  .bar h2 {
+    flex: 1;
+    margin: 0 4px;
+    font-size: 1rem;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .bar button:hover {
+    background: rgb(255 255 255 / 0.15);
+  }
+  .badge {
+    min-width: 20px;
+    padding: 1px 6px;
+    border-radius: 10px;
+    background: var(--ipp-accent);
+    color: var(--ipp-on-accent);
+    font-size: 0.75rem;
+    font-weight: 700;
+    text-align: center;
+  }
+`;

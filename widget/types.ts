@@ -1,0 +1,82 @@
+/** Objects of the REST API (API.md §4). Ids are numbers, times ISO 8601 strings. */
+
+export type Perm = 'chat.read' | 'chat.create' | 'chat.update' | 'chat.delete' | 'chat.manage_rooms';
+export type RoomType = 'direct' | 'group' | 'channel';
+export type Role = 'admin' | 'moderator' | 'member';
+
+export interface User {
+  id: number;
+  name: string;
+  email?: string;
+}
+
+export interface Me {
+  user: User;
+  perms: Perm[];
+}
+
+export interface Member {
+  userId: number;
+  name: string;
+  role: Role;
+  joinedAt: string;
+  lastReadAt: string | null;
+  lastReadMessageId: number | null;
+  muted: boolean;
+}
+
+export interface Attachment {
+  id: number;
+  fileName: string;
+  size: number;
+  mimeType: string;
+  extension: string;
+  url: string;
+  thumbnailUrl?: string | null;
+}
+
+export interface Message {
+  id: number;
+  roomId: number;
+  senderId: number;
+  senderName: string;
+  content: string;
+  type: string;
+  replyTo?: { id: number; senderName: string; excerpt: string } | null;
+  attachments: Attachment[];
+  createdAt: string;
+  editedAt?: string | null;
+  deletedAt?: string | null;
+  clientId?: string | null;
+}
+
+export interface Room {
+  id: number;
+  type: RoomType;
+  name: string | null;
+  createdBy: number;
+  createdAt: string;
+  updatedAt: string;
+  members?: Member[];
+  lastMessage?: Message | null;
+  unreadCount: number;
+  muted: boolean;
+  myRole: Role;
+}
+
+/** A message as the widget holds it: a server message, or a local one still on its way. */
+export interface ChatMessage extends Message {
+  /** Set while the message is not confirmed by the server. */
+  status?: 'sending' | 'failed';
+  /** Upload progress, 0 to 1, for a pending message with files. */
+  progress?: number;
+  /** Files of a pending message, kept for a retry. */
+  files?: File[];
+}
+
+/** One event of the SSE feed (API.md §5). */
+export interface ChatEvent {
+  id?: string;
+  type: string;
+  data: any;
+}
