@@ -1,0 +1,58 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { secureHeaders } from 'hono/secure-headers';
+import { openAPIRouteHandler } from 'hono-openapi';
+import { authenticate, type AuthEnv } from './auth';
+import type { Deps } from './deps';
+import { onError, onNotFound, Problem } from './errors';
+import { healthRoutes } from './routes/health';
+import { meRoutes } from './routes/me';
+import { membersRoutes } from './routes/members';
+import { messagesRoutes } from './routes/messages';
+import { roomsRoutes } from './routes/rooms';
+import { usersRoutes } from './routes/users';
+
+/** JSON bodies are small: the longest message, escaped, fits in 64 KiB. */
+export const JSON_BODY_LIMIT = 64 * 1024;
+
+/** The composition root: every route of the BFF, built from its handles. */
+export function createApp(deps: Deps) {
+  const { config, db, verify } = deps;
+  const app = new Hono();
+  const api = new Hono<AuthEnv>()
+    .use(cors({
+      origin: config.CORS_ORIGINS,
+      allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
+      allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
+      exposeHeaders: ['Retry-After', 'Content-Disposition'],
+      maxAge: 600,
+    }))
+    .use(bodyLimit({
+      maxSize: JSON_BODY_LIMIT,
+      onError: () => { throw new Problem(413, `The request body must be at most ${JSON_BODY_LIMIT} bytes.`); },
+    }))
+    .route('/', healthRoutes(deps))
+    .get('/openapi.json', (c, next) => openapi(c as never, next))
+    .use(authenticate(verify, db))
+    .route('/', meRoutes())
+    .route('/', usersRoutes(deps))
+    .route('/', roomsRoutes(deps))
+    .route('/', membersRoutes(deps))
+    .route('/', messagesRoutes(deps));
+
+  // Generated on request from the routes below, so it documents exactly what is served.
+  const openapi = openAPIRouteHandler(app, {
+    documentation: {
+      openapi: '3.1.0',
+      info: { title: 'ipp-chat API', version: '1', description: 'The BFF of the <ipp-chat> widget. Every route but /health and /openapi.json takes `Authorization: Bearer <host-minted JWT>`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    exclude: ['/api/chat/openapi.json'],
+  });
+  app.use(secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false }));
+  app.route('/api/chat', api);
+  app.onError(onError);
+  app.notFound(onNotFound);
+  return app;
+}

@@ -1,0 +1,93 @@
+import { createMiddleware } from 'hono/factory';
+import { createRemoteJWKSet, errors, importSPKI, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { z } from 'zod';
+import type { JwtKeyConfig } from './env';
+import { forbidden, Problem, unauthorized } from './errors';
+import type { Db } from './storage';
+import { findActiveUser, type User } from './services/users';
+
+export const permissions = ['chat.read', 'chat.create', 'chat.update', 'chat.delete', 'chat.manage_rooms'] as const;
+export type Permission = (typeof permissions)[number];
+
+/** The caller of a request: an active host user and the permissions of their token. */
+export interface Me extends User {
+  perms: Set<Permission>;
+  /** Token expiry, in seconds since the epoch (ends event streams). */
+  exp: number;
+}
+
+export type AuthEnv = { Variables: { me: Me } };
+
+const claimsSchema = z.object({
+  sub: z.string().regex(/^[1-9][0-9]{0,15}$/, 'sub must be a decimal user id'),
+  name: z.string().max(200).optional(),
+  perms: z.array(z.string()),
+  exp: z.number(),
+  iat: z.number(),
+});
+
+export type Claims = z.output<typeof claimsSchema>;
+export type VerifyToken = (token: string) => Promise<Claims>;
+
+/**
+ * Builds the verifier of host-minted tokens (API.md §3): one algorithm
+ * (HS256 for a secret, the key's own for a PEM, asymmetric ones for a JWKS),
+ * required sub/exp/iat/perms, 30 s of clock tolerance, iss and aud checked.
+ */
+export async function createVerifier(key: JwtKeyConfig, opts: { issuer?: string; audience: string }): Promise<VerifyToken> {
+  let getKey: Uint8Array | CryptoKey | JWTVerifyGetKey;
+  let algorithms: string[];
+  if (key.kind === 'secret') {
+    getKey = new TextEncoder().encode(key.secret);
+    algorithms = ['HS256'];
+  } else if (key.kind === 'pem') {
+    getKey = await importSPKI(key.pem, key.alg);
+    algorithms = [key.alg];
+  } else {
+    getKey = createRemoteJWKSet(new URL(key.url));
+    algorithms = ['RS256', 'ES256', 'EdDSA'];
+  }
+  return async (token) => {
+    try {
+      const { payload } = await jwtVerify(token, getKey as Uint8Array, {
+        algorithms,
+        issuer: opts.issuer,
+        audience: opts.audience,
+        clockTolerance: 30,
+        requiredClaims: ['sub', 'exp', 'iat'],
+      });
+      const claims = claimsSchema.safeParse(payload);
+      if (!claims.success) throw unauthorized(`The token's claims are invalid: ${claims.error.issues[0].message}.`);
+      return claims.data;
+    } catch (err) {
+      if (err instanceof Problem) throw err;
+      if (err instanceof errors.JWTExpired) throw unauthorized('The token has expired.');
+      if (err instanceof errors.JOSEError) throw unauthorized('The token is not valid.');
+      throw err;
+    }
+  };
+}
+
+/** Reads `Authorization: Bearer …` (the only place a token is taken from). */
+export function bearerToken(header: string | undefined): string {
+  const match = header?.match(/^Bearer[ ]+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i);
+  if (!match) throw unauthorized('A Bearer token is required in the Authorization header.');
+  return match[1];
+}
+
+/** Authenticates every request of the API and puts the caller in `c.var.me`. */
+export function authenticate(verify: VerifyToken, db: Db) {
+  return createMiddleware<AuthEnv>(async (c, next) => {
+    const claims = await verify(bearerToken(c.req.header('Authorization')));
+    const user = await findActiveUser(db, Number(claims.sub));
+    if (!user) throw forbidden('This user is not an active user of the application.');
+    const perms = new Set(claims.perms.filter((p): p is Permission => (permissions as readonly string[]).includes(p)));
+    c.set('me', { ...user, name: claims.name?.trim() || user.name, perms, exp: claims.exp });
+    await next();
+  });
+}
+
+/** Refuses the request (403) unless the token grants the permission. */
+export function requirePerm(me: Me, perm: Permission): void {
+  if (!me.perms.has(perm)) throw forbidden(`This requires the ${perm} permission.`);
+}

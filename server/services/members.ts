@@ -1,0 +1,84 @@
+import { and, asc, eq, ne } from 'drizzle-orm';
+import type { MemberRole } from '../../drizzle/mysql';
+import type { Me } from '../auth';
+import { conflict, forbidden, notFound } from '../errors';
+import type { Db } from '../storage';
+import { canModerate, requireMember } from './rooms';
+import { findActiveUser } from './users';
+import { memberView, now, type MemberView } from './views';
+
+async function memberOf(db: Db, roomId: number, userId: number) {
+  const { members } = db.t;
+  const [row] = await db.orm.select().from(members).where(and(eq(members.roomId, roomId), eq(members.userId, userId)));
+  return row;
+}
+
+async function adminCount(db: Db, roomId: number): Promise<number> {
+  const { members } = db.t;
+  const rows = await db.orm.select({ id: members.id }).from(members).where(and(eq(members.roomId, roomId), eq(members.role, 'admin')));
+  return rows.length;
+}
+
+/** Adds a user to a group or channel: its admins and moderators; only admins give a role above member. */
+export async function addMember(db: Db, me: Me, roomId: number, userId: number, role: MemberRole = 'member'): Promise<MemberView> {
+  const { room, member } = await requireMember(db, roomId, me.id);
+  if (!canModerate(member)) throw forbidden('Only the admins and moderators of a room can add members.');
+  if (role !== 'member' && member.role !== 'admin') throw forbidden('Only the admins of a room can give a role.');
+  if (room.type === 'direct') throw conflict('A direct conversation has exactly two members.');
+  const user = await findActiveUser(db, userId);
+  if (!user) throw notFound('user');
+  if (await memberOf(db, roomId, userId)) throw conflict('This user is already a member of the room.');
+  try {
+    await db.transaction((tx) => tx.insert(tx.t.members, { roomId, userId, role, joinedAt: now() }));
+  } catch (err) {
+    if (db.isUniqueViolation(err)) throw conflict('This user is already a member of the room.');
+    throw err;
+  }
+  return memberView((await memberOf(db, roomId, userId))!, user.name);
+}
+
+/** Changes a member's role: admins only, and a room always keeps one admin. */
+export async function changeRole(db: Db, me: Me, roomId: number, userId: number, role: MemberRole): Promise<MemberView> {
+  const { room, member } = await requireMember(db, roomId, me.id);
+  if (member.role !== 'admin') throw forbidden('Only the admins of a room can change roles.');
+  if (room.type === 'direct') throw conflict('A direct conversation has no roles.');
+  const target = await memberOf(db, roomId, userId);
+  if (!target) throw notFound('member');
+  const { members } = db.t;
+  await db.transaction(async (tx) => {
+    await tx.lockRoom(roomId);
+    if (target.role === 'admin' && role !== 'admin' && (await adminCount(tx, roomId)) <= 1) {
+      throw conflict('A room needs at least one admin: name another admin first.');
+    }
+    await tx.orm.update(members).set({ role }).where(eq(members.id, target.id));
+  });
+  const name = (await findActiveUser(db, userId))?.name ?? `#${userId}`;
+  return memberView((await memberOf(db, roomId, userId))!, name);
+}
+
+/**
+ * Removes a member (admins and moderators; moderators cannot remove admins),
+ * or lets the caller leave. When the last admin leaves a group, its
+ * longest-standing member becomes admin, so no room is left unmanaged.
+ */
+export async function removeMember(db: Db, me: Me, roomId: number, userId: number): Promise<void> {
+  const { room, member } = await requireMember(db, roomId, me.id);
+  const leaving = userId === me.id;
+  const target = leaving ? member : await memberOf(db, roomId, userId);
+  if (!leaving) {
+    if (!canModerate(member)) throw forbidden('Only the admins and moderators of a room can remove members.');
+    if (room.type === 'direct') throw conflict('One can only leave a direct conversation.');
+    if (!target) throw notFound('member');
+    if (target.role === 'admin' && member.role !== 'admin') throw forbidden('Only an admin can remove an admin.');
+  }
+  const { members } = db.t;
+  await db.transaction(async (tx) => {
+    await tx.lockRoom(roomId);
+    await tx.orm.delete(members).where(eq(members.id, target!.id));
+    if (room.type !== 'direct' && target!.role === 'admin' && (await adminCount(tx, roomId)) === 0) {
+      const [next] = await tx.orm.select().from(members).where(and(eq(members.roomId, roomId), ne(members.userId, userId)))
+        .orderBy(asc(members.joinedAt), asc(members.id)).limit(1);
+      if (next) await tx.orm.update(members).set({ role: 'admin' }).where(eq(members.id, next.id));
+    }
+  });
+}

@@ -1,0 +1,247 @@
+import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { AttachmentRow, MessageRow } from '../../drizzle/mysql';
+import { badRequest, conflict, forbidden, notFound } from '../errors';
+import type { Me } from '../auth';
+import type { Db } from '../storage';
+import { requireMember, canModerate } from './rooms';
+import { nameOf, usersByIds } from './users';
+import { iso, now } from './views';
+
+export const MAX_CONTENT = 10_000;
+export const PAGE_DEFAULT = 50;
+export const PAGE_MAX = 100;
+
+/** An attachment as the API shows it; the file itself is fetched with the token. */
+export interface AttachmentView {
+  id: number;
+  fileName: string;
+  size: number;
+  mimeType: string;
+  extension: string;
+  url: string;
+  thumbnailUrl?: string;
+}
+
+/** A message as the API shows it. */
+export interface MessageView {
+  id: number;
+  roomId: number;
+  senderId: number;
+  senderName: string;
+  content: string;
+  type: MessageRow['type'];
+  replyTo: { id: number; senderName: string; excerpt: string } | null;
+  attachments: AttachmentView[];
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+  clientId: string | null;
+}
+
+export const attachmentView = (a: AttachmentRow): AttachmentView => ({
+  id: a.id,
+  fileName: a.fileName,
+  size: a.fileSize,
+  mimeType: a.fileType,
+  extension: a.fileExtension,
+  url: `/api/chat/attachments/${a.id}`,
+  ...(a.thumbnailPath ? { thumbnailUrl: `/api/chat/attachments/${a.id}/thumbnail` } : {}),
+});
+
+/** Turns rows into views with three queries, however many rows: names, replies, attachments. */
+export async function toViews(db: Db, rows: MessageRow[]): Promise<MessageView[]> {
+  if (!rows.length) return [];
+  const { messages, attachments } = db.t;
+  const replyIds = [...new Set(rows.map((r) => r.replyToId).filter((id): id is number => id != null))];
+  const [replies, files] = await Promise.all([
+    replyIds.length ? db.orm.select().from(messages).where(inArray(messages.id, replyIds)) : [],
+    db.orm.select().from(attachments).where(inArray(attachments.messageId, rows.map((r) => r.id))).orderBy(asc(attachments.id)),
+  ]);
+  const names = await usersByIds(db, [...rows, ...replies].map((r) => r.senderId));
+  const replyById = new Map(replies.map((r) => [r.id, r]));
+  return rows.map((m) => {
+    const reply = m.replyToId != null ? replyById.get(m.replyToId) : undefined;
+    return {
+      id: m.id,
+      roomId: m.roomId,
+      senderId: m.senderId,
+      senderName: nameOf(names, m.senderId),
+      content: m.content,
+      type: m.type,
+      replyTo: reply ? { id: reply.id, senderName: nameOf(names, reply.senderId), excerpt: excerpt(reply) } : null,
+      attachments: files.filter((f) => f.messageId === m.id).map(attachmentView),
+      createdAt: m.createdAt.toISOString(),
+      editedAt: iso(m.editedAt),
+      deletedAt: iso(m.deletedAt),
+      clientId: m.clientId ?? null,
+    };
+  });
+}
+
+const excerpt = (m: MessageRow) => (m.isDeleted ? '' : m.content.length > 120 ? `${m.content.slice(0, 119)}…` : m.content);
+
+async function messageById(db: Db, id: number): Promise<MessageRow | undefined> {
+  const [row] = await db.orm.select().from(db.t.messages).where(eq(db.t.messages.id, id));
+  return row;
+}
+
+/** A page of a room's messages, oldest first: before a cursor (default: the latest), or after one. */
+export async function listMessages(db: Db, roomId: number, page: { before?: number; after?: number; limit?: number }) {
+  const { messages } = db.t;
+  const limit = Math.min(page.limit ?? PAGE_DEFAULT, PAGE_MAX);
+  const forward = page.after !== undefined;
+  const rows = await db.orm.select().from(messages)
+    .where(and(
+      eq(messages.roomId, roomId),
+      page.after !== undefined ? gt(messages.id, page.after) : undefined,
+      page.before !== undefined ? lt(messages.id, page.before) : undefined,
+    ))
+    .orderBy(forward ? asc(messages.id) : desc(messages.id))
+    .limit(limit + 1);
+  const hasMore = rows.length > limit;
+  const pageRows = rows.slice(0, limit);
+  if (!forward) pageRows.reverse();
+  return { messages: await toViews(db, pageRows), hasMore };
+}
+
+export interface SendInput {
+  content: string;
+  clientId: string;
+  replyToId?: number;
+}
+
+/**
+ * Sends a message. The room row is locked for the transaction, so a room's
+ * message ids follow the order of commits, and a repeated clientId from the
+ * same sender finds the first message instead of creating another.
+ */
+export async function sendMessage(db: Db, me: Me, roomId: number, input: SendInput): Promise<{ message: MessageView; created: boolean }> {
+  await requireMember(db, roomId, me.id);
+  const content = checkContent(input.content);
+  const send = () => db.transaction(async (tx) => {
+    await tx.lockRoom(roomId);
+    const existing = await byClientId(tx, me.id, input.clientId);
+    if (existing) return { id: existing.id, created: false, roomId: existing.roomId };
+    if (input.replyToId !== undefined) {
+      const target = await messageById(tx, input.replyToId);
+      if (!target || target.roomId !== roomId) throw badRequest('replyToId is not a message of this room.');
+    }
+    const at = now();
+    const id = await tx.insert(tx.t.messages, {
+      roomId, senderId: me.id, content, type: 'text', replyToId: input.replyToId ?? null, clientId: input.clientId, createdAt: at,
+    });
+    await tx.orm.update(tx.t.rooms).set({ lastMessageId: id, updatedAt: at }).where(eq(tx.t.rooms.id, roomId));
+    // Your own message is read by you.
+    await tx.orm.update(tx.t.members).set({ lastReadMessageId: id, lastReadAt: at })
+      .where(and(eq(tx.t.members.roomId, roomId), eq(tx.t.members.userId, me.id)));
+    return { id, created: true, roomId };
+  });
+  let result: { id: number; created: boolean; roomId: number };
+  try {
+    result = await send();
+  } catch (err) {
+    // Two first sends of one clientId raced across rooms: the loser reads the winner.
+    if (!db.isUniqueViolation(err)) throw err;
+    const existing = await byClientId(db, me.id, input.clientId);
+    if (!existing) throw err;
+    result = { id: existing.id, created: false, roomId: existing.roomId };
+  }
+  if (result.roomId !== roomId) throw conflict('This clientId was already used for a message of another room.');
+  const [message] = await toViews(db, [(await messageById(db, result.id))!]);
+  return { message, created: result.created };
+}
+
+async function byClientId(db: Db, senderId: number, clientId: string) {
+  const { messages } = db.t;
+  const [row] = await db.orm.select({ id: messages.id, roomId: messages.roomId }).from(messages)
+    .where(and(eq(messages.senderId, senderId), eq(messages.clientId, clientId)));
+  return row;
+}
+
+function checkContent(content: string): string {
+  if (!content.trim()) throw badRequest('content must not be empty.');
+  if (content.length > MAX_CONTENT) throw badRequest(`content must be at most ${MAX_CONTENT} characters.`);
+  return content;
+}
+
+/** The message and the caller's membership of its room; 404 for anyone else. */
+async function messageForMember(db: Db, me: Me, messageId: number) {
+  const message = await messageById(db, messageId);
+  if (!message) throw notFound('message');
+  const { member } = await requireMember(db, message.roomId, me.id, 'message');
+  return { message, member };
+}
+
+/** Edits the caller's own message. */
+export async function editMessage(db: Db, me: Me, messageId: number, content: string): Promise<MessageView> {
+  const { message } = await messageForMember(db, me, messageId);
+  if (message.senderId !== me.id) throw forbidden('Only its sender can edit a message.');
+  if (message.isDeleted) throw conflict('A deleted message cannot be edited.');
+  const text = checkContent(content);
+  await db.transaction(async (tx) => {
+    await tx.orm.update(tx.t.messages).set({ content: text, isEdited: true, editedAt: now() }).where(eq(tx.t.messages.id, messageId));
+  });
+  const [view] = await toViews(db, [(await messageById(db, messageId))!]);
+  return view;
+}
+
+/**
+ * Soft-deletes a message: its sender (with chat.delete) or a moderator or
+ * admin of the room. Content is emptied and attachment rows removed; the
+ * removed rows are returned so their files can be deleted after commit.
+ */
+export async function deleteMessage(db: Db, me: Me, messageId: number): Promise<{ message: MessageView; removedFiles: AttachmentRow[] }> {
+  const { message, member } = await messageForMember(db, me, messageId);
+  const own = message.senderId === me.id;
+  if (!(own && me.perms.has('chat.delete')) && !canModerate(member)) {
+    throw forbidden(own ? 'This requires the chat.delete permission.' : 'Only its sender or a moderator can delete a message.');
+  }
+  const removedFiles = await db.transaction(async (tx) => {
+    const { messages, attachments } = tx.t;
+    const files = await tx.orm.select().from(attachments).where(eq(attachments.messageId, messageId));
+    await tx.orm.delete(attachments).where(eq(attachments.messageId, messageId));
+    await tx.orm.update(messages).set({ content: '', isDeleted: true, deletedAt: message.deletedAt ?? now() })
+      .where(eq(messages.id, messageId));
+    return files;
+  });
+  const [view] = await toViews(db, [(await messageById(db, messageId))!]);
+  return { message: view, removedFiles };
+}
+
+/** Moves the caller's read marker forward to messageId (never back), with one write. */
+export async function markRead(db: Db, me: Me, roomId: number, messageId: number) {
+  await requireMember(db, roomId, me.id);
+  const target = await messageById(db, messageId);
+  if (!target || target.roomId !== roomId) throw badRequest('messageId is not a message of this room.');
+  const { members, messageReads } = db.t;
+  const at = now();
+  await db.transaction(async (tx) => {
+    const result = await tx.orm.update(members).set({ lastReadMessageId: messageId, lastReadAt: at })
+      .where(and(
+        eq(members.roomId, roomId), eq(members.userId, me.id),
+        or(isNull(members.lastReadMessageId), lt(members.lastReadMessageId, messageId)),
+      ));
+    if (tx.affected(result) > 0) await tx.insertIgnore(messageReads, [{ messageId, userId: me.id, readAt: at }]);
+  });
+  const { member } = await requireMember(db, roomId, me.id);
+  return { roomId, userId: me.id, messageId: member.lastReadMessageId ?? messageId, readAt: iso(member.lastReadAt) };
+}
+
+/** Messages of the caller's rooms (or one of them) containing every word of q, newest first. */
+export async function searchMessages(db: Db, me: Me, q: string, roomId?: number, limit = PAGE_DEFAULT) {
+  // Words of 3+ letters: the shortest a MySQL/MariaDB full-text index keeps.
+  const words = [...new Set(q.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? [])].slice(0, 8);
+  if (!words.length) throw badRequest('q must contain a word of at least 3 letters or digits.');
+  if (roomId !== undefined) await requireMember(db, roomId, me.id);
+  const { messages, members } = db.t;
+  const rows = await db.orm.select({ m: messages }).from(messages)
+    .innerJoin(members, and(eq(members.roomId, messages.roomId), eq(members.userId, me.id)))
+    .where(and(
+      db.matchContent(words),
+      eq(messages.isDeleted, false),
+      roomId !== undefined ? eq(messages.roomId, roomId) : undefined,
+    ))
+    .orderBy(desc(messages.id))
+    .limit(limit);
+  return toViews(db, rows.map((r) => r.m));
+}

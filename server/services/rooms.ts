@@ -1,0 +1,216 @@
+import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
+import type { MemberRow, RoomRow, RoomType } from '../../drizzle/mysql';
+import type { Me } from '../auth';
+import { requirePerm } from '../auth';
+import { badRequest, conflict, forbidden, notFound } from '../errors';
+import type { Db } from '../storage';
+import { toViews, type MessageView } from './messages';
+import { activeUserIds, findActiveUser, nameOf, usersByIds } from './users';
+import { directKey, directPeer, iso, memberView, now, type MemberView } from './views';
+
+/** A room as the API shows it to one user. */
+export interface RoomView {
+  id: number;
+  type: RoomType;
+  name: string | null;
+  createdBy: number;
+  createdAt: string;
+  updatedAt: string | null;
+  lastMessage: MessageView | null;
+  unreadCount: number;
+  muted: boolean;
+  myRole: MemberRow['role'] | null;
+  members?: MemberView[];
+}
+
+export const canModerate = (m: MemberRow) => m.role === 'admin' || m.role === 'moderator';
+
+/**
+ * The room and the user's membership of it. Anyone else gets the same 404 as
+ * for a room that does not exist, so rooms cannot be enumerated.
+ */
+export async function requireMember(db: Db, roomId: number, userId: number, what = 'room') {
+  const { rooms, members } = db.t;
+  const [row] = await db.orm.select({ room: rooms, member: members }).from(members)
+    .innerJoin(rooms, eq(rooms.id, members.roomId))
+    .where(and(eq(members.roomId, roomId), eq(members.userId, userId)));
+  if (!row) throw notFound(what);
+  return row;
+}
+
+/** Views of rooms for one user, with last message, unread count and names, in four queries. */
+export async function roomViews(db: Db, userId: number, rows: { room: RoomRow; member: MemberRow | null }[]): Promise<RoomView[]> {
+  if (!rows.length) return [];
+  const { messages, members } = db.t;
+  const lastIds = rows.map((r) => r.room.lastMessageId).filter((id): id is number => id != null);
+  const memberRoomIds = rows.filter((r) => r.member).map((r) => r.room.id);
+  const [lastRows, unread] = await Promise.all([
+    lastIds.length ? db.orm.select().from(messages).where(inArray(messages.id, lastIds)) : [],
+    memberRoomIds.length
+      ? db.orm.select({ roomId: messages.roomId, n: sql<number>`COUNT(*)` }).from(messages)
+        .innerJoin(members, and(eq(members.roomId, messages.roomId), eq(members.userId, userId)))
+        .where(and(
+          inArray(messages.roomId, memberRoomIds),
+          gt(messages.id, sql`COALESCE(${members.lastReadMessageId}, 0)`),
+          ne(messages.senderId, userId),
+          eq(messages.isDeleted, false),
+        ))
+        .groupBy(messages.roomId)
+      : [],
+  ]);
+  const peers = rows.map((r) => directPeer(r.room, userId)).filter((id): id is number => id != null);
+  const [lastViews, names] = await Promise.all([toViews(db, lastRows), usersByIds(db, peers)]);
+  const lastById = new Map(lastViews.map((m) => [m.id, m]));
+  const unreadByRoom = new Map(unread.map((u) => [u.roomId, Number(u.n)]));
+  return rows.map(({ room, member }) => {
+    const peer = directPeer(room, userId);
+    return {
+      id: room.id,
+      type: room.type,
+      name: peer != null ? nameOf(names, peer) : room.name,
+      createdBy: room.createdById,
+      createdAt: room.createdAt.toISOString(),
+      updatedAt: iso(room.updatedAt),
+      lastMessage: room.lastMessageId != null ? lastById.get(room.lastMessageId) ?? null : null,
+      unreadCount: unreadByRoom.get(room.id) ?? 0,
+      muted: member?.muted ?? false,
+      myRole: member?.role ?? null,
+    };
+  });
+}
+
+const activity = (r: RoomView) => r.lastMessage?.createdAt ?? r.createdAt;
+
+export type RoomFilter = 'all' | 'unread' | 'group' | 'direct';
+
+/** The user's rooms, most recent activity first, filtered by kind and by a name search. */
+export async function listRooms(db: Db, userId: number, opts: { filter: RoomFilter; q?: string }): Promise<RoomView[]> {
+  const { rooms, members } = db.t;
+  const rows = await db.orm.select({ room: rooms, member: members }).from(members)
+    .innerJoin(rooms, eq(rooms.id, members.roomId))
+    .where(and(
+      eq(members.userId, userId),
+      opts.filter === 'direct' ? eq(rooms.type, 'direct') : undefined,
+      opts.filter === 'group' ? ne(rooms.type, 'direct') : undefined,
+    ));
+  const q = opts.q?.trim().toLowerCase();
+  return (await roomViews(db, userId, rows))
+    .filter((r) => (opts.filter === 'unread' ? r.unreadCount > 0 : true))
+    .filter((r) => !q || (r.name ?? '').toLowerCase().includes(q))
+    .sort((a, b) => activity(b).localeCompare(activity(a)) || b.id - a.id);
+}
+
+/** One room with its members, for a member of it. */
+export async function getRoom(db: Db, userId: number, roomId: number): Promise<RoomView> {
+  const row = await requireMember(db, roomId, userId);
+  const [view] = await roomViews(db, userId, [row]);
+  return { ...view, members: await listMembers(db, roomId) };
+}
+
+export async function listMembers(db: Db, roomId: number): Promise<MemberView[]> {
+  const { members } = db.t;
+  const rows = await db.orm.select().from(members).where(eq(members.roomId, roomId)).orderBy(asc(members.joinedAt), asc(members.id));
+  const names = await usersByIds(db, rows.map((m) => m.userId));
+  return rows.map((m) => memberView(m, nameOf(names, m.userId)));
+}
+
+/** Gets or creates the one direct room of the caller and another active user. */
+export async function openDirect(db: Db, me: Me, userId: number): Promise<{ room: RoomView; created: boolean }> {
+  requirePerm(me, 'chat.create');
+  if (userId === me.id) throw badRequest('A direct conversation needs another user.');
+  if (!(await findActiveUser(db, userId))) throw notFound('user');
+  const key = directKey(me.id, userId);
+  const { rooms, members } = db.t;
+  const attempt = () => db.transaction(async (tx) => {
+    const [existing] = await tx.orm.select().from(rooms).where(eq(rooms.directKey, key));
+    const at = now();
+    const roomId = existing?.id ?? await tx.insert(rooms, { type: 'direct', createdById: me.id, directKey: key, createdAt: at, updatedAt: at });
+    // Someone who left a direct conversation is back in it when it is opened again.
+    await tx.insertIgnore(members, [me.id, userId].map((u) => ({ roomId, userId: u, role: 'member' as const, joinedAt: at })));
+    return { roomId, created: !existing };
+  });
+  let result: { roomId: number; created: boolean };
+  try {
+    result = await attempt();
+  } catch (err) {
+    if (!db.isUniqueViolation(err)) throw err;
+    result = { ...(await attempt()), created: false };
+  }
+  return { room: await getRoom(db, me.id, result.roomId), created: result.created };
+}
+
+/** Creates a group or a channel with the caller as its admin. */
+export async function createRoom(db: Db, me: Me, input: { type: 'group' | 'channel'; name: string; memberIds: number[] }): Promise<RoomView> {
+  requirePerm(me, 'chat.manage_rooms');
+  const name = checkName(input.name);
+  const others = [...new Set(input.memberIds)].filter((id) => id !== me.id);
+  const active = await activeUserIds(db, others);
+  const missing = others.filter((id) => !active.has(id));
+  if (missing.length) throw badRequest(`These memberIds are not active users: ${missing.join(', ')}.`);
+  const roomId = await db.transaction(async (tx) => {
+    const at = now();
+    const id = await tx.insert(tx.t.rooms, { type: input.type, name, createdById: me.id, createdAt: at, updatedAt: at });
+    await tx.insertIgnore(tx.t.members, [
+      { roomId: id, userId: me.id, role: 'admin' as const, joinedAt: at },
+      ...others.map((userId) => ({ roomId: id, userId, role: 'member' as const, joinedAt: at })),
+    ]);
+    return id;
+  });
+  return getRoom(db, me.id, roomId);
+}
+
+function checkName(raw: string): string {
+  const name = raw.trim();
+  if (!name) throw badRequest('name must not be empty.');
+  if (name.length > 200) throw badRequest('name must be at most 200 characters.');
+  return name;
+}
+
+/** Renames a group or channel: its admins and moderators. */
+export async function renameRoom(db: Db, me: Me, roomId: number, rawName: string): Promise<RoomView> {
+  const { room, member } = await requireMember(db, roomId, me.id);
+  if (!canModerate(member)) throw forbidden('Only the admins and moderators of a room can rename it.');
+  if (room.type === 'direct') throw conflict('A direct conversation has no name to change.');
+  const name = checkName(rawName);
+  await db.transaction((tx) => tx.orm.update(tx.t.rooms).set({ name, updatedAt: now() }).where(eq(tx.t.rooms.id, roomId)));
+  return getRoom(db, me.id, roomId);
+}
+
+/** Deletes a room and everything in it: its admins only. Returns the former member ids. */
+export async function deleteRoom(db: Db, me: Me, roomId: number): Promise<{ memberIds: number[] }> {
+  const { member } = await requireMember(db, roomId, me.id);
+  if (member.role !== 'admin') throw forbidden('Only the admins of a room can delete it.');
+  return db.transaction(async (tx) => {
+    const rows = await tx.orm.select({ userId: tx.t.members.userId }).from(tx.t.members).where(eq(tx.t.members.roomId, roomId));
+    await tx.orm.delete(tx.t.rooms).where(eq(tx.t.rooms.id, roomId));
+    return { memberIds: rows.map((r) => r.userId) };
+  });
+}
+
+/** Public channels, with the caller's role in each (null when not a member). */
+export async function listChannels(db: Db, userId: number): Promise<RoomView[]> {
+  const { rooms, members } = db.t;
+  const rows = await db.orm.select({ room: rooms, member: members }).from(rooms)
+    .leftJoin(members, and(eq(members.roomId, rooms.id), eq(members.userId, userId)))
+    .where(eq(rooms.type, 'channel'))
+    .orderBy(asc(rooms.name), asc(rooms.id));
+  return roomViews(db, userId, rows);
+}
+
+/** Joins a public channel (a room that is not one answers 404). */
+export async function joinChannel(db: Db, me: Me, roomId: number): Promise<RoomView> {
+  const { rooms, members } = db.t;
+  const [room] = await db.orm.select().from(rooms).where(and(eq(rooms.id, roomId), eq(rooms.type, 'channel')));
+  if (!room) throw notFound('room');
+  await db.transaction((tx) => tx.insertIgnore(members, [{ roomId, userId: me.id, role: 'member', joinedAt: now() }]));
+  return getRoom(db, me.id, roomId);
+}
+
+/** Mutes or unmutes a room for the caller. */
+export async function setMuted(db: Db, me: Me, roomId: number, muted: boolean): Promise<MemberView> {
+  await requireMember(db, roomId, me.id);
+  const { members } = db.t;
+  await db.transaction((tx) => tx.orm.update(members).set({ muted }).where(and(eq(members.roomId, roomId), eq(members.userId, me.id))));
+  const { member } = await requireMember(db, roomId, me.id);
+  return memberView(member, me.name);
+}
