@@ -22,8 +22,9 @@ export function sqlitePath(url: string): string {
   return path;
 }
 
+/** One connection (concurrency 1), so its PRAGMAs hold for every statement. */
 async function connect(path: string): Promise<Client> {
-  const client = createClient({ url: `file:${path}` });
+  const client = createClient({ url: `file:${path}`, concurrency: 1 });
   await client.execute('PRAGMA journal_mode = WAL');
   await client.execute('PRAGMA foreign_keys = ON');
   await client.execute('PRAGMA busy_timeout = 5000');
@@ -61,21 +62,17 @@ export async function openSqlite(url: string, opts: OpenOptions): Promise<Db> {
     throw err;
   }
   let queue: Promise<unknown> = Promise.resolve();
-  const writerDb = bind(drizzle({ client: writer, schema: sqliteSchema }), users, {
-    transaction: (fn) => fn(writerDb),
-  });
+  const writerOrm = drizzle({ client: writer, schema: sqliteSchema });
   const readerDb: Db = bind(drizzle({ client: reader, schema: sqliteSchema }), users, {
     transaction<R>(fn: (tx: Db) => Promise<R>): Promise<R> {
       const run = queue.then(async () => {
-        await writer.execute('BEGIN IMMEDIATE');
-        try {
-          const result = await fn(writerDb);
-          await writer.execute('COMMIT');
-          return result;
-        } catch (err) {
-          await writer.execute('ROLLBACK');
-          throw err;
-        }
+        // foreign_keys cannot change inside a transaction and is per connection:
+        // set it on the writer's one connection each time, in case it was replaced.
+        await writer.execute('PRAGMA foreign_keys = ON');
+        return writerOrm.transaction((tx) => {
+          const txDb: Db = bind(tx as unknown as LibSQLDatabase<typeof sqliteSchema>, users, { transaction: (inner) => inner(txDb) });
+          return fn(txDb);
+        }, { behavior: 'immediate' });
       });
       queue = run.catch(() => undefined);
       return run;

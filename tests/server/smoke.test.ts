@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS, startServer, type Client, type TestServer } from './harness';
+
+describe.each(DIALECTS)('a conversation on %s', (dialect) => {
+  let server: TestServer;
+  let alice: Client;
+  let bruno: Client;
+  beforeAll(async () => {
+    server = await startServer(dialect);
+    alice = await server.as(1);
+    bruno = await server.as(2);
+  });
+  afterAll(() => server?.close());
+
+  it('lets two users open a direct room, talk, read and search', async () => {
+    const me = await (await alice.get('/me')).json();
+    expect(me.user).toEqual({ id: 1, name: 'Alice Martin', email: 'alice@ipp.test' });
+    const open = await alice.post('/rooms', { type: 'direct', userId: 2 });
+    expect(open.status).toBe(201);
+    const room = await open.json();
+    expect(room.name).toBe('Bruno Durand');
+    const again = await bruno.post('/rooms', { type: 'direct', userId: 1 });
+    expect(again.status).toBe(200);
+    expect((await again.json()).id).toBe(room.id);
+
+    const sent = await alice.post(`/rooms/${room.id}/messages`, { content: 'Bonjour Bruno, la facture 2025-0042 est prête', clientId: 'c-1' });
+    expect(sent.status).toBe(201);
+    const msg = await sent.json();
+    expect(msg).toMatchObject({ roomId: room.id, senderId: 1, senderName: 'Alice Martin', type: 'text', clientId: 'c-1' });
+
+    const list = await (await bruno.get('/rooms')).json();
+    expect(list.rooms).toHaveLength(1);
+    expect(list.rooms[0]).toMatchObject({ id: room.id, name: 'Alice Martin', unreadCount: 1, myRole: 'member', muted: false });
+    expect(list.rooms[0].lastMessage.id).toBe(msg.id);
+
+    const read = await bruno.post(`/rooms/${room.id}/read`, { messageId: msg.id });
+    expect(read.status).toBe(200);
+    expect((await (await bruno.get('/rooms?filter=unread')).json()).rooms).toHaveLength(0);
+
+    const found = await (await bruno.get('/search?q=facture')).json();
+    expect(found.messages.map((m: { id: number }) => m.id)).toEqual([msg.id]);
+  });
+});
