@@ -189,9 +189,10 @@ export class IppChat extends LitElement {
   }
 
   private async connect() {
-    this.client = new ChatApi(this.api, this.tokens);
-    await this.store.load(this.client);
-    if (this.store.me) this.live.start(this.client, this.store.me.user.id);
+    const client = (this.client = new ChatApi(this.api, this.tokens));
+    await this.store.load(client);
+    // Removed from the page, or given another API, while loading: no stream for this one.
+    if (this.store.me && this.isConnected && client === this.client) this.live.start(client, this.store.me.user.id);
   }
 
   /** Opens the panel, and a given room when `roomId` is set. */
@@ -292,6 +293,8 @@ export class IppChat extends LitElement {
                   .meId=${meId}
                   .canCreate=${s.can('chat.create')}
                   .canManage=${s.can('chat.manage_rooms')}
+                  .askNotify=${typeof Notification !== 'undefined' && Notification.permission === 'default'}
+                  @ipp-notify=${() => void Notification.requestPermission().then(() => this.requestUpdate())}
                   @ipp-room-select=${(e: HTMLElementEventMap['ipp-room-select']) => this.openRoom(e.detail.roomId)}
                   @ipp-new-room=${(e: HTMLElementEventMap['ipp-new-room']) => (this.dialog = e.detail.group ? 'group' : 'direct')}
                 ></ipp-room-list>`

@@ -1,0 +1,304 @@
+// A small in-page fake of the chat API (API.md §4-5): window.fetch and
+// XMLHttpRequest are replaced by handlers over in-memory data, /events
+// answers a streaming text/event-stream Response.
+import type { Member, Message, Room, User } from '../../widget/types';
+
+export const API = 'http://chat.test/api/chat';
+export const TOKEN_URL = '/host/chat-token';
+
+const b64 = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+
+/** An unsigned JWT (the widget never verifies tokens). */
+export function jwt(claims: Record<string, unknown>): string {
+  return `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}.sig`;
+}
+
+interface Logged {
+  method: string;
+  url: string;
+  path: string;
+  headers: Headers;
+  body?: any;
+}
+
+const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+
+export class FakeChat {
+  me: User = { id: 1, name: 'Alice Martin' };
+  perms = ['chat.read', 'chat.create', 'chat.update', 'chat.delete', 'chat.manage_rooms'];
+  users: User[] = [this.me, { id: 2, name: 'Bruno Petit', email: 'bruno@example.com' }, { id: 3, name: 'Chloé Durand' }];
+  rooms: Room[] = [];
+  members = new Map<number, Member[]>();
+  messages: Message[] = [];
+  log: Logged[] = [];
+  /** Tokens the API accepts. */
+  valid = new Set<string>();
+  tokenFetches = 0;
+  /** When set, every API call fails as if the network were down. */
+  offline = false;
+  /** Answers a POST /messages with this status instead (e.g. 403). */
+  failSend?: number;
+  private streams: ReadableStreamDefaultController<Uint8Array>[] = [];
+  private eventId = 0;
+  private nextId = 100;
+  private restore: (() => void)[] = [];
+
+  constructor() {
+    this.addRoom({ id: 10, type: 'direct', name: null }, [1, 2], [
+      [2, 'Bonjour Alice', 60 * 30],
+      [1, 'Bonjour Bruno', 60 * 29],
+    ]);
+    this.addRoom({ id: 11, type: 'group', name: 'Équipe import' }, [1, 2, 3], [[3, 'Le conteneur arrive lundi', 5]]);
+    this.addRoom({ id: 12, type: 'group', name: 'Annonces', muted: true }, [1, 3], [[3, 'Réunion à 14h', 2]]);
+    this.member(11, 1).lastReadMessageId = 0;
+    this.member(12, 1).lastReadMessageId = 0;
+  }
+
+  addRoom(r: Partial<Room> & Pick<Room, 'id' | 'type' | 'name'>, memberIds: number[], msgs: [number, string, number][] = []) {
+    this.rooms.push({ createdBy: memberIds[0], createdAt: at(9999), updatedAt: at(0), unreadCount: 0, muted: false, myRole: 'admin', ...r });
+    this.members.set(
+      r.id,
+      memberIds.map((userId) => ({
+        userId,
+        name: this.user(userId).name,
+        role: userId === memberIds[0] ? 'admin' : 'member',
+        joinedAt: at(9999),
+        lastReadAt: null,
+        lastReadMessageId: null,
+        muted: false,
+      })),
+    );
+    for (const [sender, content, ago] of msgs) this.addMessage(r.id, sender, content, { createdAt: at(ago) });
+    for (const m of this.members.get(r.id)!) m.lastReadMessageId = this.last(r.id)?.id ?? null;
+  }
+
+  user(id: number) {
+    return this.users.find((u) => u.id === id)!;
+  }
+
+  member(roomId: number, userId: number) {
+    return this.members.get(roomId)!.find((m) => m.userId === userId)!;
+  }
+
+  last(roomId: number) {
+    return this.messages.filter((m) => m.roomId === roomId).at(-1);
+  }
+
+  addMessage(roomId: number, senderId: number, content: string, extra: Partial<Message> = {}): Message {
+    const m: Message = {
+      id: this.nextId++,
+      roomId,
+      senderId,
+      senderName: this.user(senderId).name,
+      content,
+      type: 'text',
+      attachments: [],
+      createdAt: new Date().toISOString(),
+      clientId: null,
+      ...extra,
+    };
+    this.messages.push(m);
+    return m;
+  }
+
+  /** A message from someone else, as the server would store and announce it. */
+  receive(roomId: number, senderId: number, content: string): Message {
+    const m = this.addMessage(roomId, senderId, content);
+    this.push('message.created', m);
+    return m;
+  }
+
+  roomFor(r: Room): Room {
+    const mine = this.member(r.id, this.me.id);
+    const msgs = this.messages.filter((m) => m.roomId === r.id);
+    return {
+      ...r,
+      lastMessage: msgs.at(-1) ?? null,
+      unreadCount: msgs.filter((m) => m.senderId !== this.me.id && m.id > (mine.lastReadMessageId ?? 0)).length,
+    };
+  }
+
+  /** Sends an event to every open stream; returns its id. */
+  push(type: string, data: unknown, id = String(++this.eventId)): string {
+    const text = `id: ${id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+    for (const c of this.streams) c.enqueue(new TextEncoder().encode(text));
+    return id;
+  }
+
+  /** Ends every open stream, as a proxy or a server restart would. */
+  dropStreams() {
+    for (const c of this.streams.splice(0)) c.close();
+  }
+
+  get openStreams() {
+    return this.streams.length;
+  }
+
+  requests(method: string, path: string | RegExp) {
+    return this.log.filter((r) => r.method === method && (typeof path === 'string' ? r.path === path : path.test(r.path)));
+  }
+
+  install(): this {
+    const realFetch = window.fetch;
+    const realXhr = window.XMLHttpRequest;
+    window.fetch = (input, init) => this.handle(new Request(input, init));
+    const fake = this;
+    // Just enough of XMLHttpRequest for ChatApi.upload().
+    window.XMLHttpRequest = class {
+      upload: { onprogress?: (e: ProgressEvent) => void } = {};
+      status = 0;
+      responseText = '';
+      onload?: () => void;
+      onerror?: () => void;
+      private method = '';
+      private url = '';
+      private headers = new Headers();
+      open(method: string, url: string) {
+        this.method = method;
+        this.url = url;
+      }
+      setRequestHeader(k: string, v: string) {
+        this.headers.set(k, v);
+      }
+      async send(body: FormData) {
+        this.upload.onprogress?.(new ProgressEvent('progress', { lengthComputable: true, loaded: 1, total: 2 }));
+        const res = await fake.handle(new Request(this.url, { method: this.method, headers: this.headers, body }));
+        if (res.status === 0) return this.onerror?.();
+        this.status = res.status;
+        this.responseText = await res.text();
+        this.onload?.();
+      }
+    } as unknown as typeof XMLHttpRequest;
+    this.restore.push(() => {
+      window.fetch = realFetch;
+      window.XMLHttpRequest = realXhr;
+      this.dropStreams();
+    });
+    return this;
+  }
+
+  uninstall() {
+    for (const r of this.restore.splice(0)) r();
+  }
+
+  private json(body: unknown, status = 200) {
+    return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  }
+
+  private problem(status: number, detail = '') {
+    return new Response(JSON.stringify({ type: 'about:blank', title: 'Error', status, detail }), {
+      status,
+      headers: { 'content-type': 'application/problem+json' },
+    });
+  }
+
+  async handle(req: Request): Promise<Response> {
+    const url = new URL(req.url, location.href);
+    if (url.pathname === TOKEN_URL) {
+      this.tokenFetches++;
+      const token = jwt({ sub: '1', exp: Math.floor(Date.now() / 1000) + 3600, n: this.tokenFetches });
+      this.valid.add(token);
+      return this.json({ token });
+    }
+    if (this.offline) throw new TypeError('Failed to fetch');
+    const path = url.href.slice(API.length).split('?')[0];
+    const type = req.headers.get('content-type') ?? '';
+    const body = type.includes('json') ? await req.json() : type.includes('multipart') ? await req.formData() : undefined;
+    this.log.push({ method: req.method, url: url.href, path, headers: req.headers, body });
+    const token = req.headers.get('authorization')?.replace(/^Bearer /, '') ?? '';
+    if (!this.valid.has(token)) return this.problem(401, 'invalid_token');
+    return this.route(req, url, path, body);
+  }
+
+  private route(req: Request, url: URL, path: string, body: any): Response {
+    const q = url.searchParams;
+    const m = req.method;
+    let match: RegExpMatchArray | null;
+    if (m === 'GET' && path === '/me') return this.json({ user: this.me, perms: this.perms });
+    if (m === 'GET' && path === '/rooms') return this.json({ rooms: this.rooms.map((r) => this.roomFor(r)) });
+    if (m === 'GET' && path === '/users') {
+      const s = (q.get('q') ?? '').toLowerCase();
+      return this.json({ users: this.users.filter((u) => u.name.toLowerCase().includes(s)) });
+    }
+    if (m === 'GET' && path === '/events') return this.stream(req);
+    if ((match = path.match(/^\/rooms\/(\d+)$/)) && m === 'GET') {
+      const r = this.rooms.find((x) => x.id === +match![1]);
+      return r ? this.json({ ...this.roomFor(r), members: this.members.get(r.id) }) : this.problem(404);
+    }
+    if ((match = path.match(/^\/rooms\/(\d+)\/messages$/))) {
+      const roomId = +match[1];
+      if (m === 'GET') {
+        const before = Number(q.get('before') ?? Infinity);
+        const limit = Number(q.get('limit') ?? 50);
+        const all = this.messages.filter((x) => x.roomId === roomId && x.id < before);
+        return this.json({ messages: all.slice(-limit), hasMore: all.length > limit });
+      }
+      if (this.failSend) return this.problem(this.failSend, 'refused');
+      const fields = body instanceof FormData ? Object.fromEntries(body) : body;
+      const dup = this.messages.find((x) => x.clientId === fields.clientId && x.senderId === this.me.id);
+      if (dup) return this.json(dup, 200);
+      const files = body instanceof FormData ? (body.getAll('files') as File[]) : [];
+      const saved = this.addMessage(roomId, this.me.id, fields.content, {
+        clientId: fields.clientId,
+        attachments: files.map((f, i) => ({
+          id: this.nextId + i,
+          fileName: f.name,
+          size: f.size,
+          mimeType: f.type,
+          extension: f.name.split('.').pop()!,
+          url: `/api/chat/attachments/${this.nextId + i}`,
+        })),
+      });
+      this.push('message.created', saved);
+      return this.json(saved, 201);
+    }
+    if ((match = path.match(/^\/rooms\/(\d+)\/read$/)) && m === 'POST') {
+      const roomId = +match[1];
+      this.member(roomId, this.me.id).lastReadMessageId = body.messageId;
+      this.push('read', { roomId, userId: this.me.id, messageId: body.messageId, readAt: new Date().toISOString() });
+      return new Response(null, { status: 204 });
+    }
+    if (path.match(/^\/rooms\/\d+\/typing$/)) return new Response(null, { status: 204 });
+    if ((match = path.match(/^\/messages\/(\d+)$/))) {
+      const msg = this.messages.find((x) => x.id === +match![1])!;
+      if (m === 'PATCH') Object.assign(msg, { content: body.content, editedAt: new Date().toISOString() });
+      else Object.assign(msg, { content: '', attachments: [], deletedAt: new Date().toISOString() });
+      this.push(m === 'PATCH' ? 'message.updated' : 'message.deleted', msg);
+      return m === 'PATCH' ? this.json(msg) : new Response(null, { status: 204 });
+    }
+    if (path.startsWith('/attachments/')) return new Response(new Blob([PNG], { type: 'image/png' }));
+    return this.problem(404, `${m} ${path}`);
+  }
+
+  private stream(req: Request): Response {
+    let ctrl!: ReadableStreamDefaultController<Uint8Array>;
+    const body = new ReadableStream<Uint8Array>({
+      start: (c) => {
+        ctrl = c;
+        this.streams.push(c);
+      },
+    });
+    req.signal.addEventListener('abort', () => {
+      this.streams = this.streams.filter((c) => c !== ctrl);
+      ctrl.error(new DOMException('aborted', 'AbortError'));
+    });
+    return new Response(body, { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' } });
+  }
+}
+
+/** A 1×1 PNG. */
+export const PNG = Uint8Array.from(
+  atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='),
+  (c) => c.charCodeAt(0),
+);
+
+/** Resolves when `check` returns a truthy value (polled), or fails after `ms`. */
+export async function until<T>(check: () => T, what = 'condition', ms = 3000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

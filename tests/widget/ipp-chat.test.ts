@@ -1,0 +1,235 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../../widget/index';
+import type { IppChat } from '../../widget/ipp-chat';
+import { API, FakeChat, TOKEN_URL, until } from './fake-api';
+import { afterEach, beforeEach, describe, it } from './mocha';
+
+/** The element at the end of a path of shadow roots, e.g. deep(chat, 'ipp-room-view', 'ipp-composer', 'textarea'). */
+function deep<T extends Element = HTMLElement>(root: Element, ...selectors: string[]): T | null {
+  let el: Element | null | undefined = root;
+  for (const s of selectors) el = (el?.shadowRoot ?? el)?.querySelector(s);
+  return (el as T) ?? null;
+}
+
+function all(root: Element, ...selectors: string[]): Element[] {
+  const last = selectors.pop()!;
+  const parent = selectors.length ? deep(root, ...selectors) : root;
+  return [...(parent?.shadowRoot ?? parent)!.querySelectorAll(last)];
+}
+
+describe('<ipp-chat>', () => {
+  let fake: FakeChat;
+  beforeEach(() => {
+    fake = new FakeChat().install();
+  });
+  afterEach(() => fake.uninstall());
+
+  async function mount(attrs = html`<ipp-chat api=${API} token-url=${TOKEN_URL}></ipp-chat>`) {
+    const chat = await fixture<IppChat>(attrs);
+    await until(() => fake.openStreams === 1, 'the event stream');
+    return chat;
+  }
+
+  async function openRoom(chat: IppChat, roomId: number) {
+    await chat.show(roomId);
+    await until(() => all(chat, 'ipp-room-view', 'ipp-message-list', 'ipp-message').length, 'messages');
+  }
+
+  const launcher = (chat: IppChat) => deep<HTMLButtonElement>(chat, '.launcher')!;
+  const messages = (chat: IppChat) =>
+    all(chat, 'ipp-room-view', 'ipp-message-list', 'ipp-message').map((m) => m.shadowRoot!.querySelector('.bubble')!.textContent!);
+
+  it('shows the unread total of unmuted rooms on the launcher and tells the host', async () => {
+    const chat = document.createElement('ipp-chat') as IppChat;
+    Object.assign(chat, { api: API, tokenUrl: TOKEN_URL });
+    const unread = oneEvent(chat, 'ipp-chat-unread');
+    document.body.append(chat);
+    // Room 11 has one unread message; room 12 has one too, but it is muted.
+    expect((await unread).detail).to.deep.equal({ count: 1 });
+    await chat.updateComplete;
+    expect(deep(chat, '[part=badge]')!.textContent).to.equal('1');
+    expect(launcher(chat).getAttribute('aria-label')).to.equal('Ouvrir la messagerie, 1 message non lu');
+    chat.remove();
+  });
+
+  it('counts a live message in a room that is not open, and fires ipp-chat-unread', async () => {
+    const chat = await mount();
+    await until(() => chat.shadowRoot!.querySelector('[part=badge]'));
+    const event = oneEvent(chat, 'ipp-chat-unread');
+    fake.receive(10, 2, 'Tu as vu le devis ?');
+    expect((await event).detail.count).to.equal(2);
+    await chat.updateComplete;
+    expect(deep(chat, '[part=badge]')!.textContent).to.equal('2');
+  });
+
+  it('opens with Enter and closes with Escape, giving the focus back to the launcher', async () => {
+    const chat = await mount();
+    launcher(chat).focus();
+    await sendKeys({ press: 'Enter' });
+    await chat.updateComplete;
+    expect(chat.open).to.equal(true);
+    const panel = deep(chat, '[part=panel]')!;
+    expect(panel.getAttribute('role')).to.equal('dialog');
+    expect(launcher(chat).getAttribute('aria-expanded')).to.equal('true');
+    deep<HTMLInputElement>(chat, 'ipp-room-list', 'input')!.focus();
+    await sendKeys({ press: 'Escape' });
+    await chat.updateComplete;
+    expect(chat.open).to.equal(false);
+    expect(chat.shadowRoot!.activeElement).to.equal(launcher(chat));
+  });
+
+  it('speaks English with lang="en", French by default', async () => {
+    const chat = await mount();
+    expect(launcher(chat).getAttribute('aria-label')).to.match(/^Ouvrir la messagerie/);
+    chat.lang = 'en';
+    await chat.show();
+    await until(() => deep(chat, 'ipp-room-list', 'h2')?.textContent === 'Conversations');
+    expect(launcher(chat).getAttribute('aria-label')).to.equal('Close chat');
+    expect(all(chat, 'ipp-room-list', '.filters button').map((b) => b.textContent)).to.deep.equal(['All', 'Unread', 'Groups', 'Direct']);
+  });
+
+  it('keeps the host page CSS out', async () => {
+    const style = document.createElement('style');
+    style.textContent = 'button { background: red !important; color: lime !important } * { font-size: 40px !important }';
+    document.head.append(style);
+    try {
+      const chat = await mount();
+      const css = getComputedStyle(launcher(chat));
+      expect(css.backgroundColor).to.equal('rgb(15, 43, 91)');
+      expect(css.width).to.equal('56px');
+    } finally {
+      style.remove();
+    }
+  });
+
+  it('sends the token in the Authorization header only, and renews it once after a 401', async () => {
+    const chat = await mount();
+    expect(fake.tokenFetches).to.equal(1);
+    // The server forgets the token: concurrent calls all get 401, one renewal serves them.
+    fake.valid.clear();
+    await Promise.all([openRoom(chat, 11), chat.show(10)]);
+    await until(() => fake.requests('GET', '/rooms/10/messages').some((r) => fake.valid.has(r.headers.get('authorization')!.slice(7))));
+    expect(fake.tokenFetches).to.equal(2);
+    for (const r of fake.log) {
+      expect(r.headers.get('authorization')).to.match(/^Bearer \S+\.\S+\.\S+$/);
+      expect(r.url).not.to.contain(r.headers.get('authorization')!.slice(7));
+    }
+  });
+
+  it('works with a static token attribute', async () => {
+    fake.valid.add('static.jwt.token');
+    const chat = await mount(html`<ipp-chat api=${API} token="static.jwt.token"></ipp-chat>`);
+    expect(fake.tokenFetches).to.equal(0);
+    expect(chat).to.exist;
+    expect(fake.requests('GET', '/me')[0].headers.get('authorization')).to.equal('Bearer static.jwt.token');
+  });
+
+  it('renders messages as text: markup and scripts from users are never parsed', async () => {
+    fake.addMessage(11, 2, '<img src=x onerror="window.pwned=1"><b>gras</b> https://example.com/x');
+    const chat = await mount();
+    await openRoom(chat, 11);
+    const msg = all(chat, 'ipp-room-view', 'ipp-message-list', 'ipp-message').at(-1)!;
+    const bubble = msg.shadowRoot!.querySelector('.bubble')!;
+    expect(bubble.querySelector('img, b')).to.equal(null);
+    expect(bubble.textContent).to.contain('<img src=x onerror="window.pwned=1"><b>gras</b>');
+    expect(bubble.querySelector('a')!.href).to.equal('https://example.com/x');
+    expect((window as any).pwned).to.equal(undefined);
+  });
+
+  it('marks the open room read and clears its unread count', async () => {
+    const chat = await mount();
+    await openRoom(chat, 11);
+    await until(() => fake.requests('POST', '/rooms/11/read').length, 'POST /read');
+    expect(fake.requests('POST', '/rooms/11/read')[0].body).to.deep.equal({ messageId: fake.last(11)!.id });
+    await until(() => !chat.shadowRoot!.querySelector('[part=badge]'), 'the badge to go');
+  });
+
+  it('sends with Enter: the message shows at once, then exactly once after the server echo', async () => {
+    const chat = await mount();
+    await openRoom(chat, 10);
+    const textarea = deep<HTMLTextAreaElement>(chat, 'ipp-room-view', 'ipp-composer', 'textarea')!;
+    textarea.focus();
+    await sendKeys({ type: 'Première ligne' });
+    await sendKeys({ down: 'Shift' });
+    await sendKeys({ press: 'Enter' });
+    await sendKeys({ up: 'Shift' });
+    await sendKeys({ type: 'seconde' });
+    expect(fake.requests('POST', '/rooms/10/messages')).to.have.length(0);
+    await sendKeys({ press: 'Enter' });
+    await until(() => fake.requests('POST', '/rooms/10/messages').length);
+    const sent = fake.requests('POST', '/rooms/10/messages')[0].body;
+    expect(sent.content).to.equal('Première ligne\nseconde');
+    expect(sent.clientId).to.match(/^[0-9a-f-]{36}$/);
+    // Both the 201 and the SSE message.created came back: one message.
+    await until(() => fake.log.length && messages(chat).filter((t) => t.includes('seconde')).length === 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(messages(chat).filter((t) => t.includes('Première ligne'))).to.have.length(1);
+    expect(textarea.value).to.equal('');
+  });
+
+  it('keeps a message sent offline pending, and delivers it once with the same clientId', async () => {
+    const chat = await mount();
+    await openRoom(chat, 10);
+    fake.offline = true;
+    const composer = deep(chat, 'ipp-room-view', 'ipp-composer')!;
+    composer.dispatchEvent(new CustomEvent('ipp-send', { detail: { content: 'hors ligne', files: [] }, bubbles: true, composed: true }));
+    const pending = await until(() => all(chat, 'ipp-room-view', 'ipp-message-list', 'ipp-message').find((m) => m.shadowRoot!.textContent!.includes('hors ligne')));
+    await until(() => pending.shadowRoot!.querySelector('[aria-label="Envoi…"]'), 'the pending mark');
+    await new Promise((r) => setTimeout(r, 300));
+    fake.offline = false;
+    await until(() => fake.messages.some((m) => m.content === 'hors ligne'), 'delivery', 4000);
+    await until(() => !pending.isConnected || !pending.shadowRoot!.querySelector('[aria-label="Envoi…"]'), 'confirmation');
+    expect(fake.messages.filter((m) => m.content === 'hors ligne')).to.have.length(1);
+    expect(messages(chat).filter((t) => t.includes('hors ligne'))).to.have.length(1);
+  });
+
+  it('offers a retry when the server refuses a message, and retries with the same clientId', async () => {
+    const chat = await mount();
+    await openRoom(chat, 10);
+    fake.failSend = 403;
+    deep(chat, 'ipp-room-view', 'ipp-composer')!.dispatchEvent(
+      new CustomEvent('ipp-send', { detail: { content: 'refusé', files: [] }, bubbles: true, composed: true }),
+    );
+    const retry = await until(() =>
+      all(chat, 'ipp-room-view', 'ipp-message-list', 'ipp-message')
+        .at(-1)!
+        .shadowRoot!.querySelector<HTMLButtonElement>('.actions.shown button'),
+    );
+    expect(retry.textContent).to.equal('Réessayer');
+    fake.failSend = undefined;
+    retry.click();
+    await until(() => fake.messages.some((m) => m.content === 'refusé'));
+    const posts = fake.requests('POST', '/rooms/10/messages');
+    expect(posts).to.have.length(2);
+    expect(posts[0].body.clientId).to.equal(posts[1].body.clientId);
+  });
+
+  it('uploads files as multipart (content, clientId, files) and shows the attachment', async () => {
+    const chat = await mount();
+    await openRoom(chat, 10);
+    const file = new File(['%PDF-1.4'], 'devis.pdf', { type: 'application/pdf' });
+    deep(chat, 'ipp-room-view', 'ipp-composer')!.dispatchEvent(
+      new CustomEvent('ipp-send', { detail: { content: 'le devis', files: [file] }, bubbles: true, composed: true }),
+    );
+    const chip = await until(() => deep(all(chat, 'ipp-room-view', 'ipp-message-list', 'ipp-message').at(-1)!, 'ipp-attachment', '[part=file]'));
+    const form = fake.requests('POST', '/rooms/10/messages')[0].body as FormData;
+    expect(form.get('content')).to.equal('le devis');
+    expect(form.get('clientId')).to.be.a('string');
+    expect((form.get('files') as File).name).to.equal('devis.pdf');
+    expect(chip.getAttribute('aria-label')).to.equal('Télécharger devis.pdf');
+  });
+
+  it('reconnects with Last-Event-ID after the stream drops, and refetches after reset', async () => {
+    await mount();
+    const id = fake.push('typing', { roomId: 10, userId: 2, name: 'Bruno Petit' });
+    await new Promise((r) => setTimeout(r, 50));
+    fake.dropStreams();
+    await until(() => fake.requests('GET', '/events').length === 2, 'a reconnection', 4000);
+    expect(fake.requests('GET', '/events')[1].headers.get('last-event-id')).to.equal(id);
+    const before = fake.requests('GET', '/rooms').length;
+    await until(() => fake.openStreams === 1);
+    fake.push('reset', {});
+    await until(() => fake.requests('GET', '/rooms').length > before, 'GET /rooms after reset');
+  });
+});
