@@ -293,11 +293,11 @@ export const PNG = Uint8Array.from(
 );
 
 /** Resolves when `check` returns a truthy value (polled), or fails after `ms`. */
-export async function until<T>(check: () => T, what = 'condition', ms = 3000): Promise<T> {
+export async function until<T>(check: () => T, what = 'condition', ms = 3000): Promise<NonNullable<T>> {
   const end = Date.now() + ms;
   for (;;) {
     const v = check();
-    if (v) return v;
+    if (v) return v as NonNullable<T>;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
