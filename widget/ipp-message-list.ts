@@ -30,8 +30,12 @@ export class IppMessageList extends LitElement {
         min-height: 0;
       }
       .scroller {
+        position: relative;
         height: 100%;
         overflow-y: auto;
+        overflow-anchor: none;
+      }
+      .content {
         padding: 8px 0;
       }
       .day {
@@ -76,8 +80,14 @@ export class IppMessageList extends LitElement {
   @state() private unseen = 0;
   @query('.scroller') private scroller!: HTMLElement;
 
-  private anchor?: { height: number; top: number; first?: ChatMessage; last?: ChatMessage; nearBottom: boolean };
+  /** Whether to follow the newest message (the reader is at the bottom). */
+  private stick = true;
+  /** A message to keep in place while older ones are added above it. */
+  private keep?: { el: HTMLElement; offset: number };
+  private lastSet = -1;
   private askedOlder = false;
+  // Messages render after this element, and pictures load later still: settle on every size change.
+  private resize = new ResizeObserver(() => this.settle());
 
   /** Whether the reader sees the bottom of the list (or close to it). */
   get nearBottom(): boolean {
@@ -85,47 +95,59 @@ export class IppMessageList extends LitElement {
     return !s || s.scrollHeight - s.scrollTop - s.clientHeight < NEAR;
   }
 
-  /** Scrolls to the newest message. */
+  /** Scrolls to the newest message, and keeps following new ones. */
   scrollToEnd(): void {
-    this.scroller.scrollTop = this.scroller.scrollHeight;
+    this.stick = true;
+    this.keep = undefined;
     this.unseen = 0;
+    this.settle();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resize.disconnect();
+  }
+
+  protected override firstUpdated(): void {
+    this.resize.observe(this.renderRoot.querySelector('.content')!);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('messages') && this.scroller) {
-      const old = changed.get('messages') ?? [];
-      this.anchor = {
-        height: this.scroller.scrollHeight,
-        top: this.scroller.scrollTop,
-        first: old[0],
-        last: old.at(-1),
-        nearBottom: this.nearBottom,
-      };
+    const old = changed.get('messages');
+    if (!old?.length || !this.scroller) return;
+    const first = this.messages[0];
+    const last = this.messages.at(-1);
+    if (first !== old[0] && last === old.at(-1)) {
+      // Older messages go on top: the first one shown so far stays where it is.
+      const el = this.renderRoot.querySelector<HTMLElement>('ipp-message');
+      if (el) this.keep = { el, offset: el.offsetTop - this.scroller.scrollTop };
+    } else if (last && last !== old.at(-1) && (last.clientId ?? last.id) !== (old.at(-1)!.clientId ?? old.at(-1)!.id)) {
+      if (last.senderId === this.me?.user.id) this.scrollToEnd();
+      else if (!this.stick) this.unseen++;
     }
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (!changed.has('messages')) return;
-    const a = this.anchor;
-    this.anchor = undefined;
-    this.askedOlder = false;
-    const first = this.messages[0];
-    const last = this.messages.at(-1);
-    if (!a || !a.last) return this.scrollToEnd();
-    if (first !== a.first && a.first && first && first.id < a.first.id && last === a.last) {
-      // Older messages were put on top: keep the same messages in view.
-      this.scroller.scrollTop = a.top + this.scroller.scrollHeight - a.height;
-      return;
-    }
-    if (last && last.clientId !== a.last.clientId && last.id !== a.last.id) {
-      const mine = last.senderId === this.me?.user.id;
-      if (a.nearBottom || mine) this.scrollToEnd();
-      else this.unseen++;
+    if (changed.has('messages')) {
+      this.askedOlder = false;
+      this.settle();
     }
   }
 
+  private settle() {
+    const s = this.scroller;
+    if (!s) return;
+    if (this.keep) s.scrollTop = this.keep.el.offsetTop - this.keep.offset;
+    else if (this.stick) s.scrollTop = s.scrollHeight;
+    this.lastSet = s.scrollTop;
+  }
+
   private onScroll() {
-    if (this.nearBottom) this.unseen = 0;
+    // Our own scrolling (settle) says nothing about where the reader wants to be.
+    if (Math.abs(this.scroller.scrollTop - this.lastSet) < 2) return;
+    this.keep = undefined;
+    this.stick = this.nearBottom;
+    if (this.stick) this.unseen = 0;
     if (this.scroller.scrollTop < 60 && this.hasMore && !this.askedOlder) {
       this.askedOlder = true;
       emit(this, 'ipp-load-older');
@@ -142,6 +164,7 @@ export class IppMessageList extends LitElement {
     let prevSender: number | undefined;
     return html`
       <div class="scroller" role="log" aria-label=${t.message} @scroll=${this.onScroll}>
+        <div class="content">
         ${this.hasMore
           ? html`<button class="older" @click=${() => emit(this, 'ipp-load-older')}>${t.loadOlder}</button>`
           : nothing}
@@ -169,6 +192,7 @@ export class IppMessageList extends LitElement {
               ></ipp-message>`;
           },
         )}
+        </div>
       </div>
       ${this.unseen
         ? html`<button class="jump" @click=${this.scrollToEnd}>↓ ${t.newMessages} (${this.unseen})</button>`

@@ -1,0 +1,92 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../../widget/ipp-composer';
+import type { IppComposer } from '../../widget/ipp-composer';
+import type { SendDetail } from '../../widget/events';
+import type { ChatMessage } from '../../widget/types';
+import { describe, it } from './mocha';
+
+const quoted: ChatMessage = {
+  id: 5,
+  roomId: 1,
+  senderId: 2,
+  senderName: 'Bruno',
+  content: 'Le devis est prêt',
+  type: 'text',
+  attachments: [],
+  createdAt: '2026-01-05T09:30:00Z',
+};
+
+async function composer() {
+  const el = await fixture<IppComposer>(html`<ipp-composer></ipp-composer>`);
+  const textarea = el.shadowRoot!.querySelector('textarea')!;
+  textarea.focus();
+  return { el, textarea };
+}
+
+describe('<ipp-composer>', () => {
+  it('sends with Enter, keeps Shift+Enter as a new line, and does not send blank text', async () => {
+    const { el, textarea } = await composer();
+    const sent: SendDetail[] = [];
+    el.addEventListener('ipp-send', (e) => sent.push(e.detail));
+    await sendKeys({ press: 'Enter' });
+    expect(sent).to.have.length(0);
+    await sendKeys({ type: 'un' });
+    await sendKeys({ down: 'Shift' });
+    await sendKeys({ press: 'Enter' });
+    await sendKeys({ up: 'Shift' });
+    await sendKeys({ type: 'deux' });
+    expect(textarea.value).to.equal('un\ndeux');
+    await sendKeys({ press: 'Enter' });
+    expect(sent).to.deep.equal([{ content: 'un\ndeux', files: [] }]);
+    expect(textarea.value).to.equal('');
+  });
+
+  it('sends the reply target, and Escape cancels the reply without leaving the composer', async () => {
+    const { el } = await composer();
+    el.replyTo = quoted;
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.context')!.textContent).to.contain('Réponse à Bruno');
+    const cancel = oneEvent(el, 'ipp-back');
+    const escape = oneEvent(el, 'keydown');
+    await sendKeys({ press: 'Escape' });
+    await cancel;
+    // Marked as handled, so that <ipp-chat> does not close the panel as well.
+    expect((await escape).defaultPrevented).to.equal(true);
+    el.replyTo = quoted;
+    await el.updateComplete;
+    const send = oneEvent(el, 'ipp-send');
+    await sendKeys({ type: 'Merci' });
+    await sendKeys({ press: 'Enter' });
+    expect((await send).detail).to.deep.equal({ content: 'Merci', files: [], replyToId: 5 });
+  });
+
+  it('edits: fills the text in and fires ipp-edit with the new content', async () => {
+    const { el, textarea } = await composer();
+    el.editing = { ...quoted, senderId: 1 };
+    await el.updateComplete;
+    expect(textarea.value).to.equal('Le devis est prêt');
+    textarea.value = 'Le devis est envoyé';
+    const edit = oneEvent(el, 'ipp-edit');
+    await sendKeys({ press: 'Enter' });
+    expect((await edit).detail.content).to.equal('Le devis est envoyé');
+  });
+
+  it('takes pasted files and removes them on request', async () => {
+    const { el, textarea } = await composer();
+    const data = new DataTransfer();
+    data.items.add(new File(['x'], 'photo.png', { type: 'image/png' }));
+    textarea.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    await el.updateComplete;
+    expect(el.files.map((f) => f.name)).to.deep.equal(['photo.png']);
+    const remove = el.shadowRoot!.querySelector<HTMLButtonElement>('.files button')!;
+    expect(remove.getAttribute('aria-label')).to.equal('Retirer photo.png');
+    el.addFiles([new File(['y'], 'devis.pdf')]);
+    remove.click();
+    await el.updateComplete;
+    expect(el.files.map((f) => f.name)).to.deep.equal(['devis.pdf']);
+    const send = oneEvent(el, 'ipp-send');
+    await sendKeys({ press: 'Enter' });
+    expect((await send).detail.files.map((f) => f.name)).to.deep.equal(['devis.pdf']);
+  });
+});
