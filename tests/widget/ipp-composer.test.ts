@@ -87,6 +87,6 @@ describe('<ipp-composer>', () => {
     expect(el.files.map((f) => f.name)).to.deep.equal(['devis.pdf']);
     const send = oneEvent(el, 'ipp-send');
     await sendKeys({ press: 'Enter' });
-    expect((await send).detail.files.map((f) => f.name)).to.deep.equal(['devis.pdf']);
+    expect((await send).detail.files.map((f: File) => f.name)).to.deep.equal(['devis.pdf']);
   });
 });
