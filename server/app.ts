@@ -6,7 +6,9 @@ import { openAPIRouteHandler } from 'hono-openapi';
 import { authenticate, type AuthEnv } from './auth';
 import type { Deps } from './deps';
 import { onError, onNotFound, Problem } from './errors';
+import { attachmentsRoutes } from './routes/attachments';
 import { healthRoutes } from './routes/health';
+import { isMultipart } from './services/uploads';
 import { meRoutes } from './routes/me';
 import { membersRoutes } from './routes/members';
 import { messagesRoutes } from './routes/messages';
@@ -20,6 +22,10 @@ export const JSON_BODY_LIMIT = 64 * 1024;
 export function createApp(deps: Deps) {
   const { config, db, verify } = deps;
   const app = new Hono();
+  const jsonLimit = bodyLimit({
+    maxSize: JSON_BODY_LIMIT,
+    onError: () => { throw new Problem(413, `The request body must be at most ${JSON_BODY_LIMIT} bytes.`); },
+  });
   const api = new Hono<AuthEnv>()
     .use(cors({
       origin: config.CORS_ORIGINS,
@@ -28,10 +34,8 @@ export function createApp(deps: Deps) {
       exposeHeaders: ['Retry-After', 'Content-Disposition'],
       maxAge: 600,
     }))
-    .use(bodyLimit({
-      maxSize: JSON_BODY_LIMIT,
-      onError: () => { throw new Problem(413, `The request body must be at most ${JSON_BODY_LIMIT} bytes.`); },
-    }))
+    // Multipart bodies are streamed to disk by receiveUpload, which enforces its own limits.
+    .use((c, next) => (isMultipart(c.req.header('Content-Type')) ? next() : jsonLimit(c, next)))
     .route('/', healthRoutes(deps))
     .get('/openapi.json', (c, next) => openapi(c as never, next))
     .use(authenticate(verify, db))
@@ -39,7 +43,8 @@ export function createApp(deps: Deps) {
     .route('/', usersRoutes(deps))
     .route('/', roomsRoutes(deps))
     .route('/', membersRoutes(deps))
-    .route('/', messagesRoutes(deps));
+    .route('/', messagesRoutes(deps))
+    .route('/', attachmentsRoutes(deps));
 
   // Generated on request from the routes below, so it documents exactly what is served.
   const openapi = openAPIRouteHandler(app, {

@@ -1,4 +1,7 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
+import { STAGING } from './services/uploads';
 import { createApp } from './app';
 import { createVerifier } from './auth';
 import { parseEnv } from './env';
@@ -10,6 +13,8 @@ async function main() {
   if (config.CHAT_DEMO) await migrateDb(config.DATABASE_URL);
   const db = await openDb(config.DATABASE_URL, { usersTable: config.USERS_TABLE, nameColumns: config.USERS_NAME_COLUMNS });
   await db.ping();
+  // Uploads cut short by a crash left their staged files here.
+  await rm(join(config.UPLOAD_DIR, STAGING), { recursive: true, force: true });
   await db.orm.select({ id: db.t.rooms.id }).from(db.t.rooms).limit(1)
     .catch(() => { throw new Error('the chat tables are missing: run `npm run db:migrate` first'); });
   const verify = await createVerifier(config.jwtKey, { issuer: config.CHAT_JWT_ISSUER, audience: config.CHAT_JWT_AUDIENCE });

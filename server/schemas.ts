@@ -49,6 +49,16 @@ export const sendBody = z.strictObject({
   clientId,
   replyToId: idNumber.optional(),
 });
+/** The text fields of a multipart send (the files come in `files`). */
+export const sendFields = z.strictObject({
+  content: z.string().max(MAX_CONTENT).default(''),
+  clientId,
+  replyToId: z.string().regex(/^[1-9][0-9]{0,15}$/, 'must be a positive integer id').transform(Number).optional(),
+});
+export const sendMultipart = z.object({
+  content: z.string().optional(), clientId: z.string(), replyToId: z.string().optional(),
+  files: z.array(z.string().meta({ format: 'binary' })).min(1).max(10),
+});
 export const editBody = z.strictObject({ content: z.string().max(MAX_CONTENT) });
 
 // Response objects, for the OpenAPI document.

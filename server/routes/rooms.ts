@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { requirePerm, type AuthEnv } from '../auth';
 import type { Deps } from '../deps';
 import { createRoomBody, member, muteBody, readBody, readMarker, renameBody, room, roomParam, roomsQuery } from '../schemas';
+import { removeFiles } from '../services/attachments';
 import { markRead } from '../services/messages';
 import {
   createRoom, deleteRoom, getRoom, joinChannel, listChannels, listRooms, openDirect, renameRoom, setMuted,
@@ -10,7 +11,7 @@ import {
 import { doc, valid } from '../validate';
 
 /** Rooms: the caller's conversations, public channels, and what a member does to a room. */
-export function roomsRoutes({ db }: Deps) {
+export function roomsRoutes({ db, config }: Deps) {
   return new Hono<AuthEnv>()
     .get('/rooms', doc('My rooms, most recent activity first', { schema: z.object({ rooms: z.array(room) }) }, 400),
       valid('query', roomsQuery), async (c) => {
@@ -44,7 +45,9 @@ export function roomsRoutes({ db }: Deps) {
     .delete('/rooms/:id', doc('Delete a room (its admins)', { status: 204, description: 'Deleted' }, 404),
       valid('param', roomParam), async (c) => {
         requirePerm(c.var.me, 'chat.read');
-        await deleteRoom(db, c.var.me, c.req.valid('param').id);
+        const { id } = c.req.valid('param');
+        await deleteRoom(db, c.var.me, id);
+        await removeFiles(config.UPLOAD_DIR, id);
         return c.body(null, 204);
       })
     .post('/rooms/:id/join', doc('Join a public channel', { schema: room }, 404), valid('param', roomParam), async (c) => {

@@ -22,9 +22,10 @@ async function adminCount(db: Db, roomId: number): Promise<number> {
 /** Adds a user to a group or channel: its admins and moderators; only admins give a role above member. */
 export async function addMember(db: Db, me: Me, roomId: number, userId: number, role: MemberRole = 'member'): Promise<MemberView> {
   const { room, member } = await requireMember(db, roomId, me.id);
+  // A direct room has no admin: its members are told what cannot be done rather than "not allowed".
+  if (room.type === 'direct') throw conflict('A direct conversation has exactly two members.');
   if (!canModerate(member)) throw forbidden('Only the admins and moderators of a room can add members.');
   if (role !== 'member' && member.role !== 'admin') throw forbidden('Only the admins of a room can give a role.');
-  if (room.type === 'direct') throw conflict('A direct conversation has exactly two members.');
   const user = await findActiveUser(db, userId);
   if (!user) throw notFound('user');
   if (await memberOf(db, roomId, userId)) throw conflict('This user is already a member of the room.');
@@ -40,8 +41,8 @@ export async function addMember(db: Db, me: Me, roomId: number, userId: number, 
 /** Changes a member's role: admins only, and a room always keeps one admin. */
 export async function changeRole(db: Db, me: Me, roomId: number, userId: number, role: MemberRole): Promise<MemberView> {
   const { room, member } = await requireMember(db, roomId, me.id);
-  if (member.role !== 'admin') throw forbidden('Only the admins of a room can change roles.');
   if (room.type === 'direct') throw conflict('A direct conversation has no roles.');
+  if (member.role !== 'admin') throw forbidden('Only the admins of a room can change roles.');
   const target = await memberOf(db, roomId, userId);
   if (!target) throw notFound('member');
   const { members } = db.t;
@@ -66,8 +67,8 @@ export async function removeMember(db: Db, me: Me, roomId: number, userId: numbe
   const leaving = userId === me.id;
   const target = leaving ? member : await memberOf(db, roomId, userId);
   if (!leaving) {
-    if (!canModerate(member)) throw forbidden('Only the admins and moderators of a room can remove members.');
     if (room.type === 'direct') throw conflict('One can only leave a direct conversation.');
+    if (!canModerate(member)) throw forbidden('Only the admins and moderators of a room can remove members.');
     if (!target) throw notFound('member');
     if (target.role === 'admin' && member.role !== 'admin') throw forbidden('Only an admin can remove an admin.');
   }

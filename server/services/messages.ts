@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { AttachmentRow, MessageRow } from '../../drizzle/mysql';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
@@ -6,6 +7,8 @@ import type { Db } from '../storage';
 import { requireMember, canModerate } from './rooms';
 import { nameOf, usersByIds } from './users';
 import { iso, now } from './views';
+import { messageDir, placeFiles } from './attachments';
+import type { StagedFile } from './uploads';
 
 export const MAX_CONTENT = 10_000;
 export const PAGE_DEFAULT = 50;
@@ -110,14 +113,25 @@ export interface SendInput {
   replyToId?: number;
 }
 
+/** Files that come with a message, staged by receiveUpload, and where they go. */
+export interface SendFiles {
+  files: StagedFile[];
+  uploadDir: string;
+}
+
 /**
  * Sends a message. The room row is locked for the transaction, so a room's
  * message ids follow the order of commits, and a repeated clientId from the
  * same sender finds the first message instead of creating another.
  */
-export async function sendMessage(db: Db, me: Me, roomId: number, input: SendInput): Promise<{ message: MessageView; created: boolean }> {
+export async function sendMessage(
+  db: Db, me: Me, roomId: number, input: SendInput, upload?: SendFiles,
+): Promise<{ message: MessageView; created: boolean }> {
   await requireMember(db, roomId, me.id);
-  const content = checkContent(input.content);
+  const files = upload?.files ?? [];
+  // A message of files may have no text.
+  const content = files.length && !input.content.trim() ? '' : checkContent(input.content);
+  let placedIn: string | undefined;
   const send = () => db.transaction(async (tx) => {
     await tx.lockRoom(roomId);
     const existing = await byClientId(tx, me.id, input.clientId);
@@ -128,8 +142,13 @@ export async function sendMessage(db: Db, me: Me, roomId: number, input: SendInp
     }
     const at = now();
     const id = await tx.insert(tx.t.messages, {
-      roomId, senderId: me.id, content, type: 'text', replyToId: input.replyToId ?? null, clientId: input.clientId, createdAt: at,
+      roomId, senderId: me.id, content, type: files.length ? 'file' : 'text',
+      replyToId: input.replyToId ?? null, clientId: input.clientId, createdAt: at,
     });
+    if (upload && files.length) {
+      placedIn = messageDir(upload.uploadDir, roomId, id);
+      await placeFiles(tx, upload.uploadDir, roomId, id, files);
+    }
     await tx.orm.update(tx.t.rooms).set({ lastMessageId: id, updatedAt: at }).where(eq(tx.t.rooms.id, roomId));
     // Your own message is read by you.
     await tx.orm.update(tx.t.members).set({ lastReadMessageId: id, lastReadAt: at })
@@ -140,6 +159,8 @@ export async function sendMessage(db: Db, me: Me, roomId: number, input: SendInp
   try {
     result = await send();
   } catch (err) {
+    // Nothing of a failed send stays on disk.
+    if (placedIn) await rm(placedIn, { recursive: true, force: true });
     // Two first sends of one clientId raced across rooms: the loser reads the winner.
     if (!db.isUniqueViolation(err)) throw err;
     const existing = await byClientId(db, me.id, input.clientId);

@@ -169,8 +169,9 @@ function checkName(raw: string): string {
 /** Renames a group or channel: its admins and moderators. */
 export async function renameRoom(db: Db, me: Me, roomId: number, rawName: string): Promise<RoomView> {
   const { room, member } = await requireMember(db, roomId, me.id);
-  if (!canModerate(member)) throw forbidden('Only the admins and moderators of a room can rename it.');
+  // A direct room has no admin: its members are told what cannot be done rather than "not allowed".
   if (room.type === 'direct') throw conflict('A direct conversation has no name to change.');
+  if (!canModerate(member)) throw forbidden('Only the admins and moderators of a room can rename it.');
   const name = checkName(rawName);
   await db.transaction((tx) => tx.orm.update(tx.t.rooms).set({ name, updatedAt: now() }).where(eq(tx.t.rooms.id, roomId)));
   return getRoom(db, me.id, roomId);

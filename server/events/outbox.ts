@@ -1,0 +1,127 @@
+import { and, asc, eq, gt, inArray, isNotNull, lt, max, or, sql } from 'drizzle-orm';
+import type { Db } from '../storage';
+
+/** The events of the feed that are stored and replayed (typing is not). */
+export type StoredEventType =
+  | 'message.created' | 'message.updated' | 'message.deleted'
+  | 'room.created' | 'room.updated' | 'room.deleted'
+  | 'member.added' | 'member.removed' | 'read';
+
+/** An event to record: the room it belongs to, and who else must get it though not a member. */
+export interface NewEvent {
+  roomId: number;
+  type: StoredEventType;
+  data: unknown;
+  audience?: number[];
+}
+
+/** A stored event as the hub reads it back. */
+export interface StoredEvent {
+  id: number;
+  roomId: number;
+  type: string;
+  data: string;
+  audience: string | null;
+}
+
+/**
+ * Records events in the caller's transaction, so they exist exactly when the
+ * change does. On MySQL it first locks the one `chat_event_seq` row until
+ * commit: event ids are then committed in increasing order, and a reader that
+ * has seen id N can never miss an N-1 committed later. (SQLite writes are
+ * already serialised.) Call it last in the transaction, to hold that lock briefly.
+ */
+export async function recordEvents(tx: Db, list: NewEvent[]): Promise<void> {
+  if (!list.length) return;
+  const { events, eventSeq } = tx.t;
+  if (tx.dialect === 'mysql') await tx.orm.select({ id: eventSeq.id }).from(eventSeq).where(eq(eventSeq.id, 1)).for('update');
+  const createdAt = new Date();
+  for (const e of list) {
+    await tx.insert(events, {
+      roomId: e.roomId,
+      type: e.type,
+      // JSON.stringify escapes every newline, so the data is one line and no content can forge an event.
+      data: JSON.stringify(e.data),
+      audience: e.audience?.length ? e.audience.join(',') : null,
+      createdAt,
+    });
+  }
+}
+
+const columns = (db: Db) => {
+  const { events } = db.t;
+  return { id: events.id, roomId: events.roomId, type: events.type, data: events.data, audience: events.audience };
+};
+
+/** Events after an id, oldest first, at most `limit`. */
+export async function eventsAfter(db: Db, afterId: number, limit: number): Promise<StoredEvent[]> {
+  const { events } = db.t;
+  return db.orm.select(columns(db)).from(events).where(gt(events.id, afterId)).orderBy(asc(events.id)).limit(limit);
+}
+
+/**
+ * Events after an id that may concern a user, oldest first: those of the rooms
+ * they are a member of now, and those with an audience (checked by the caller
+ * with `inAudience`, as they are few).
+ */
+export async function eventsForUser(db: Db, userId: number, afterId: number, limit: number): Promise<StoredEvent[]> {
+  const { events, members } = db.t;
+  const myRooms = db.orm.select({ id: members.roomId }).from(members).where(eq(members.userId, userId));
+  return db.orm.select(columns(db)).from(events)
+    .where(and(gt(events.id, afterId), or(inArray(events.roomId, myRooms), isNotNull(events.audience))))
+    .orderBy(asc(events.id)).limit(limit);
+}
+
+/** The highest event id ever given (the table's, or the retention mark once every row is pruned). */
+export async function lastEventId(db: Db): Promise<number> {
+  const { events } = db.t;
+  const [[row], pruned] = await Promise.all([db.orm.select({ id: max(events.id) }).from(events), prunedThrough(db)]);
+  return Math.max(Number(row?.id ?? 0), pruned);
+}
+
+/** The highest event id deleted by retention: a resume from before it has lost events. */
+export async function prunedThrough(db: Db): Promise<number> {
+  const { eventSeq } = db.t;
+  const [row] = await db.orm.select({ n: eventSeq.prunedThrough }).from(eventSeq).where(eq(eventSeq.id, 1));
+  return Number(row?.n ?? 0);
+}
+
+/** Deletes the events older than the cutoff and moves the retention mark past them. */
+export async function pruneEvents(db: Db, olderThan: Date): Promise<number> {
+  const { events, eventSeq } = db.t;
+  return db.transaction(async (tx) => {
+    const [row] = await tx.orm.select({ id: max(events.id) }).from(events).where(lt(events.createdAt, olderThan));
+    const last = Number(row?.id ?? 0);
+    if (!last) return 0;
+    const result = await tx.orm.delete(events).where(sql`${events.id} <= ${last}`);
+    await tx.orm.update(eventSeq).set({ prunedThrough: last })
+      .where(and(eq(eventSeq.id, 1), lt(eventSeq.prunedThrough, last)));
+    return tx.affected(result);
+  });
+}
+
+/** Room id → user ids of its current members, for the rooms of a batch of events. */
+export async function membersOf(db: Db, roomIds: number[]): Promise<Map<number, Set<number>>> {
+  const byRoom = new Map<number, Set<number>>(roomIds.map((id) => [id, new Set()]));
+  if (!roomIds.length) return byRoom;
+  const { members } = db.t;
+  const rows = await db.orm.select({ roomId: members.roomId, userId: members.userId }).from(members)
+    .where(inArray(members.roomId, roomIds));
+  for (const r of rows) byRoom.get(r.roomId)?.add(r.userId);
+  return byRoom;
+}
+
+/** Whether the user is named in an event's audience column. */
+export const inAudience = (audience: string | null, userId: number) =>
+  audience !== null && audience.split(',').includes(String(userId));
+
+/** The SSE frame of an event, built once and written to every subscriber. */
+export const frame = (id: number | null, type: string, data: string) =>
+  `${id !== null ? `id: ${id}\n` : ''}event: ${type}\ndata: ${data}\n\n`;
+
+/** The ids of the rooms a user is a member of now. */
+export async function roomsOf(db: Db, userId: number): Promise<Set<number>> {
+  const { members } = db.t;
+  const rows = await db.orm.select({ roomId: members.roomId }).from(members).where(eq(members.userId, userId));
+  return new Set(rows.map((r) => r.roomId));
+}

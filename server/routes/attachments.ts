@@ -1,0 +1,52 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { Hono } from 'hono';
+import { requirePerm, type AuthEnv } from '../auth';
+import type { Deps } from '../deps';
+import { notFound } from '../errors';
+import { roomParam } from '../schemas';
+import { attachmentForMember } from '../services/attachments';
+import { doc, valid } from '../validate';
+
+const INLINE = new Set(['jpg', 'png', 'gif', 'webp', 'pdf']);
+
+/** `attachment; filename="ascii"; filename*=UTF-8''…` (RFC 6266 with RFC 5987 encoding). */
+export function contentDisposition(kind: 'inline' | 'attachment', fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/** Attachments: the file or its thumbnail, for members of its room only. */
+export function attachmentsRoutes({ db, config }: Deps) {
+  // A widget on another origin reads files with CORS; the policy only matters to no-cors embeds.
+  const corp = config.CORS_ORIGINS.length ? 'cross-origin' : 'same-origin';
+
+  const serve = (thumbnail: boolean) => async (c: import('hono').Context<AuthEnv>) => {
+    requirePerm(c.var.me, 'chat.read');
+    const id = Number(c.req.param('id'));
+    const { attachment, path } = await attachmentForMember(db, c.var.me, config.UPLOAD_DIR, id, thumbnail);
+    const info = await stat(path).catch(() => { throw notFound('attachment'); });
+    const etag = `"${thumbnail ? 't' : 'f'}${attachment.id}-${info.size}"`;
+    const headers: Record<string, string> = {
+      'Content-Type': thumbnail ? 'image/webp' : attachment.fileType,
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      'X-Content-Type-Options': 'nosniff',
+      'Cross-Origin-Resource-Policy': corp,
+      'Cache-Control': 'private, max-age=86400, immutable',
+      ETag: etag,
+    };
+    if (c.req.header('If-None-Match') === etag) return c.body(null, 304, headers);
+    if (!thumbnail) {
+      headers['Content-Disposition'] = contentDisposition(INLINE.has(attachment.fileExtension) ? 'inline' : 'attachment', attachment.fileName);
+    }
+    headers['Content-Length'] = String(info.size);
+    return c.body(Readable.toWeb(createReadStream(path)) as ReadableStream, 200, headers);
+  };
+
+  return new Hono<AuthEnv>()
+    .get('/attachments/:id', doc('Download an attachment', { description: 'The file' }, 404), valid('param', roomParam), serve(false))
+    .get('/attachments/:id/thumbnail', doc("An image attachment's thumbnail (WebP)", { description: 'The thumbnail' }, 404),
+      valid('param', roomParam), serve(true));
+}
