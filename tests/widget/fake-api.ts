@@ -221,9 +221,36 @@ export class FakeChat {
       return this.json({ users: this.users.filter((u) => u.name.toLowerCase().includes(s)) });
     }
     if (m === 'GET' && path === '/events') return this.stream(req);
-    if ((match = path.match(/^\/rooms\/(\d+)$/)) && m === 'GET') {
+    if (m === 'POST' && path === '/rooms') {
+      const existing =
+        body.type === 'direct' && this.rooms.find((r) => r.type === 'direct' && this.members.get(r.id)!.some((x) => x.userId === body.userId));
+      if (existing) return this.json(this.roomFor(existing), 200);
+      const id = this.nextId++;
+      this.addRoom({ id, type: body.type, name: body.name ?? null }, [this.me.id, ...(body.memberIds ?? [body.userId])]);
+      return this.json(this.roomFor(this.rooms.at(-1)!), 201);
+    }
+    if ((match = path.match(/^\/rooms\/(\d+)$/))) {
       const r = this.rooms.find((x) => x.id === +match![1]);
-      return r ? this.json({ ...this.roomFor(r), members: this.members.get(r.id) }) : this.problem(404);
+      if (!r) return this.problem(404);
+      if (m === 'PATCH') {
+        r.name = body.name;
+        this.push('room.updated', this.roomFor(r));
+      }
+      return this.json({ ...this.roomFor(r), members: this.members.get(r.id) });
+    }
+    if ((match = path.match(/^\/rooms\/(\d+)\/me$/)) && m === 'PATCH') {
+      const r = this.rooms.find((x) => x.id === +match![1])!;
+      r.muted = body.muted;
+      return this.json(this.roomFor(r));
+    }
+    if ((match = path.match(/^\/rooms\/(\d+)\/members(?:\/(\d+))?$/))) {
+      const [roomId, userId] = [+match[1], +(match[2] ?? body.userId)];
+      const list = this.members.get(roomId)!;
+      if (m === 'DELETE') this.members.set(roomId, list.filter((x) => x.userId !== userId));
+      else if (m === 'PATCH') this.member(roomId, userId).role = body.role;
+      else list.push({ userId, name: this.user(userId).name, role: 'member', joinedAt: '', lastReadAt: null, lastReadMessageId: null, muted: false });
+      this.push(m === 'DELETE' ? 'member.removed' : m === 'PATCH' ? 'member.updated' : 'member.added', { roomId, userId });
+      return new Response(null, { status: 204 });
     }
     if ((match = path.match(/^\/rooms\/(\d+)\/messages$/))) {
       const roomId = +match[1];
