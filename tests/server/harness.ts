@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import { SignJWT } from 'jose';
+import { expect } from 'vitest';
 import mysql from 'mysql2/promise';
 import { createApp } from '../../server/app';
 import { createVerifier } from '../../server/auth';
@@ -147,4 +148,14 @@ export function mint(claims: Record<string, unknown>, opts: { secret?: string; e
   const jwt = new SignJWT({ perms: ALL_PERMS, ...claims }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setAudience('ipp-chat');
   if (opts.expiresIn !== null) jwt.setExpirationTime(opts.expiresIn ?? '1h');
   return jwt.sign(new TextEncoder().encode(opts.secret ?? SECRET));
+}
+
+/** Asserts an RFC 9457 problem+json answer with one of the given statuses, and returns its body. */
+export async function expectProblem(res: Response, ...statuses: number[]) {
+  const body = await res.json();
+  expect(statuses, `status ${res.status}: ${JSON.stringify(body)}`).toContain(res.status);
+  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(body).toEqual({ type: expect.any(String), title: expect.any(String), status: res.status, detail: expect.any(String) });
+  expect(body.detail.length).toBeGreaterThan(0);
+  return body as { type: string; title: string; status: number; detail: string };
 }

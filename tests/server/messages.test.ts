@@ -1,0 +1,417 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS, expectProblem, startServer, type Client, type TestServer } from './harness';
+
+interface Message {
+  id: number;
+  roomId: number;
+  senderId: number;
+  senderName: string;
+  content: string;
+  type: string;
+  replyTo?: { id: number; senderName: string; excerpt: string } | null;
+  attachments: unknown[];
+  createdAt: string;
+  editedAt?: string | null;
+  deletedAt?: string | null;
+  clientId?: string | null;
+}
+interface Page { messages: Message[]; hasMore: boolean }
+
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+describe.each(DIALECTS)('messages on %s', (dialect) => {
+  let server: TestServer;
+  let alice: Client;
+  let bruno: Client;
+  let chloe: Client;
+  let david: Client;
+  let clientIds = 0;
+
+  beforeAll(async () => {
+    server = await startServer(dialect);
+    [alice, bruno, chloe, david] = await Promise.all([1, 2, 3, 4].map((id) => server.as(id)));
+  });
+  afterAll(() => server?.close());
+
+  /** A group created by Alice (its admin) with these members. */
+  async function group(name: string, memberIds: number[], by = alice): Promise<number> {
+    const res = await by.post('/rooms', { type: 'group', name, memberIds });
+    expect(res.status).toBe(201);
+    return (await res.json()).id;
+  }
+
+  /** Sends a message and expects it created. */
+  async function send(who: Client, roomId: number, content: string, extra: Record<string, unknown> = {}): Promise<Message> {
+    const res = await who.post(`/rooms/${roomId}/messages`, { content, clientId: `c${++clientIds}`, ...extra });
+    expect(res.status, await res.clone().text()).toBe(201);
+    return res.json();
+  }
+
+  async function page(who: Client, roomId: number, query = ''): Promise<Page> {
+    const res = await who.get(`/rooms/${roomId}/messages${query}`);
+    expect(res.status).toBe(200);
+    return res.json();
+  }
+
+  const contents = (p: Page) => p.messages.map((m) => m.content);
+
+  async function unread(who: Client, roomId: number): Promise<number> {
+    const { rooms } = await (await who.get('/rooms')).json();
+    return rooms.find((r: { id: number }) => r.id === roomId).unreadCount;
+  }
+
+  describe('pages', () => {
+    let roomId: number;
+    let sent: Message[];
+    beforeAll(async () => {
+      roomId = await group('Pages', [2]);
+      sent = [];
+      for (let i = 1; i <= 120; i++) sent.push(await send(i % 2 ? alice : bruno, roomId, `m${i}`));
+    });
+    const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `m${from + i}`);
+
+    it('gives ids that grow in send order', () => {
+      const ids = sent.map((m) => m.id);
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      expect(new Set(ids).size).toBe(120);
+    });
+
+    it('opens on the 50 newest messages, oldest first, saying there are more', async () => {
+      const first = await page(bruno, roomId);
+      expect(contents(first)).toEqual(range(71, 120));
+      expect(first.hasMore).toBe(true);
+    });
+
+    it('walks back with before= to the very first message', async () => {
+      let p = await page(alice, roomId);
+      const seen = [...p.messages];
+      const pages = [p];
+      while (p.hasMore) {
+        p = await page(alice, roomId, `?before=${p.messages[0].id}`);
+        pages.push(p);
+        seen.unshift(...p.messages);
+      }
+      expect(pages.map((x) => x.messages.length)).toEqual([50, 50, 20]);
+      expect(contents(pages[1])).toEqual(range(21, 70));
+      expect(pages.at(-1)!.hasMore).toBe(false);
+      expect(seen.map((m) => m.id)).toEqual(sent.map((m) => m.id));
+      const beforeFirst = await page(alice, roomId, `?before=${sent[0].id}`);
+      expect(beforeFirst).toEqual({ messages: [], hasMore: false });
+    });
+
+    it('reads forward with after=', async () => {
+      const next = await page(alice, roomId, `?after=${sent[9].id}&limit=5`);
+      expect(contents(next)).toEqual(range(11, 15));
+      expect(next.hasMore).toBe(true);
+      const last = await page(alice, roomId, `?after=${sent[115].id}`);
+      expect(contents(last)).toEqual(range(117, 120));
+      expect(last.hasMore).toBe(false);
+      expect(await page(alice, roomId, `?after=${sent[119].id}`)).toEqual({ messages: [], hasMore: false });
+    });
+
+    it('gives at most 100 messages a page', async () => {
+      const big = await page(alice, roomId, '?limit=100');
+      expect(contents(big)).toEqual(range(21, 120));
+      expect(big.hasMore).toBe(true);
+      await expectProblem(await alice.get(`/rooms/${roomId}/messages?limit=101`), 400);
+      await expectProblem(await alice.get(`/rooms/${roomId}/messages?limit=0`), 400);
+    });
+
+    it('shows nothing of the room to someone outside it', async () => {
+      await expectProblem(await david.get(`/rooms/${roomId}/messages`), 404);
+    });
+  });
+
+  describe('sending', () => {
+    let roomId: number;
+    let otherRoomId: number;
+    beforeAll(async () => {
+      roomId = await group('Envois', [2, 3]);
+      otherRoomId = await group('Ailleurs', [2]);
+    });
+
+    it('answers 201 with the message as the API describes it', async () => {
+      const before = Date.now();
+      const res = await alice.post(`/rooms/${roomId}/messages`, { content: 'Bonjour à tous 👋', clientId: 'send-shape' });
+      expect(res.status).toBe(201);
+      const msg: Message = await res.json();
+      expect(msg).toMatchObject({
+        id: expect.any(Number), roomId, senderId: 1, senderName: 'Alice Martin',
+        content: 'Bonjour à tous 👋', type: 'text', attachments: [], clientId: 'send-shape',
+      });
+      expect(msg.createdAt).toMatch(ISO_UTC);
+      expect(Math.abs(Date.parse(msg.createdAt) - before)).toBeLessThan(5_000);
+      expect(msg.replyTo ?? null).toBeNull();
+      expect(msg.editedAt ?? null).toBeNull();
+      expect(msg.deletedAt ?? null).toBeNull();
+      expect((await page(bruno, roomId)).messages.at(-1)).toEqual(msg);
+    });
+
+    it('answers the first message again, with 200, when the same clientId is resent', async () => {
+      const first = await alice.post(`/rooms/${roomId}/messages`, { content: 'Une seule fois', clientId: 'resend-1' });
+      expect(first.status).toBe(201);
+      const original = await first.json();
+      const count = (await page(alice, roomId)).messages.length;
+      const again = await alice.post(`/rooms/${roomId}/messages`, { content: 'Une seule fois (bis)', clientId: 'resend-1' });
+      expect(again.status).toBe(200);
+      expect(await again.json()).toEqual(original);
+      expect((await page(alice, roomId)).messages).toHaveLength(count);
+    });
+
+    it('lets another sender use the same clientId', async () => {
+      await alice.post(`/rooms/${roomId}/messages`, { content: 'De moi', clientId: 'shared-id' });
+      const res = await bruno.post(`/rooms/${roomId}/messages`, { content: 'De Bruno', clientId: 'shared-id' });
+      expect(res.status).toBe(201);
+      expect(await res.json()).toMatchObject({ senderId: 2, content: 'De Bruno' });
+    });
+
+    it('refuses a clientId already used in another room (409) and creates nothing', async () => {
+      expect((await alice.post(`/rooms/${roomId}/messages`, { content: 'Ici', clientId: 'room-bound' })).status).toBe(201);
+      await expectProblem(await alice.post(`/rooms/${otherRoomId}/messages`, { content: 'Là', clientId: 'room-bound' }), 409);
+      expect(contents(await page(alice, otherRoomId))).not.toContain('Là');
+    });
+
+    it('creates one message from ten simultaneous sends of one clientId', async () => {
+      const results = await Promise.all(Array.from({ length: 10 }, (_, i) =>
+        alice.post(`/rooms/${roomId}/messages`, { content: `Rafale ${i}`, clientId: 'burst' })));
+      expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
+      const ids = new Set(await Promise.all(results.map(async (r) => (await r.json()).id)));
+      expect(ids.size).toBe(1);
+      const inPage = (await page(alice, roomId)).messages.filter((m) => m.clientId === 'burst');
+      expect(inPage.map((m) => m.id)).toEqual([...ids]);
+    });
+
+    it('keeps the order of sends from several people at once', async () => {
+      const ordered: number[] = [];
+      for (let round = 0; round < 3; round++) {
+        const burst = await Promise.all([alice, bruno, chloe].map((who, i) => send(who, roomId, `ordre ${round}.${i}`)));
+        ordered.push(...burst.map((m) => m.id).sort((a, b) => a - b));
+      }
+      // Every round was answered before the next began: its ids are all above the previous round's.
+      expect(ordered).toEqual([...ordered].sort((a, b) => a - b));
+      const listed = (await page(alice, roomId, '?limit=9')).messages.map((m) => m.id);
+      expect(listed).toEqual(ordered);
+    });
+
+    it('quotes the message replied to', async () => {
+      const long = `Le devis du transporteur ${'très détaillé '.repeat(40)}`;
+      const original = await send(alice, roomId, long);
+      const reply = await send(bruno, roomId, 'Bien reçu', { replyToId: original.id });
+      expect(reply.replyTo).toMatchObject({ id: original.id, senderName: 'Alice Martin' });
+      const { excerpt } = reply.replyTo!;
+      expect(excerpt.length).toBeGreaterThan(0);
+      expect(excerpt.length).toBeLessThan(long.length);
+      expect(long.startsWith(excerpt.replace(/…$/, ''))).toBe(true);
+      const listed = (await page(chloe, roomId)).messages.find((m) => m.id === reply.id);
+      expect(listed?.replyTo).toEqual(reply.replyTo);
+    });
+
+    it('refuses a reply to a message of another room (400) and creates nothing', async () => {
+      const elsewhere = await send(alice, otherRoomId, 'Message d’une autre salle');
+      const count = (await page(alice, roomId, '?limit=100')).messages.length;
+      await expectProblem(await bruno.post(`/rooms/${roomId}/messages`, { content: 'Réponse', clientId: 'bad-reply', replyToId: elsewhere.id }), 400);
+      expect((await page(alice, roomId, '?limit=100')).messages).toHaveLength(count);
+    });
+
+    it('refuses a sender who is not in the room (404)', async () => {
+      await expectProblem(await david.post(`/rooms/${roomId}/messages`, { content: 'Intrus', clientId: 'intrus' }), 404);
+      expect(contents(await page(alice, roomId))).not.toContain('Intrus');
+    });
+
+    it('needs chat.create to send', async () => {
+      const reader = await server.as(2, ['chat.read']);
+      await expectProblem(await reader.post(`/rooms/${roomId}/messages`, { content: 'Sans droit', clientId: 'no-perm' }), 403);
+      expect(contents(await page(alice, roomId))).not.toContain('Sans droit');
+    });
+  });
+
+  describe('editing and deleting', () => {
+    let roomId: number;
+    beforeAll(async () => {
+      roomId = await group('Corrections', [2, 3]);
+      const res = await alice.patch(`/rooms/${roomId}/members/3`, { role: 'moderator' });
+      expect(res.status).toBe(200);
+    });
+
+    it('lets me edit my own message', async () => {
+      const msg = await send(alice, roomId, 'Rendez-vous à 10h');
+      const res = await alice.patch(`/messages/${msg.id}`, { content: 'Rendez-vous à 11h' });
+      expect(res.status).toBe(200);
+      const edited: Message = await res.json();
+      expect(edited).toMatchObject({ id: msg.id, content: 'Rendez-vous à 11h', createdAt: msg.createdAt });
+      expect(edited.editedAt).toMatch(ISO_UTC);
+      expect((await page(bruno, roomId)).messages.find((m) => m.id === msg.id)).toEqual(edited);
+    });
+
+    it("refuses to edit someone else's message (403)", async () => {
+      const msg = await send(alice, roomId, 'Texte d’Alice');
+      await expectProblem(await bruno.patch(`/messages/${msg.id}`, { content: 'Modifié par Bruno' }), 403);
+      await expectProblem(await chloe.patch(`/messages/${msg.id}`, { content: 'Modifié par Chloé' }), 403);
+      expect((await page(alice, roomId)).messages.find((m) => m.id === msg.id)?.content).toBe('Texte d’Alice');
+    });
+
+    it('hides the message from someone outside the room (404)', async () => {
+      const msg = await send(alice, roomId, 'Confidentiel');
+      await expectProblem(await david.patch(`/messages/${msg.id}`, { content: 'Vu' }), 404);
+      await expectProblem(await david.delete(`/messages/${msg.id}`), 404);
+      expect((await page(alice, roomId)).messages.find((m) => m.id === msg.id)?.content).toBe('Confidentiel');
+    });
+
+    it('deletes my own message, leaving a placeholder in the page', async () => {
+      const msg = await send(alice, roomId, 'Oups, mauvaise salle');
+      const after = await send(bruno, roomId, 'Message suivant');
+      const res = await alice.delete(`/messages/${msg.id}`);
+      expect(res.status).toBe(200);
+      const deleted: Message = await res.json();
+      expect(deleted).toMatchObject({ id: msg.id, content: '' });
+      expect(deleted.deletedAt).toMatch(ISO_UTC);
+      const listed = (await page(bruno, roomId)).messages;
+      expect(listed.find((m) => m.id === msg.id)).toMatchObject({ content: '', deletedAt: deleted.deletedAt });
+      expect(listed.at(-1)?.id).toBe(after.id);
+    });
+
+    it('refuses to edit a deleted message (409)', async () => {
+      const msg = await send(alice, roomId, 'Bientôt supprimé');
+      expect((await alice.delete(`/messages/${msg.id}`)).status).toBe(200);
+      await expectProblem(await alice.patch(`/messages/${msg.id}`, { content: 'Ressuscité' }), 409);
+      expect((await page(alice, roomId)).messages.find((m) => m.id === msg.id)?.content).toBe('');
+    });
+
+    it("refuses a plain member deleting someone else's message (403)", async () => {
+      const msg = await send(alice, roomId, 'À garder');
+      await expectProblem(await bruno.delete(`/messages/${msg.id}`), 403);
+      expect((await page(alice, roomId)).messages.find((m) => m.id === msg.id)).toMatchObject({ content: 'À garder', deletedAt: null });
+    });
+
+    it("lets a moderator of the room delete anyone's message", async () => {
+      const msg = await send(bruno, roomId, 'Propos déplacé');
+      const res = await chloe.delete(`/messages/${msg.id}`);
+      expect(res.status).toBe(200);
+      expect((await page(alice, roomId)).messages.find((m) => m.id === msg.id)).toMatchObject({ content: '', deletedAt: expect.stringMatching(ISO_UTC) });
+    });
+
+    it('needs chat.update to edit and chat.delete to delete my own message', async () => {
+      const msg = await send(bruno, roomId, 'Sous contrôle');
+      const limited = await server.as(2, ['chat.read', 'chat.create']);
+      await expectProblem(await limited.patch(`/messages/${msg.id}`, { content: 'Changé' }), 403);
+      await expectProblem(await limited.delete(`/messages/${msg.id}`), 403);
+      expect((await page(alice, roomId)).messages.find((m) => m.id === msg.id)).toMatchObject({ content: 'Sous contrôle', deletedAt: null });
+    });
+  });
+
+  describe('read markers', () => {
+    it('counts down the unread messages as I read, and never moves back', async () => {
+      const roomId = await group('Lecture', [2]);
+      const m: Message[] = [];
+      for (let i = 1; i <= 12; i++) m.push(await send(alice, roomId, `lecture ${i}`));
+      expect(await unread(bruno, roomId)).toBe(12);
+
+      const res = await bruno.post(`/rooms/${roomId}/read`, { messageId: m[9].id });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ roomId, userId: 2, messageId: m[9].id });
+      expect(await unread(bruno, roomId)).toBe(2);
+
+      const back = await bruno.post(`/rooms/${roomId}/read`, { messageId: m[4].id });
+      expect(back.status).toBe(200);
+      expect((await back.json()).messageId).toBe(m[9].id);
+      expect(await unread(bruno, roomId)).toBe(2);
+      const { members } = await (await bruno.get(`/rooms/${roomId}`)).json();
+      expect(members.find((x: { userId: number }) => x.userId === 2)).toMatchObject({ lastReadMessageId: m[9].id, lastReadAt: expect.stringMatching(ISO_UTC) });
+
+      expect((await bruno.post(`/rooms/${roomId}/read`, { messageId: m[11].id })).status).toBe(200);
+      expect(await unread(bruno, roomId)).toBe(0);
+      expect((await (await bruno.get('/rooms?filter=unread')).json()).rooms.map((r: { id: number }) => r.id)).not.toContain(roomId);
+    });
+
+    it('does not count my own messages nor deleted ones', async () => {
+      const roomId = await group('Non lus', [2]);
+      const mine = [await send(alice, roomId, 'un'), await send(alice, roomId, 'deux'), await send(alice, roomId, 'trois')];
+      expect(await unread(alice, roomId)).toBe(0);
+      expect(await unread(bruno, roomId)).toBe(3);
+      expect((await alice.delete(`/messages/${mine[1].id}`)).status).toBe(200);
+      expect(await unread(bruno, roomId)).toBe(2);
+      expect(await unread(alice, roomId)).toBe(0);
+    });
+
+    it('refuses a marker on a message of another room (400), or in a room I am not in (404)', async () => {
+      const roomId = await group('Marqueurs', [2]);
+      const otherId = await group('Autre', [2]);
+      const here = await send(alice, roomId, 'ici');
+      const there = await send(alice, otherId, 'là-bas');
+      await expectProblem(await bruno.post(`/rooms/${roomId}/read`, { messageId: there.id }), 400);
+      await expectProblem(await david.post(`/rooms/${roomId}/read`, { messageId: here.id }), 404);
+      expect(await unread(bruno, roomId)).toBe(1);
+    });
+  });
+
+  describe('search', () => {
+    let roomId: number;
+    let secretRoomId: number;
+    const m: Record<string, Message> = {};
+    beforeAll(async () => {
+      roomId = await group('Recherche', [2]);
+      secretRoomId = await group('Secret', [4], bruno);
+      m.invoice = await send(alice, roomId, 'La facture du fournisseur est arrivée');
+      m.coffee = await send(bruno, roomId, 'Le café du matin est prêt');
+      m.meeting = await send(alice, roomId, 'Réunion fournisseur demain');
+      m.paid = await send(bruno, roomId, 'Facture payée hier');
+      m.secret = await send(bruno, secretRoomId, 'Facture secrète du fournisseur');
+    });
+
+    async function search(who: Client, query: string): Promise<number[]> {
+      const res = await who.get(`/search?${query}`);
+      expect(res.status, await res.clone().text()).toBe(200);
+      return (await res.json()).messages.map((x: Message) => x.id);
+    }
+
+    it('finds the messages of my rooms containing the words, newest first', async () => {
+      expect(await search(alice, 'q=facture')).toEqual([m.paid.id, m.invoice.id]);
+      expect(await search(alice, 'q=facture%20fournisseur')).toEqual([m.invoice.id]);
+      expect(await search(alice, 'q=FOURNISSEUR')).toEqual([m.meeting.id, m.invoice.id]);
+      expect(await search(bruno, 'q=facture')).toEqual([m.secret.id, m.paid.id, m.invoice.id]);
+    });
+
+    it('answers the found messages whole', async () => {
+      const { messages } = await (await alice.get('/search?q=matin')).json();
+      expect(messages).toEqual([m.coffee]);
+    });
+
+    it('ignores accents', async () => {
+      expect(await search(alice, 'q=cafe')).toEqual([m.coffee.id]);
+      expect(await search(alice, 'q=reunion')).toEqual([m.meeting.id]);
+      expect(await search(alice, `q=${encodeURIComponent('prêt')}`)).toEqual([m.coffee.id]);
+      expect(await search(alice, `q=${encodeURIComponent('PAYÉE')}`)).toEqual([m.paid.id]);
+    });
+
+    it('never shows a message of a room I am not in', async () => {
+      expect(await search(bruno, 'q=secrete')).toEqual([m.secret.id]);
+      expect(await search(alice, 'q=secrete')).toEqual([]);
+      expect(await search(chloe, 'q=facture')).toEqual([]);
+      await expectProblem(await alice.get(`/search?q=facture&roomId=${secretRoomId}`), 404);
+      await expectProblem(await alice.get('/search?q=facture&roomId=987654'), 404);
+    });
+
+    it('searches one room when asked', async () => {
+      expect(await search(bruno, `q=fournisseur&roomId=${secretRoomId}`)).toEqual([m.secret.id]);
+      expect(await search(bruno, `q=fournisseur&roomId=${roomId}`)).toEqual([m.meeting.id, m.invoice.id]);
+    });
+
+    it('refuses a query without a word to look for (400)', async () => {
+      await expectProblem(await alice.get('/search?q=de%20la'), 400);
+      await expectProblem(await alice.get('/search?q='), 400);
+      await expectProblem(await alice.get('/search'), 400);
+    });
+
+    it('follows edits and deletions', async () => {
+      const msg = await send(alice, roomId, 'Inventaire du entrepôt jeudi');
+      expect(await search(alice, 'q=inventaire')).toEqual([msg.id]);
+      expect((await alice.patch(`/messages/${msg.id}`, { content: 'Inventaire reporté à vendredi' })).status).toBe(200);
+      expect(await search(alice, 'q=jeudi')).toEqual([]);
+      expect(await search(alice, 'q=vendredi')).toEqual([msg.id]);
+      expect((await alice.delete(`/messages/${msg.id}`)).status).toBe(200);
+      expect(await search(alice, 'q=inventaire')).toEqual([]);
+      expect((await bruno.delete(`/messages/${m.paid.id}`)).status).toBe(200);
+      expect(await search(alice, 'q=facture')).toEqual([m.invoice.id]);
+    });
+  });
+});
