@@ -40,7 +40,7 @@ const fr = {
   typing: (names: string[]) =>
     names.length === 1 ? `${names[0]} écrit…` : `${names.join(', ')} écrivent…`,
   you: 'Vous',
-  download: (name: string) => `Télécharger ${name}`,
+  download: (name: string) => `Télécharger ${name}`.trim(),
   enlarge: (name: string) => `Agrandir ${name}`,
   searchUsers: 'Rechercher une personne',
   groupName: 'Nom du groupe',
@@ -107,7 +107,7 @@ const en: Strings = {
   newMessages: 'New messages',
   typing: (names) => (names.length === 1 ? `${names[0]} is typing…` : `${names.join(', ')} are typing…`),
   you: 'You',
-  download: (name) => `Download ${name}`,
+  download: (name) => `Download ${name}`.trim(),
   enlarge: (name) => `Enlarge ${name}`,
   searchUsers: 'Search people',
   groupName: 'Group name',

@@ -133,8 +133,9 @@ export class IppAttachment extends LitElement {
           <button aria-label=${t.cancel} @click=${() => this.dialog.close()}>✕</button>
         </dialog>`;
     }
-    return html`<button class="chip" part="file" aria-label=${t.download(a.fileName)} @click=${this.download}>
-      <span aria-hidden="true">📄</span><span>${a.fileName}</span><span class="size">${this.i18n.size(a.size)}</span>
+    return html`<button class="chip" part="file" title=${t.download(a.fileName)} @click=${this.download}>
+      <span aria-hidden="true">📄</span><span class="sr-only">${t.download('')}</span><span>${a.fileName}</span>
+      <span class="size">${this.i18n.size(a.size)}</span>
     </button>`;
   }
 }

@@ -246,7 +246,8 @@ export class IppChat extends LitElement {
   override render() {
     const t = this.i18n.t;
     const count = this.store.unreadTotal;
-    const label = this.open ? t.close : count ? `${t.open}, ${t.unread(count)}` : t.open;
+    const action = this.open ? t.close : t.open;
+    const label = count ? `${action}, ${t.unread(count)}` : action;
     return html`
       <div class="sr-only" role="status" aria-live="polite">${this.announcement}</div>
       <button class="launcher" part="launcher" aria-label=${label} aria-expanded=${this.open} aria-controls="panel" @click=${this.toggle}>

@@ -155,11 +155,13 @@ export class IppRoomList extends LitElement {
     const preview = !last ? '' : last.deletedAt ? t.deleted : last.content || (last.attachments.length ? `📎 ${t.attachment}` : '');
     const name = roomName(r, this.meId);
     return html`<li>
-      <button part="room" aria-label=${r.unreadCount ? `${name}, ${t.unread(r.unreadCount)}` : name} @click=${() => emit(this, 'ipp-room-select', { roomId: r.id })}>
+      <button part="room" @click=${() => emit(this, 'ipp-room-select', { roomId: r.id })}>
         <span class="name">${name}${r.muted ? ' 🔕' : ''}</span>
         <span class="time">${last ? this.i18n.time(last.createdAt) : ''}</span>
         <span class="last">${last && r.type !== 'direct' && last.senderId !== this.meId ? `${last.senderName}: ` : ''}${preview}</span>
-        ${r.unreadCount ? html`<span class="badge" aria-hidden="true">${r.unreadCount}</span>` : nothing}
+        ${r.unreadCount
+          ? html`<span class="badge"><span aria-hidden="true">${r.unreadCount}</span><span class="sr-only">${t.unread(r.unreadCount)}</span></span>`
+          : nothing}
       </button>
     </li>`;
   }

@@ -113,6 +113,8 @@ export class FakeChat {
     const msgs = this.messages.filter((m) => m.roomId === r.id);
     return {
       ...r,
+      // Direct rooms have no name: the list needs their members to show the other person.
+      ...(r.type === 'direct' ? { members: this.members.get(r.id) } : {}),
       lastMessage: msgs.at(-1) ?? null,
       unreadCount: msgs.filter((m) => m.senderId !== this.me.id && m.id > (mine.lastReadMessageId ?? 0)).length,
     };

@@ -85,7 +85,7 @@ describe('<ipp-chat>', () => {
     chat.lang = 'en';
     await chat.show();
     await until(() => deep(chat, 'ipp-room-list', 'h2')?.textContent === 'Conversations');
-    expect(launcher(chat).getAttribute('aria-label')).to.equal('Close chat');
+    expect(launcher(chat).getAttribute('aria-label')).to.equal('Close chat, 1 unread message');
     expect(all(chat, 'ipp-room-list', '.filters button').map((b) => b.textContent)).to.deep.equal(['All', 'Unread', 'Groups', 'Direct']);
   });
 
@@ -217,7 +217,7 @@ describe('<ipp-chat>', () => {
     expect(form.get('content')).to.equal('le devis');
     expect(form.get('clientId')).to.be.a('string');
     expect((form.get('files') as File).name).to.equal('devis.pdf');
-    expect(chip.getAttribute('aria-label')).to.equal('Télécharger devis.pdf');
+    expect(chip.getAttribute('title')).to.equal('Télécharger devis.pdf');
   });
 
   it('reconnects with Last-Event-ID after the stream drops, and refetches after reset', async () => {

@@ -57,8 +57,8 @@ describe('<ipp-room-list>', () => {
     const [direct, group] = rows(el);
     expect(direct.querySelector('.name')!.textContent).to.equal('Bruno Petit');
     expect(direct.querySelector('.last')!.textContent).to.equal('On se voit demain ?');
-    expect(direct.querySelector('.badge')!.textContent).to.equal('2');
-    expect(direct.getAttribute('aria-label')).to.equal('Bruno Petit, 2 messages non lus');
+    expect(direct.querySelector('.badge [aria-hidden]')!.textContent).to.equal('2');
+    expect(direct.querySelector('.badge .sr-only')!.textContent).to.equal('2 messages non lus');
     // Group rooms show who wrote last; user text stays text.
     expect(group.querySelector('.last')!.textContent).to.equal('Chloé: Conteneur <b>livré</b>');
     expect(group.querySelector('b')).to.equal(null);

@@ -1,0 +1,47 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { setViewport } from '@web/test-runner-commands';
+import '../../widget/index';
+import type { IppChat } from '../../widget/ipp-chat';
+import { API, FakeChat, TOKEN_URL, until } from './fake-api';
+import { afterEach, beforeEach, describe, it } from './mocha';
+
+describe('<ipp-chat> accessibility and layout', () => {
+  let fake: FakeChat;
+  beforeEach(() => {
+    fake = new FakeChat().install();
+  });
+  afterEach(async () => {
+    fake.uninstall();
+    await setViewport({ width: 1024, height: 768 });
+  });
+
+  async function openChat(theme = 'light') {
+    const chat = await fixture<IppChat>(html`<ipp-chat api=${API} token-url=${TOKEN_URL} theme=${theme} open></ipp-chat>`);
+    await until(() => chat.shadowRoot!.querySelector('ipp-room-list')?.shadowRoot!.querySelector('[part=room]'), 'the room list');
+    return chat;
+  }
+
+  for (const theme of ['light', 'dark']) {
+    it(`has no axe violations in the room list and in a room (${theme})`, async () => {
+      const chat = await openChat(theme);
+      await expect(chat).to.be.accessible();
+      await chat.show(11);
+      await until(() => chat.shadowRoot!.querySelector('ipp-room-view')?.shadowRoot!.querySelector('ipp-message-list')?.shadowRoot!.querySelector('ipp-message'));
+      await expect(chat).to.be.accessible();
+    });
+  }
+
+  it('fills the viewport on a phone-sized screen', async () => {
+    await setViewport({ width: 375, height: 667 });
+    const chat = await openChat();
+    const rect = chat.shadowRoot!.querySelector('[part=panel]')!.getBoundingClientRect();
+    expect([rect.left, rect.top, rect.width, rect.height]).to.deep.equal([0, 0, 375, 667]);
+  });
+
+  it('floats bottom-right on a desktop screen', async () => {
+    const chat = await openChat();
+    const rect = chat.shadowRoot!.querySelector('[part=panel]')!.getBoundingClientRect();
+    expect(rect.right).to.equal(innerWidth - 20);
+    expect(rect.width).to.equal(380);
+  });
+});
