@@ -1,0 +1,202 @@
+import { exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_PERMS, clientFor, DIALECTS, expectProblem, SECRET, startServer, type Client, type TestServer } from './harness';
+
+const secretKey = new TextEncoder().encode(SECRET);
+const nowS = () => Math.floor(Date.now() / 1000);
+
+/** The claims a well-behaved host puts in a token for Alice; a test overrides or removes (undefined) some. */
+function claims(overrides: Record<string, unknown> = {}) {
+  const base: Record<string, unknown> = { sub: '1', perms: ALL_PERMS, aud: 'ipp-chat', iat: nowS(), exp: nowS() + 3600, ...overrides };
+  return Object.fromEntries(Object.entries(base).filter(([, v]) => v !== undefined));
+}
+
+/** Signs claims with any algorithm and key, as a forger would. */
+function sign(payload: Record<string, unknown>, alg = 'HS256', key: Uint8Array | CryptoKey = secretKey) {
+  return new SignJWT(payload).setProtectedHeader({ alg, typ: 'JWT' }).sign(key);
+}
+
+/** GET /me with an Authorization header exactly as given (none when undefined). */
+function me(server: TestServer, authorization?: string, query = '') {
+  return server.app.request(`/api/chat/me${query}`, { headers: authorization === undefined ? {} : { Authorization: authorization } });
+}
+
+async function expectInvalidToken(res: Response) {
+  await expectProblem(res, 401);
+  expect(res.headers.get('WWW-Authenticate')).toBe('Bearer error="invalid_token"');
+}
+
+describe.each(DIALECTS)('identity on %s', (dialect) => {
+  let server: TestServer;
+  beforeAll(async () => { server = await startServer(dialect); });
+  afterAll(() => server?.close());
+
+  it('accepts a host-minted HS256 token and shows who the caller is', async () => {
+    const res = await me(server, `Bearer ${await sign(claims())}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ user: { id: 1, name: 'Alice Martin', email: 'alice@ipp.test' }, perms: ALL_PERMS });
+  });
+
+  it('refuses a request without a usable Authorization header', async () => {
+    const valid = await sign(claims());
+    await expectInvalidToken(await me(server));
+    await expectInvalidToken(await me(server, ''));
+    await expectInvalidToken(await me(server, 'Bearer'));
+    await expectInvalidToken(await me(server, `Basic ${Buffer.from('alice:secret').toString('base64')}`));
+    await expectInvalidToken(await me(server, `Basic ${valid}`));
+    await expectInvalidToken(await me(server, 'Bearer not-a-jwt'));
+    await expectInvalidToken(await me(server, 'Bearer aaaa.bbbb.cccc'));
+  });
+
+  it('ignores a token put in the URL', async () => {
+    const valid = await sign(claims());
+    await expectInvalidToken(await me(server, undefined, `?token=${valid}`));
+    await expectInvalidToken(await me(server, undefined, `?access_token=${valid}`));
+  });
+
+  const forgeries: [string, () => Promise<string>][] = [
+    ['an unsigned token (alg none)', async () => new UnsecuredJWT(claims()).encode()],
+    ['HS512 with the right secret', () => sign(claims(), 'HS512')],
+    ['HS256 with another secret', () => sign(claims(), 'HS256', new TextEncoder().encode('another-secret-of-at-least-32-bytes!!'))],
+    ['a payload altered after signing', async () => {
+      const [h, , s] = (await sign(claims())).split('.');
+      return [h, Buffer.from(JSON.stringify(claims({ sub: '2' }))).toString('base64url'), s].join('.');
+    }],
+    ['expired 60 s ago (beyond the 30 s tolerance)', () => sign(claims({ iat: nowS() - 3600, exp: nowS() - 60 }))],
+    ['not valid before a minute from now', () => sign(claims({ nbf: nowS() + 120 }))],
+    ['without exp', () => sign(claims({ exp: undefined }))],
+    ['without iat', () => sign(claims({ iat: undefined }))],
+    ['without sub', () => sign(claims({ sub: undefined }))],
+    ['with a non-decimal sub', () => sign(claims({ sub: 'alice' }))],
+    ['with a numeric-looking but non-decimal sub', () => sign(claims({ sub: '0x1' }))],
+    ['with sub as a JSON number', () => sign(claims({ sub: 1 }))],
+    ['for another audience', () => sign(claims({ aud: 'another-app' }))],
+    ['without audience', () => sign(claims({ aud: undefined }))],
+    ['without perms', () => sign(claims({ perms: undefined }))],
+    ['with perms that are not a list', () => sign(claims({ perms: 'chat.read' }))],
+  ];
+  it.each(forgeries)('refuses %s with 401 invalid_token', async (_, forge) => {
+    await expectInvalidToken(await me(server, `Bearer ${await forge()}`));
+  });
+
+  it('tolerates 30 s of clock skew', async () => {
+    const res = await me(server, `Bearer ${await sign(claims({ iat: nowS() - 3600, exp: nowS() - 10 }))}`);
+    expect(res.status).toBe(200);
+  });
+
+  it('answers 403 to a valid token of an inactive or unknown user', async () => {
+    await expectProblem(await me(server, `Bearer ${await sign(claims({ sub: '5' }))}`), 403);
+    await expectProblem(await me(server, `Bearer ${await sign(claims({ sub: '999' }))}`), 403);
+    // …and Eve can do nothing else either.
+    const eve = await server.as(5);
+    await expectProblem(await eve.get('/rooms'), 403);
+    await expectProblem(await eve.post('/rooms', { type: 'direct', userId: 1 }), 403);
+  });
+
+  it('takes the display name from the name claim, else from the users table', async () => {
+    const named = await (await me(server, `Bearer ${await sign(claims({ sub: '2', name: 'Bruno D. (Compta)' }))}`)).json();
+    expect(named.user).toEqual({ id: 2, name: 'Bruno D. (Compta)', email: 'bruno@ipp.test' });
+    // David has no full_name: his username stands in.
+    const david = await (await me(server, `Bearer ${await sign(claims({ sub: '4' }))}`)).json();
+    expect(david.user).toEqual({ id: 4, name: 'david', email: 'david@ipp.test' });
+  });
+
+  it('shows only the known permissions the token grants', async () => {
+    const body = await (await me(server, `Bearer ${await sign(claims({ perms: ['chat.read', 'chat.root', 'admin'] }))}`)).json();
+    expect(body.perms).toEqual(['chat.read']);
+  });
+});
+
+describe.each(DIALECTS)('a configured issuer on %s', (dialect) => {
+  let server: TestServer;
+  beforeAll(async () => { server = await startServer(dialect, { CHAT_JWT_ISSUER: 'https://ipp.example' }); });
+  afterAll(() => server?.close());
+
+  it('accepts the issuer and refuses any other or none', async () => {
+    expect((await me(server, `Bearer ${await sign(claims({ iss: 'https://ipp.example' }))}`)).status).toBe(200);
+    await expectInvalidToken(await me(server, `Bearer ${await sign(claims({ iss: 'https://evil.example' }))}`));
+    await expectInvalidToken(await me(server, `Bearer ${await sign(claims())}`));
+  });
+});
+
+describe.each(DIALECTS.flatMap((d) => (['ES256', 'EdDSA'] as const).map((alg) => [d, alg] as const)))('a public key on %s (%s)', (dialect, alg) => {
+  let server: TestServer;
+  let privateKey: CryptoKey;
+  let pem: string;
+  beforeAll(async () => {
+    const pair = await generateKeyPair(alg, { extractable: true });
+    privateKey = pair.privateKey;
+    pem = await exportSPKI(pair.publicKey);
+    server = await startServer(dialect, { CHAT_JWT_SECRET: '', CHAT_JWT_PUBLIC_KEY: pem });
+  });
+  afterAll(() => server?.close());
+
+  it('accepts a token signed by the matching private key', async () => {
+    const res = await me(server, `Bearer ${await sign(claims(), alg, privateKey)}`);
+    expect(res.status).toBe(200);
+    expect((await res.json()).user.id).toBe(1);
+  });
+
+  it('refuses HS256 tokens, whether signed with the PEM text (key confusion) or an old secret', async () => {
+    await expectInvalidToken(await me(server, `Bearer ${await sign(claims(), 'HS256', new TextEncoder().encode(pem))}`));
+    await expectInvalidToken(await me(server, `Bearer ${await sign(claims())}`));
+  });
+
+  it('refuses a token signed by another key pair', async () => {
+    const other = await generateKeyPair(alg);
+    await expectInvalidToken(await me(server, `Bearer ${await sign(claims(), alg, other.privateKey)}`));
+  });
+});
+
+describe.each(DIALECTS)('permissions on %s', (dialect) => {
+  let server: TestServer;
+  let alice: Client;
+  let directId: number;
+  let messageId: number;
+  const without = async (perm: string) => clientFor(server.app, await sign(claims({ sub: '1', perms: ALL_PERMS.filter((p) => p !== perm) })));
+
+  beforeAll(async () => {
+    server = await startServer(dialect);
+    alice = await server.as(1);
+    directId = (await (await alice.post('/rooms', { type: 'direct', userId: 2 })).json()).id;
+    messageId = (await (await alice.post(`/rooms/${directId}/messages`, { content: 'Premier message', clientId: 'perm-1' })).json()).id;
+  });
+  afterAll(() => server?.close());
+
+  it('needs chat.read to list rooms', async () => {
+    await expectProblem(await (await without('chat.read')).get('/rooms'), 403);
+    expect((await alice.get('/rooms')).status).toBe(200);
+  });
+
+  it('needs chat.create to send a message or open a direct conversation', async () => {
+    const noCreate = await without('chat.create');
+    await expectProblem(await noCreate.post(`/rooms/${directId}/messages`, { content: 'Refusé', clientId: 'perm-2' }), 403);
+    await expectProblem(await noCreate.post('/rooms', { type: 'direct', userId: 3 }), 403);
+    const { rooms } = await (await alice.get('/rooms')).json();
+    expect(rooms.map((r: { id: number }) => r.id)).toEqual([directId]);
+    expect((await (await alice.get(`/rooms/${directId}/messages`)).json()).messages.map((m: { content: string }) => m.content)).toEqual(['Premier message']);
+  });
+
+  it('needs chat.manage_rooms to create a group or a channel', async () => {
+    const noManage = await without('chat.manage_rooms');
+    await expectProblem(await noManage.post('/rooms', { type: 'group', name: 'Compta', memberIds: [2] }), 403);
+    await expectProblem(await noManage.post('/rooms', { type: 'channel', name: 'Annonces', memberIds: [] }), 403);
+    expect((await (await alice.get('/rooms?filter=group')).json()).rooms).toEqual([]);
+    // A direct conversation needs no room management.
+    expect((await noManage.post('/rooms', { type: 'direct', userId: 2 })).status).toBe(200);
+  });
+
+  it('needs chat.update to edit my own message', async () => {
+    await expectProblem(await (await without('chat.update')).patch(`/messages/${messageId}`, { content: 'Modifié' }), 403);
+    const page = await (await alice.get(`/rooms/${directId}/messages`)).json();
+    expect(page.messages[0]).toMatchObject({ id: messageId, content: 'Premier message', editedAt: null });
+    expect((await alice.patch(`/messages/${messageId}`, { content: 'Premier message (corrigé)' })).status).toBe(200);
+  });
+
+  it('needs chat.delete to delete my own message', async () => {
+    await expectProblem(await (await without('chat.delete')).delete(`/messages/${messageId}`), 403);
+    const page = await (await alice.get(`/rooms/${directId}/messages`)).json();
+    expect(page.messages[0]).toMatchObject({ id: messageId, content: 'Premier message (corrigé)', deletedAt: null });
+    expect((await alice.delete(`/messages/${messageId}`)).status).toBe(200);
+  });
+});
