@@ -220,6 +220,29 @@ describe('<ipp-chat>', () => {
     expect(chip.getAttribute('title')).to.equal('Télécharger devis.pdf');
   });
 
+  it('takes dropped files into the composer, and tells the room I am typing (throttled)', async () => {
+    const chat = await mount();
+    await openRoom(chat, 10);
+    const data = new DataTransfer();
+    data.items.add(new File(['x'], 'quai.png', { type: 'image/png' }));
+    const list = deep(chat, 'ipp-room-view', 'ipp-message-list')!;
+    list.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, composed: true, cancelable: true }));
+    list.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, composed: true, cancelable: true }));
+    const composer = deep<HTMLElement & { files: File[] }>(chat, 'ipp-room-view', 'ipp-composer')!;
+    expect(composer.files.map((f) => f.name)).to.deep.equal(['quai.png']);
+    deep<HTMLTextAreaElement>(chat, 'ipp-room-view', 'ipp-composer', 'textarea')!.focus();
+    await sendKeys({ type: 'abc' });
+    await until(() => fake.requests('POST', '/rooms/10/typing').length);
+    expect(fake.requests('POST', '/rooms/10/typing')).to.have.length(1);
+  });
+
+  it('shows who is typing in the open room', async () => {
+    const chat = await mount();
+    await openRoom(chat, 11);
+    fake.push('typing', { roomId: 11, userId: 3, name: 'Chloé Durand' });
+    await until(() => deep(chat, 'ipp-room-view', '.typing')!.textContent === 'Chloé Durand écrit…', 'the typing line');
+  });
+
   it('reconnects with Last-Event-ID after the stream drops, and refetches after reset', async () => {
     await mount();
     const id = fake.push('typing', { roomId: 10, userId: 2, name: 'Bruno Petit' });
