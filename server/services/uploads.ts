@@ -66,11 +66,13 @@ export async function receiveUpload(request: Request, stagingDir: string, maxFil
   const fields: Record<string, string> = {};
   const received: { path: string; fileName: string; size: number }[] = [];
   const writes: Promise<void>[] = [];
+  const streams: Readable[] = [];
   let parser: busboy.Busboy;
   try {
     parser = busboy({
       headers: { 'content-type': type },
-      limits: { fileSize: maxFileBytes, files: MAX_FILES, fields: 3, fieldSize: 64 * 1024, parts: MAX_FILES + 3 },
+      // busboy signals 'limit' on reaching fileSize; one byte more means "over the maximum".
+      limits: { fileSize: maxFileBytes + 1, files: MAX_FILES, fields: 3, fieldSize: 64 * 1024, parts: MAX_FILES + 3 },
       defParamCharset: 'utf8',
     });
   } catch {
@@ -92,6 +94,7 @@ export async function receiveUpload(request: Request, stagingDir: string, maxFil
       const path = join(stagingDir, randomUUID());
       const file = { path, fileName: cleanFileName(info.filename ?? ''), size: 0 };
       received.push(file);
+      streams.push(stream);
       stream.on('limit', () => reject(new Problem(413, `Each file must be at most ${maxFileBytes} bytes.`)));
       const count = new Transform({ transform(chunk: Buffer, _e, cb) { file.size += chunk.length; cb(null, chunk); } });
       writes.push(pipeline(stream, count, createWriteStream(path)));
@@ -109,8 +112,10 @@ export async function receiveUpload(request: Request, stagingDir: string, maxFil
     await done;
     await Promise.all(writes);
   } catch (err) {
+    // Stop reading: the rest of the body is not wanted, and half-written files are dropped with stagingDir.
     source.unpipe(parser);
     source.destroy();
+    for (const s of streams) s.destroy();
     await Promise.allSettled(writes);
     throw err;
   }
@@ -135,8 +140,8 @@ async function inspect(file: { path: string; fileName: string; size: number }, s
 }
 
 async function thumbnail(file: { path: string; fileName: string }, stagingDir: string): Promise<string | null> {
-  // The header tells the size without decoding a pixel.
-  const meta = await sharp(file.path).metadata().catch(() => null);
+  // The header tells the size without decoding a pixel, so no limit is needed to read it.
+  const meta = await sharp(file.path, { limitInputPixels: false }).metadata().catch(() => null);
   if (!meta?.width || !meta.height) return null;
   if (meta.width * meta.height > MAX_IMAGE_PIXELS) {
     throw new Problem(413, `${file.fileName}: images may have at most ${MAX_IMAGE_PIXELS} pixels.`);

@@ -51,7 +51,11 @@ export interface TestDb {
   drop(): Promise<void>;
 }
 
-export async function createTestDb(dialect: Dialect, users: TestUser[] = USERS): Promise<TestDb> {
+/** Options of createTestDb: `usersTable: false` leaves the host's table out, `migrate: false` the chat tables. */
+export interface TestDbOptions { usersTable?: boolean; migrate?: boolean }
+
+export async function createTestDb(dialect: Dialect, users: TestUser[] = USERS, opts: TestDbOptions = {}): Promise<TestDb> {
+  const { usersTable = true, migrate = true } = opts;
   const name = `ippchat_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   if (dialect === 'mysql') {
     const root = await mysql.createConnection({ uri: MYSQL_ROOT });
@@ -59,9 +63,11 @@ export async function createTestDb(dialect: Dialect, users: TestUser[] = USERS):
     await root.end();
     const url = `${MYSQL_ROOT}/${name}`;
     const conn = await mysql.createConnection({ uri: url });
-    await conn.query(USERS_DDL.mysql);
-    for (const u of users) await conn.query('INSERT INTO users SET ?', [u]);
-    await migrateDb(url);
+    if (usersTable) {
+      await conn.query(USERS_DDL.mysql);
+      for (const u of users) await conn.query('INSERT INTO users SET ?', [u]);
+    }
+    if (migrate) await migrateDb(url);
     return {
       dialect, url,
       async exec(sql, args = []) { const [rows] = await conn.query(sql, args); return rows as Record<string, unknown>[]; },
@@ -74,11 +80,13 @@ export async function createTestDb(dialect: Dialect, users: TestUser[] = USERS):
   const dir = mkdtempSync(join(tmpdir(), 'ippchat-'));
   const url = `sqlite:${join(dir, 'chat.sqlite')}`;
   const client = createClient({ url: `file:${join(dir, 'chat.sqlite')}` });
-  await client.execute(USERS_DDL.sqlite);
-  for (const u of users) {
-    await client.execute({ sql: 'INSERT INTO users (id, username, full_name, email, is_active) VALUES (?, ?, ?, ?, ?)', args: [u.id, u.username, u.full_name, u.email, u.is_active] });
+  if (usersTable) {
+    await client.execute(USERS_DDL.sqlite);
+    for (const u of users) {
+      await client.execute({ sql: 'INSERT INTO users (id, username, full_name, email, is_active) VALUES (?, ?, ?, ?, ?)', args: [u.id, u.username, u.full_name, u.email, u.is_active] });
+    }
   }
-  await migrateDb(url);
+  if (migrate) await migrateDb(url);
   return {
     dialect, url,
     async exec(sql, args = []) { return (await client.execute({ sql, args: args as never })).rows as unknown as Record<string, unknown>[]; },
@@ -102,7 +110,8 @@ export interface TestServer {
 
 export interface Client {
   token: string;
-  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** A raw call; `form` sends multipart/form-data instead of JSON. */
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>, form?: FormData): Promise<Response>;
   get(path: string): Promise<Response>;
   post(path: string, body?: unknown): Promise<Response>;
   patch(path: string, body?: unknown): Promise<Response>;
@@ -130,11 +139,11 @@ export async function startServer(dialect: Dialect, env: Record<string, string> 
 
 /** A client sending this token to the app in-process. */
 export function clientFor(app: { request: (path: string, init: RequestInit) => Response | Promise<Response> }, token: string): Client {
-  const request = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  const request = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}, form?: FormData) =>
     app.request(`/api/chat${path}`, {
       method,
       headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      body: form ?? (body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body)),
     });
   return {
     token, request,
