@@ -12,7 +12,7 @@ function upload(client: Client, roomId: number, files: FilePart[], fields: Recor
   const form = new FormData();
   form.set('clientId', fields.clientId ?? crypto.randomUUID());
   for (const [k, v] of Object.entries(fields)) if (k !== 'clientId') form.set(k, v);
-  for (const f of files) form.append('files', new Blob([f.bytes]), f.name);
+  for (const f of files) form.append('files', new Blob([Buffer.from(f.bytes)]), f.name);
   return client.request('POST', `/rooms/${roomId}/messages`, undefined, {}, form);
 }
 
