@@ -19,10 +19,25 @@ export function createMysqlPool(url: string) {
 export async function migrateMysql(url: string): Promise<void> {
   const pool = createMysqlPool(url);
   try {
+    await requireUsersTable(pool);
     await migrate(drizzle({ client: pool }), { migrationsFolder });
   } finally {
     await pool.end();
   }
+}
+
+/**
+ * The chat tables' foreign keys reference the host's users(id), BIGINT UNSIGNED.
+ * Checked first: MySQL DDL is not transactional, so a migration failing on a
+ * foreign key would leave half the tables behind and an obscure errno 150.
+ */
+async function requireUsersTable(pool: mysql.Pool): Promise<void> {
+  const [rows] = await pool.query(
+    "SELECT COLUMN_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'users' AND COLUMN_NAME = 'id'",
+  );
+  const type = (rows as { type: string }[])[0]?.type;
+  if (!type) throw new Error("the host's users table (with its id column) was not found in the database: the chat tables reference users(id), create the host application's tables first");
+  if (!/^bigint(\(\d+\))? unsigned$/i.test(type)) throw new Error(`users.id is ${type}, but the chat tables reference it as BIGINT UNSIGNED`);
 }
 
 /** The MySQL/MariaDB adapter of the storage port. */
