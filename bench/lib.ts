@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+
+/** One line of the bench table. */
+export interface Row {
+  bench: string;
+  metric: string;
+  value: string;
+  target?: string;
+  ok?: boolean;
+}
+
+/** A BFF in its own process, so its memory is measured apart from the client's. */
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  /** Resident memory now, in bytes. */
+  rss(): number;
+  /** Forgets the peak so far (Linux clear_refs), so peakRss() tells the peak from now on. */
+  resetPeak(): void;
+  peakRss(): number;
+  stop(): Promise<void>;
+}
+
+function status(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(field));
+  return Number(line?.match(/(\d+)/)?.[1] ?? 0) * 1024;
+}
+
+export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = out.match(/listening on (http:\/\/[\d.:]+)/);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
+  });
+  const pid = child.pid!;
+  return {
+    url, pid,
+    rss: () => status(pid, 'VmRSS'),
+    resetPeak: () => writeFileSync(`/proc/${pid}/clear_refs`, '5'),
+    peakRss: () => status(pid, 'VmHWM'),
+    async stop() {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export const ms = (n: number) => `${n.toFixed(1)} ms`;
+export const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
