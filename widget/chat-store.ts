@@ -81,6 +81,10 @@ export class ChatStore implements ReactiveController {
   /** Loads the user and the room list. */
   async load(api: ChatApi): Promise<void> {
     this.api = api;
+    this.me = undefined;
+    this.roomId = null;
+    this.pages.clear();
+    this.details.clear();
     await this.run(async () => {
       this.me = await api.get<Me>('/me');
       await this.loadRooms();

@@ -17,6 +17,7 @@ const fr = {
   back: 'Retour',
   settings: 'Paramètres',
   message: 'Message',
+  messages: 'Messages',
   send: 'Envoyer',
   attach: 'Joindre des fichiers',
   removeFile: (name: string) => `Retirer ${name}`,
@@ -85,6 +86,7 @@ const en: Strings = {
   back: 'Back',
   settings: 'Settings',
   message: 'Message',
+  messages: 'Messages',
   send: 'Send',
   attach: 'Attach files',
   removeFile: (name) => `Remove ${name}`,
@@ -136,6 +138,8 @@ export interface I18n {
   lang: 'fr' | 'en';
   t: Strings;
   time(iso: string): string;
+  /** The time for today, else the date: for lists. */
+  when(iso: string): string;
   day(iso: string): string;
   size(bytes: number): string;
 }
@@ -155,12 +159,14 @@ export function createI18n(lang: 'fr' | 'en'): I18n {
   const t = lang === 'en' ? en : fr;
   const timeFmt = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
   const dayFmt = new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+  const dateFmt = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' });
   const unit = lang === 'fr' ? ['o', 'Ko', 'Mo', 'Go'] : ['B', 'KB', 'MB', 'GB'];
   const num = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
   return {
     lang,
     t,
     time: (iso) => timeFmt.format(new Date(iso)),
+    when: (iso) => (new Date(iso).toDateString() === new Date().toDateString() ? timeFmt : dateFmt).format(new Date(iso)),
     day(iso) {
       const d = new Date(iso).toDateString();
       const now = new Date();

@@ -149,7 +149,8 @@ export class IppChat extends LitElement {
   private tokens = new TokenController(this, () => ({ token: this.token, tokenUrl: this.tokenUrl }));
   private live = new LiveController(this, (e) => this.store.apply(e));
   private reportedUnread = 0;
-  private pageTitle = '';
+  private hadFocus = false;
+  private view: HTMLElement | null = null;
 
   constructor() {
     super();
@@ -170,13 +171,19 @@ export class IppChat extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('lang')) this.i18n = createI18n(pickLang(this.lang, document.documentElement.lang));
-    if ((changed.has('api') || changed.has('tokenUrl') || changed.has('token')) && this.api && (this.token || this.tokenUrl)) {
-      if (changed.has('api') || changed.has('tokenUrl') || !this.client) this.connect();
-    }
+    // A new API or token source starts a new session; a new static token is simply used from now on.
+    const newSource = changed.has('api') || changed.has('tokenUrl') || (changed.has('token') && !this.client);
+    if (newSource && this.api && (this.token || this.tokenUrl)) void this.connect();
     this.store.visible = this.open && document.visibilityState === 'visible';
+    this.hadFocus = this.matches(':focus-within');
   }
 
   protected override updated(): void {
+    // The view was replaced under the user's focus (room opened, back to the list…): move it into the new view.
+    const view = this.renderRoot.querySelector<HTMLElement>('#panel > :last-child');
+    if (view && view !== this.view && this.hadFocus) view.focus();
+    this.view = view;
+
     const count = this.store.unreadTotal;
     if (count !== this.reportedUnread) {
       this.reportedUnread = count;
@@ -190,15 +197,23 @@ export class IppChat extends LitElement {
 
   private async connect() {
     const client = (this.client = new ChatApi(this.api, this.tokens));
-    await this.store.load(client);
-    // Removed from the page, or given another API, while loading: no stream for this one.
-    if (this.store.me && this.isConnected && client === this.client) this.live.start(client, this.store.me.user.id);
+    // Removed from the page, or given another API, while loading: this session is over.
+    const current = () => this.isConnected && client === this.client;
+    for (let delay = 2000; ; delay = Math.min(delay * 2, 60_000)) {
+      await this.store.load(client);
+      if (!current()) return;
+      if (this.store.me) break;
+      await new Promise((r) => setTimeout(r, delay));
+    }
+    this.live.start(client, this.store.me!.user.id);
   }
 
   /** Opens the panel, and a given room when `roomId` is set. */
   async show(roomId?: number): Promise<void> {
     this.open = true;
     if (roomId !== undefined) await this.store.open(roomId);
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('#panel > :last-child')?.focus();
   }
 
   /** Closes the panel and gives the focus back to the launcher. */
@@ -271,10 +286,7 @@ export class IppChat extends LitElement {
           ? html`<ipp-new-room
               .group=${this.dialog === 'group'}
               .meId=${meId}
-              @ipp-room-created=${(e: HTMLElementEventMap['ipp-room-created']) => {
-                s.rooms = [e.detail.room, ...s.rooms.filter((r) => r.id !== e.detail.room.id)];
-                this.openRoom(e.detail.room.id);
-              }}
+              @ipp-room-created=${(e: HTMLElementEventMap['ipp-room-created']) => this.openRoom(e.detail.room.id)}
               @ipp-back=${() => (this.dialog = null)}
             ></ipp-new-room>`
           : this.dialog === 'settings' && s.room

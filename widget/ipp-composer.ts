@@ -91,7 +91,7 @@ export class IppComposer extends LitElement {
   }
 
   override focus(): void {
-    this.input?.focus();
+    void this.updateComplete.then(() => this.input.focus());
   }
 
   protected override updated(changed: PropertyValues<this>): void {

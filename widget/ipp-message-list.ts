@@ -163,7 +163,7 @@ export class IppMessageList extends LitElement {
     let prevDay = '';
     let prevSender: number | undefined;
     return html`
-      <div class="scroller" role="log" aria-label=${t.message} @scroll=${this.onScroll}>
+      <div class="scroller" role="log" aria-live="off" aria-label=${t.messages} tabindex="0" @scroll=${this.onScroll}>
         <div class="content">
         ${this.hasMore
           ? html`<button class="older" @click=${() => emit(this, 'ipp-load-older')}>${t.loadOlder}</button>`
@@ -179,7 +179,7 @@ export class IppMessageList extends LitElement {
             prevDay = day;
             prevSender = m.senderId;
             const mine = m.senderId === meId;
-            return html`${newDay ? html`<div class="day" role="separator">${day}</div>` : nothing}
+            return html`${newDay ? html`<div class="day">${day}</div>` : nothing}
               <ipp-message
                 .message=${m}
                 ?mine=${mine}

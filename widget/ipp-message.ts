@@ -40,6 +40,8 @@ export class IppMessage extends LitElement {
         border-radius: 10px;
         background: var(--ipp-surface);
         overflow-wrap: anywhere;
+      }
+      .text {
         white-space: pre-wrap;
       }
       :host([mine]) .bubble {
@@ -123,7 +125,7 @@ export class IppMessage extends LitElement {
         ${m.replyTo && !gone
           ? html`<blockquote><strong>${m.replyTo.senderName}</strong> ${m.replyTo.excerpt}</blockquote>`
           : nothing}
-        ${gone ? html`<span class="deleted">${t.deleted}</span>` : linkify(m.content)}
+        ${gone ? html`<span class="deleted">${t.deleted}</span>` : html`<span class="text">${linkify(m.content)}</span>`}
         ${m.attachments.length && !gone
           ? html`<div class="files">${m.attachments.map((a) => html`<ipp-attachment .attachment=${a}></ipp-attachment>`)}</div>`
           : nothing}

@@ -18,6 +18,7 @@ import './ipp-user-search';
  */
 @customElement('ipp-new-room')
 export class IppNewRoom extends LitElement {
+  static override shadowRootOptions = { ...LitElement.shadowRootOptions, delegatesFocus: true };
   static override styles = [
     shared,
     css`

@@ -104,6 +104,11 @@ export class IppRoomList extends LitElement {
   @state() private filter: Filter = 'all';
   @state() private q = '';
 
+  /** Focuses the search field. */
+  override focus(): void {
+    void this.updateComplete.then(() => this.renderRoot.querySelector('input')?.focus());
+  }
+
   /** The rooms that pass the filter and the search. */
   get visibleRooms(): Room[] {
     const q = this.q.trim().toLowerCase();
@@ -157,7 +162,7 @@ export class IppRoomList extends LitElement {
     return html`<li>
       <button part="room" @click=${() => emit(this, 'ipp-room-select', { roomId: r.id })}>
         <span class="name">${name}${r.muted ? ' 🔕' : ''}</span>
-        <span class="time">${last ? this.i18n.time(last.createdAt) : ''}</span>
+        <span class="time">${last ? this.i18n.when(last.createdAt) : ''}</span>
         <span class="last">${last && r.type !== 'direct' && last.senderId !== this.meId ? `${last.senderName}: ` : ''}${preview}</span>
         ${r.unreadCount
           ? html`<span class="badge"><span aria-hidden="true">${r.unreadCount}</span><span class="sr-only">${t.unread(r.unreadCount)}</span></span>`

@@ -18,6 +18,7 @@ import './ipp-user-search';
  */
 @customElement('ipp-room-settings')
 export class IppRoomSettings extends LitElement {
+  static override shadowRootOptions = { ...LitElement.shadowRootOptions, delegatesFocus: true };
   static override styles = [
     shared,
     css`

@@ -80,6 +80,11 @@ export class IppRoomView extends LitElement {
     return !!this.me?.perms.includes('chat.create');
   }
 
+  /** Focuses the composer (or, for readers, the back button). */
+  override focus(): void {
+    void this.updateComplete.then(() => (this.composer ?? this.renderRoot.querySelector('button'))?.focus());
+  }
+
   private onDrop(e: DragEvent) {
     e.preventDefault();
     this.dragging = false;

@@ -79,6 +79,20 @@ describe('<ipp-chat>', () => {
     expect(chat.shadowRoot!.activeElement).to.equal(launcher(chat));
   });
 
+  it('moves the focus along: list search on open, composer in a room, list again on Back', async () => {
+    const chat = await mount();
+    launcher(chat).focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => deep(chat, 'ipp-room-list')?.shadowRoot!.activeElement?.matches('input[type=search]'), 'focus on the search');
+    const row = await until(() => all(chat, 'ipp-room-list', '[part=room]')[1] as HTMLButtonElement | undefined);
+    row.focus();
+    await sendKeys({ press: 'Enter' });
+    const composer = await until(() => deep(chat, 'ipp-room-view', 'ipp-composer'), 'the room');
+    await until(() => composer.shadowRoot!.activeElement?.matches('textarea'), 'focus in the composer');
+    deep<HTMLButtonElement>(chat, 'ipp-room-view', `[aria-label="Retour"]`)!.click();
+    await until(() => deep(chat, 'ipp-room-list')?.shadowRoot!.activeElement, 'focus back in the list');
+  });
+
   it('speaks English with lang="en", French by default', async () => {
     const chat = await mount();
     expect(launcher(chat).getAttribute('aria-label')).to.match(/^Ouvrir la messagerie/);
