@@ -6,6 +6,8 @@ import { openAPIRouteHandler } from 'hono-openapi';
 import { authenticate, type AuthEnv } from './auth';
 import type { Deps } from './deps';
 import { onError, onNotFound, Problem } from './errors';
+import { createHub, wakeOnCommit } from './events/hub';
+import { eventsRoutes } from './routes/events';
 import { attachmentsRoutes } from './routes/attachments';
 import { healthRoutes } from './routes/health';
 import { isMultipart } from './services/uploads';
@@ -19,7 +21,10 @@ import { usersRoutes } from './routes/users';
 export const JSON_BODY_LIMIT = 64 * 1024;
 
 /** The composition root: every route of the BFF, built from its handles. */
-export function createApp(deps: Deps) {
+export function createApp(given: Deps) {
+  const events = given.events ?? createHub({ db: given.db });
+  // Every commit that recorded events wakes the hub, so they leave at once.
+  const deps = { ...given, events, db: wakeOnCommit(given.db, events.wake) };
   const { config, db, verify } = deps;
   const app = new Hono();
   const jsonLimit = bodyLimit({

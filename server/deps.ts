@@ -1,5 +1,6 @@
 import type { VerifyToken } from './auth';
 import type { Config } from './env';
+import type { Hub } from './events/hub';
 import type { Db } from './storage';
 
 /** What the app is built from: createApp(deps) receives every handle, nothing is global. */
@@ -7,4 +8,6 @@ export interface Deps {
   config: Config;
   db: Db;
   verify: VerifyToken;
+  /** The real-time hub (index.ts builds it with Redis and pruning); createApp makes an in-process one when absent. */
+  events?: Hub;
 }

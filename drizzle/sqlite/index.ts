@@ -1,3 +1,4 @@
 export * from './rooms';
 export * from './messages';
 export { users } from './users';
+export * from './events';

@@ -7,6 +7,11 @@ export type StoredEventType =
   | 'room.created' | 'room.updated' | 'room.deleted'
   | 'member.added' | 'member.removed' | 'read';
 
+const recorded = new WeakSet<Db>();
+
+/** Whether events were recorded in this transaction (then the hub is woken after its commit). */
+export const recordedIn = (tx: Db) => recorded.has(tx);
+
 /** An event to record: the room it belongs to, and who else must get it though not a member. */
 export interface NewEvent {
   roomId: number;
@@ -33,6 +38,7 @@ export interface StoredEvent {
  */
 export async function recordEvents(tx: Db, list: NewEvent[]): Promise<void> {
   if (!list.length) return;
+  recorded.add(tx);
   const { events, eventSeq } = tx.t;
   if (tx.dialect === 'mysql') await tx.orm.select({ id: eventSeq.id }).from(eventSeq).where(eq(eventSeq.id, 1)).for('update');
   const createdAt = new Date();
@@ -60,15 +66,16 @@ export async function eventsAfter(db: Db, afterId: number, limit: number): Promi
 }
 
 /**
- * Events after an id that may concern a user, oldest first: those of the rooms
- * they are a member of now, and those with an audience (checked by the caller
- * with `inAudience`, as they are few).
+ * Events after an id that concern a user now, oldest first: those of the rooms
+ * they are a member of at the time of the query, and those naming them in
+ * their audience (checked by the caller with `inAudience`, as they are few).
+ * `mine` is 1 for the former.
  */
-export async function eventsForUser(db: Db, userId: number, afterId: number, limit: number): Promise<StoredEvent[]> {
+export async function eventsForUser(db: Db, userId: number, afterId: number, limit: number) {
   const { events, members } = db.t;
-  const myRooms = db.orm.select({ id: members.roomId }).from(members).where(eq(members.userId, userId));
-  return db.orm.select(columns(db)).from(events)
-    .where(and(gt(events.id, afterId), or(inArray(events.roomId, myRooms), isNotNull(events.audience))))
+  const mine = sql`${events.roomId} IN (SELECT ${members.roomId} FROM ${members} WHERE ${members.userId} = ${userId})`;
+  return db.orm.select({ ...columns(db), mine: sql<number>`CASE WHEN ${mine} THEN 1 ELSE 0 END` }).from(events)
+    .where(and(gt(events.id, afterId), or(mine, isNotNull(events.audience))))
     .orderBy(asc(events.id)).limit(limit);
 }
 

@@ -3,7 +3,8 @@ import type { MemberRole } from '../../drizzle/mysql';
 import type { Me } from '../auth';
 import { conflict, forbidden, notFound } from '../errors';
 import type { Db } from '../storage';
-import { canModerate, requireMember } from './rooms';
+import { recordEvents } from '../events/outbox';
+import { canModerate, recordMembersAdded, recordRoomEvent, requireMember } from './rooms';
 import { findActiveUser } from './users';
 import { memberView, now, type MemberView } from './views';
 
@@ -30,12 +31,15 @@ export async function addMember(db: Db, me: Me, roomId: number, userId: number, 
   if (!user) throw notFound('user');
   if (await memberOf(db, roomId, userId)) throw conflict('This user is already a member of the room.');
   try {
-    await db.transaction((tx) => tx.insert(tx.t.members, { roomId, userId, role, joinedAt: now() }));
+    return await db.transaction(async (tx) => {
+      await tx.insert(tx.t.members, { roomId, userId, role, joinedAt: now() });
+      const [view] = await recordMembersAdded(tx, roomId, [userId]);
+      return view;
+    });
   } catch (err) {
     if (db.isUniqueViolation(err)) throw conflict('This user is already a member of the room.');
     throw err;
   }
-  return memberView((await memberOf(db, roomId, userId))!, user.name);
 }
 
 /** Changes a member's role: admins only, and a room always keeps one admin. */
@@ -52,6 +56,8 @@ export async function changeRole(db: Db, me: Me, roomId: number, userId: number,
       throw conflict('A room needs at least one admin: name another admin first.');
     }
     await tx.orm.update(members).set({ role }).where(eq(members.id, target.id));
+    // The feed has no member.updated: a room.updated makes clients fetch the room and its roles again.
+    await recordRoomEvent(tx, roomId, 'room.updated');
   });
   const name = (await findActiveUser(db, userId))?.name ?? `#${userId}`;
   return memberView((await memberOf(db, roomId, userId))!, name);
@@ -81,5 +87,7 @@ export async function removeMember(db: Db, me: Me, roomId: number, userId: numbe
         .orderBy(asc(members.joinedAt), asc(members.id)).limit(1);
       if (next) await tx.orm.update(members).set({ role: 'admin' }).where(eq(members.id, next.id));
     }
+    // No longer a member, the removed user is named so that they hear of it too.
+    await recordEvents(tx, [{ roomId, type: 'member.removed', data: { roomId, userId }, audience: [userId] }]);
   });
 }

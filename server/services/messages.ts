@@ -7,6 +7,7 @@ import type { Db } from '../storage';
 import { requireMember, canModerate } from './rooms';
 import { nameOf, usersByIds } from './users';
 import { iso, now } from './views';
+import { recordEvents } from '../events/outbox';
 import { messageDir, placeFiles } from './attachments';
 import type { StagedFile } from './uploads';
 
@@ -153,9 +154,11 @@ export async function sendMessage(
     // Your own message is read by you.
     await tx.orm.update(tx.t.members).set({ lastReadMessageId: id, lastReadAt: at })
       .where(and(eq(tx.t.members.roomId, roomId), eq(tx.t.members.userId, me.id)));
-    return { id, created: true, roomId };
+    const [view] = await toViews(tx, [(await messageById(tx, id))!]);
+    await recordEvents(tx, [{ roomId, type: 'message.created', data: view }]);
+    return { id, created: true, roomId, view };
   });
-  let result: { id: number; created: boolean; roomId: number };
+  let result: { id: number; created: boolean; roomId: number; view?: MessageView };
   try {
     result = await send();
   } catch (err) {
@@ -168,7 +171,7 @@ export async function sendMessage(
     result = { id: existing.id, created: false, roomId: existing.roomId };
   }
   if (result.roomId !== roomId) throw conflict('This clientId was already used for a message of another room.');
-  const [message] = await toViews(db, [(await messageById(db, result.id))!]);
+  const message = result.view ?? (await toViews(db, [(await messageById(db, result.id))!]))[0];
   return { message, created: result.created };
 }
 
@@ -199,11 +202,12 @@ export async function editMessage(db: Db, me: Me, messageId: number, content: st
   if (message.senderId !== me.id) throw forbidden('Only its sender can edit a message.');
   if (message.isDeleted) throw conflict('A deleted message cannot be edited.');
   const text = checkContent(content);
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     await tx.orm.update(tx.t.messages).set({ content: text, isEdited: true, editedAt: now() }).where(eq(tx.t.messages.id, messageId));
+    const [view] = await toViews(tx, [(await messageById(tx, messageId))!]);
+    await recordEvents(tx, [{ roomId: message.roomId, type: 'message.updated', data: view }]);
+    return view;
   });
-  const [view] = await toViews(db, [(await messageById(db, messageId))!]);
-  return view;
 }
 
 /**
@@ -217,16 +221,16 @@ export async function deleteMessage(db: Db, me: Me, messageId: number): Promise<
   if (!(own && me.perms.has('chat.delete')) && !canModerate(member)) {
     throw forbidden(own ? 'This requires the chat.delete permission.' : 'Only its sender or a moderator can delete a message.');
   }
-  const removedFiles = await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const { messages, attachments } = tx.t;
     const files = await tx.orm.select().from(attachments).where(eq(attachments.messageId, messageId));
     await tx.orm.delete(attachments).where(eq(attachments.messageId, messageId));
     await tx.orm.update(messages).set({ content: '', isDeleted: true, deletedAt: message.deletedAt ?? now() })
       .where(eq(messages.id, messageId));
-    return files;
+    const [view] = await toViews(tx, [(await messageById(tx, messageId))!]);
+    await recordEvents(tx, [{ roomId: message.roomId, type: 'message.deleted', data: view }]);
+    return { message: view, removedFiles: files };
   });
-  const [view] = await toViews(db, [(await messageById(db, messageId))!]);
-  return { message: view, removedFiles };
 }
 
 /** Moves the caller's read marker forward to messageId (never back), with one write. */
@@ -242,7 +246,10 @@ export async function markRead(db: Db, me: Me, roomId: number, messageId: number
         eq(members.roomId, roomId), eq(members.userId, me.id),
         or(isNull(members.lastReadMessageId), lt(members.lastReadMessageId, messageId)),
       ));
-    if (tx.affected(result) > 0) await tx.insertIgnore(messageReads, [{ messageId, userId: me.id, readAt: at }]);
+    if (tx.affected(result) > 0) {
+      await tx.insertIgnore(messageReads, [{ messageId, userId: me.id, readAt: at }]);
+      await recordEvents(tx, [{ roomId, type: 'read', data: { roomId, userId: me.id, messageId, readAt: iso(at) } }]);
+    }
   });
   const { member } = await requireMember(db, roomId, me.id);
   return { roomId, userId: me.id, messageId: member.lastReadMessageId ?? messageId, readAt: iso(member.lastReadAt) };

@@ -7,6 +7,7 @@ import type { Db } from '../storage';
 import { toViews, type MessageView } from './messages';
 import { activeUserIds, findActiveUser, nameOf, usersByIds } from './users';
 import { directKey, directPeer, iso, memberView, now, type MemberView } from './views';
+import { recordEvents } from '../events/outbox';
 
 /** A room as the API shows it to one user. */
 export interface RoomView {
@@ -97,7 +98,8 @@ export async function listRooms(db: Db, userId: number, opts: { filter: RoomFilt
   return (await roomViews(db, userId, rows))
     .filter((r) => (opts.filter === 'unread' ? r.unreadCount > 0 : true))
     .filter((r) => !q || (r.name ?? '').toLowerCase().includes(q))
-    .sort((a, b) => activity(b).localeCompare(activity(a)) || b.id - a.id);
+    // Times hold whole seconds: within one, the later message (ids grow) is the more recent activity.
+    .sort((a, b) => activity(b).localeCompare(activity(a)) || (b.lastMessage?.id ?? 0) - (a.lastMessage?.id ?? 0) || b.id - a.id);
 }
 
 /** One room with its members, for a member of it. */
@@ -125,8 +127,11 @@ export async function openDirect(db: Db, me: Me, userId: number): Promise<{ room
     const [existing] = await tx.orm.select().from(rooms).where(eq(rooms.directKey, key));
     const at = now();
     const roomId = existing?.id ?? await tx.insert(rooms, { type: 'direct', createdById: me.id, directKey: key, createdAt: at, updatedAt: at });
+    const before = existing ? await memberIds(tx, roomId) : new Set<number>();
     // Someone who left a direct conversation is back in it when it is opened again.
     await tx.insertIgnore(members, [me.id, userId].map((u) => ({ roomId, userId: u, role: 'member' as const, joinedAt: at })));
+    if (!existing) await recordRoomEvent(tx, roomId, 'room.created');
+    else await recordMembersAdded(tx, roomId, [me.id, userId].filter((u) => !before.has(u)));
     return { roomId, created: !existing };
   });
   let result: { roomId: number; created: boolean };
@@ -154,6 +159,7 @@ export async function createRoom(db: Db, me: Me, input: { type: 'group' | 'chann
       { roomId: id, userId: me.id, role: 'admin' as const, joinedAt: at },
       ...others.map((userId) => ({ roomId: id, userId, role: 'member' as const, joinedAt: at })),
     ]);
+    await recordRoomEvent(tx, id, 'room.created');
     return id;
   });
   return getRoom(db, me.id, roomId);
@@ -173,7 +179,10 @@ export async function renameRoom(db: Db, me: Me, roomId: number, rawName: string
   if (room.type === 'direct') throw conflict('A direct conversation has no name to change.');
   if (!canModerate(member)) throw forbidden('Only the admins and moderators of a room can rename it.');
   const name = checkName(rawName);
-  await db.transaction((tx) => tx.orm.update(tx.t.rooms).set({ name, updatedAt: now() }).where(eq(tx.t.rooms.id, roomId)));
+  await db.transaction(async (tx) => {
+    await tx.orm.update(tx.t.rooms).set({ name, updatedAt: now() }).where(eq(tx.t.rooms.id, roomId));
+    await recordRoomEvent(tx, roomId, 'room.updated');
+  });
   return getRoom(db, me.id, roomId);
 }
 
@@ -184,7 +193,10 @@ export async function deleteRoom(db: Db, me: Me, roomId: number): Promise<{ memb
   return db.transaction(async (tx) => {
     const rows = await tx.orm.select({ userId: tx.t.members.userId }).from(tx.t.members).where(eq(tx.t.members.roomId, roomId));
     await tx.orm.delete(tx.t.rooms).where(eq(tx.t.rooms.id, roomId));
-    return { memberIds: rows.map((r) => r.userId) };
+    const ids = rows.map((r) => r.userId);
+    // They are members no more, so the event names them to reach them.
+    await recordEvents(tx, [{ roomId, type: 'room.deleted', data: { id: roomId }, audience: ids }]);
+    return { memberIds: ids };
   });
 }
 
@@ -203,7 +215,11 @@ export async function joinChannel(db: Db, me: Me, roomId: number): Promise<RoomV
   const { rooms, members } = db.t;
   const [room] = await db.orm.select().from(rooms).where(and(eq(rooms.id, roomId), eq(rooms.type, 'channel')));
   if (!room) throw notFound('room');
-  await db.transaction((tx) => tx.insertIgnore(members, [{ roomId, userId: me.id, role: 'member', joinedAt: now() }]));
+  await db.transaction(async (tx) => {
+    if ((await memberIds(tx, roomId)).has(me.id)) return;
+    await tx.insertIgnore(members, [{ roomId, userId: me.id, role: 'member', joinedAt: now() }]);
+    await recordMembersAdded(tx, roomId, [me.id]);
+  });
   return getRoom(db, me.id, roomId);
 }
 
@@ -214,4 +230,32 @@ export async function setMuted(db: Db, me: Me, roomId: number, muted: boolean): 
   await db.transaction((tx) => tx.orm.update(members).set({ muted }).where(and(eq(members.roomId, roomId), eq(members.userId, me.id))));
   const { member } = await requireMember(db, roomId, me.id);
   return memberView(member, me.name);
+}
+
+async function memberIds(db: Db, roomId: number): Promise<Set<number>> {
+  const { members } = db.t;
+  const rows = await db.orm.select({ userId: members.userId }).from(members).where(eq(members.roomId, roomId));
+  return new Set(rows.map((r) => r.userId));
+}
+
+/** A room's own fields, the same for every member: the data of room.created and room.updated. */
+const roomData = (r: RoomRow) => ({
+  id: r.id, type: r.type, name: r.name, createdBy: r.createdById, createdAt: r.createdAt.toISOString(), updatedAt: iso(r.updatedAt),
+});
+
+/** Records room.created or room.updated in the transaction that made the change. */
+export async function recordRoomEvent(tx: Db, roomId: number, type: 'room.created' | 'room.updated'): Promise<void> {
+  const [row] = await tx.orm.select().from(tx.t.rooms).where(eq(tx.t.rooms.id, roomId));
+  await recordEvents(tx, [{ roomId, type, data: roomData(row) }]);
+}
+
+/** Records member.added for new members of a room (their Member views, with roomId) and returns the views. */
+export async function recordMembersAdded(tx: Db, roomId: number, userIds: number[]): Promise<MemberView[]> {
+  if (!userIds.length) return [];
+  const { members } = tx.t;
+  const rows = await tx.orm.select().from(members).where(and(eq(members.roomId, roomId), inArray(members.userId, userIds)));
+  const names = await usersByIds(tx, userIds);
+  const views = rows.map((m) => memberView(m, nameOf(names, m.userId)));
+  await recordEvents(tx, views.map((v) => ({ roomId, type: 'member.added' as const, data: { roomId, ...v } })));
+  return views;
 }

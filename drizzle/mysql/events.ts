@@ -1,0 +1,34 @@
+import { datetime, index, mediumtext, mysqlTable, text, tinyint, varchar } from 'drizzle-orm/mysql-core';
+import { id } from './columns';
+
+/**
+ * The outbox of the real-time feed: one row per non-typing event, written in
+ * the transaction of the change it reports, so an event exists exactly when
+ * its change was committed. Its id is the SSE `id:` a client resumes from.
+ * No foreign key to the room: a room.deleted event outlives its room.
+ */
+export const events = mysqlTable('chat_events', {
+  id: id('id').autoincrement().primaryKey(),
+  roomId: id('room_id').notNull(),
+  type: varchar('type', { length: 32 }).notNull(),
+  // The event's JSON, serialised once when recorded (a 10 000-character message escapes past TEXT's 64 KiB).
+  data: mediumtext('data').notNull(),
+  // Comma-separated user ids who also get it though no longer members (the removed member, a deleted room's members).
+  audience: text('audience'),
+  createdAt: datetime('created_at', { fsp: 3 }).notNull(),
+}, (t) => [
+  index('idx_chatevent_room').on(t.roomId, t.id),
+  index('idx_chatevent_created').on(t.createdAt),
+]);
+
+/**
+ * One row (id 1). Writers lock it just before inserting events, so event ids
+ * become visible in increasing order; `pruned_through` is the highest event id
+ * deleted by retention, so a resume from before it is answered with `reset`.
+ */
+export const eventSeq = mysqlTable('chat_event_seq', {
+  id: tinyint('id').primaryKey(),
+  prunedThrough: id('pruned_through').notNull().default(0),
+});
+
+export type EventRow = typeof events.$inferSelect;

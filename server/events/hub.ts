@@ -1,0 +1,323 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Db } from '../storage';
+import {
+  eventsAfter, eventsForUser, frame, inAudience, lastEventId, membersOf, prunedThrough, pruneEvents, recordedIn,
+} from './outbox';
+
+/** One open event stream of one user, as the hub sees it. */
+export interface Subscriber {
+  userId: number;
+  /** Writes a chunk; false when the stream's buffer is full (see `drained`). */
+  write(chunk: string): boolean;
+  /** Resolves when the stream can take more, or is closed. */
+  drained(): Promise<void>;
+  close(): void;
+}
+
+export interface HubOptions {
+  db: Db;
+  /** Shares wake-ups and typing between instances; without it the hub is in-process only. */
+  redisUrl?: string;
+  /** Prefix of the Redis channels and keys: instances on the same database must share it. */
+  redisPrefix?: string;
+  /** Safety poll of the outbox while streams are open, so a lost wake-up only delays delivery. */
+  pollMs?: number;
+  /** Comment written to every stream this often, for proxies (API.md asks for ≤ 20 s). */
+  keepAliveMs?: number;
+  /** Events are kept at least this long (API.md: 24 h), pruned every `pruneEveryMs` (0: never). */
+  retentionMs?: number;
+  pruneEveryMs?: number;
+  /** One typing signal per user and room per this many ms. */
+  typingEveryMs?: number;
+}
+
+/** The real-time hub of one process: reads the outbox once per batch and fans each event out. */
+export interface Hub {
+  /** Something was committed: read the outbox now (and tell the other instances). */
+  wake(): void;
+  /**
+   * Attaches a stream. With `lastEventId`, first replays what the user missed
+   * (or writes `reset` when that is not possible) while live events wait in a
+   * buffer. Resolves with the function that detaches it.
+   */
+  subscribe(sub: Subscriber, lastEventId?: string): Promise<() => void>;
+  /** Sends a typing signal to the room's members; resolves with 0, or the ms to wait when rate-limited. */
+  typing(roomId: number, user: { id: number; name: string }): Promise<number>;
+  /** Deletes the events past the retention window. */
+  prune(): Promise<number>;
+  /** Open streams, and those still replaying. */
+  stats(): { subscribers: number; replaying: number };
+  /** Ends every stream and stops timers and Redis connections. */
+  close(): Promise<void>;
+}
+
+const BATCH = 500;
+const KEEP_ALIVE = ': keep-alive\n\n';
+const validId = /^(0|[1-9][0-9]{0,15})$/;
+
+interface Entry {
+  sub: Subscriber;
+  /** Live frames held while the stream replays: [event id or null for typing, frame]. */
+  buffer: [number | null, string][] | null;
+}
+
+/** Builds the hub; timers run only while streams are open (pruning aside). */
+export function createHub(opts: HubOptions): Hub {
+  const { db } = opts;
+  const pollMs = opts.pollMs ?? 1000;
+  const keepAliveMs = opts.keepAliveMs ?? 15_000;
+  const retentionMs = opts.retentionMs ?? 24 * 3600_000;
+  const typingEveryMs = opts.typingEveryMs ?? 1000;
+  const prefix = opts.redisPrefix ?? 'ipp-chat';
+  const wakeChannel = `${prefix}:events`;
+  const typingChannel = `${prefix}:typing`;
+  const instance = randomUUID();
+
+  const byUser = new Map<number, Set<Entry>>();
+  let count = 0;
+  let lastSeen: Promise<number> | number | null = null;
+  let pumping = false;
+  let again = false;
+  let timers: NodeJS.Timeout[] = [];
+  let closed = false;
+  const typingUntil = new Map<string, number>();
+
+  const warned = new Set<string>();
+  const warnOnce = (what: string, err: unknown) => {
+    if (warned.has(what)) return;
+    warned.add(what);
+    console.error(`ipp-chat events: ${what}:`, err instanceof Error ? err.message : err);
+  };
+
+  let pub: Redis | null = null;
+  let subConn: Redis | null = null;
+  if (opts.redisUrl) {
+    // No offline queue: while Redis is down, publishing fails at once instead of piling up.
+    pub = new Redis(opts.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+    subConn = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+    for (const conn of [pub, subConn]) conn.on('error', (err) => warnOnce('Redis', err));
+    pub.on('ready', () => warned.delete('Redis'));
+    subConn.on('ready', () => void pump()); // back from an outage: catch up at once
+    subConn.subscribe(wakeChannel, typingChannel).catch((err) => warnOnce('Redis subscribe', err));
+    subConn.on('message', (channel: string, message: string) => {
+      if (channel === wakeChannel) void pump();
+      else if (channel === typingChannel) {
+        try {
+          const t = JSON.parse(message) as { from: string; roomId: number; userId: number; frame: string };
+          if (t.from !== instance) void deliverTyping(t.roomId, t.userId, t.frame);
+        } catch { /* not ours */ }
+      }
+    });
+  }
+  const publish = (channel: string, message: string) => {
+    pub?.publish(channel, message).catch((err) => warnOnce('Redis publish', err));
+  };
+
+  function deliver(userId: number, id: number | null, chunk: string) {
+    const entries = byUser.get(userId);
+    if (!entries) return;
+    for (const e of entries) {
+      if (e.buffer) e.buffer.push([id, chunk]);
+      else e.sub.write(chunk);
+    }
+  }
+
+  const seen = () => (lastSeen ??= lastEventId(db).then(
+    (n) => (lastSeen = n),
+    (err) => { lastSeen = null; throw err; },
+  ));
+
+  /** Reads what was committed since the last read, once for every stream, and delivers it. */
+  async function pump(): Promise<void> {
+    // Nobody listens here: nothing to read (subscribe() catches up when someone comes).
+    if (!count) return;
+    if (pumping) { again = true; return; }
+    pumping = true;
+    try {
+      let after = await seen();
+      do {
+        again = false;
+        const rows = await eventsAfter(db, after, BATCH);
+        if (!rows.length) break;
+        const members = await membersOf(db, [...new Set(rows.map((r) => r.roomId))]);
+        // No await from here to the end of the loop body: a stream that subscribes meanwhile sees all or nothing of it.
+        for (const r of rows) {
+          const chunk = frame(r.id, r.type, r.data);
+          const to = new Set(members.get(r.roomId));
+          for (const u of r.audience?.split(',') ?? []) to.add(Number(u));
+          for (const u of to) deliver(u, r.id, chunk);
+        }
+        after = rows[rows.length - 1].id;
+        lastSeen = after;
+        if (rows.length === BATCH) again = true;
+      } while (again);
+      warned.delete('reading the outbox');
+    } catch (err) {
+      warnOnce('reading the outbox', err);
+    } finally {
+      pumping = false;
+    }
+  }
+
+  async function deliverTyping(roomId: number, userId: number, chunk: string) {
+    if (!count) return;
+    try {
+      const members = (await membersOf(db, [roomId])).get(roomId)!;
+      for (const u of members) if (u !== userId) deliver(u, null, chunk);
+    } catch (err) {
+      warnOnce('typing', err);
+    }
+  }
+
+  function startTimers() {
+    timers.push(setInterval(() => void pump(), pollMs));
+    timers.push(setInterval(() => {
+      for (const entries of byUser.values()) for (const e of entries) if (!e.buffer) e.sub.write(KEEP_ALIVE);
+    }, keepAliveMs));
+  }
+
+  function stopTimers() {
+    for (const t of timers) clearInterval(t);
+    timers = [];
+  }
+
+  function add(entry: Entry) {
+    let set = byUser.get(entry.sub.userId);
+    if (!set) byUser.set(entry.sub.userId, (set = new Set()));
+    set.add(entry);
+    if (count++ === 0) startTimers();
+  }
+
+  function remove(entry: Entry) {
+    const set = byUser.get(entry.sub.userId);
+    if (!set?.delete(entry)) return;
+    if (!set.size) byUser.delete(entry.sub.userId);
+    if (--count === 0) stopTimers();
+  }
+
+  /** Writes what the user missed after `from`, filtered by their membership now; returns the last id examined. */
+  async function replay(sub: Subscriber, from: number): Promise<number> {
+    let after = from;
+    for (;;) {
+      const rows = await eventsForUser(db, sub.userId, after, BATCH);
+      for (const r of rows) {
+        if ((Number(r.mine) === 1 || inAudience(r.audience, sub.userId)) && !sub.write(frame(r.id, r.type, r.data))) {
+          await sub.drained();
+        }
+      }
+      if (rows.length) after = rows[rows.length - 1].id;
+      if (rows.length < BATCH) return after;
+    }
+  }
+
+  async function resume(entry: Entry, lastId: string) {
+    const from = validId.test(lastId) ? Number(lastId) : null;
+    const [newest, pruned] = await Promise.all([lastEventId(db), prunedThrough(db)]);
+    let sent: number;
+    if (from === null || from > newest || from < pruned) {
+      // Cannot resume from there: the client refetches, and resumes from now.
+      entry.sub.write(frame(newest, 'reset', '{}'));
+      sent = newest;
+    } else {
+      sent = await replay(entry.sub, from);
+    }
+    const buffered = entry.buffer!;
+    entry.buffer = null;
+    for (const [id, chunk] of buffered) if (id === null || id > sent) entry.sub.write(chunk);
+  }
+
+  let pruning: NodeJS.Timeout | undefined;
+  const prune = () => pruneEvents(db, new Date(Date.now() - retentionMs));
+  if (opts.pruneEveryMs) {
+    const run = () => void prune().catch((err) => warnOnce('pruning', err));
+    run();
+    pruning = setInterval(run, opts.pruneEveryMs);
+    pruning.unref();
+  }
+
+  return {
+    wake() {
+      publish(wakeChannel, '');
+      void pump();
+    },
+
+    async subscribe(sub, lastId) {
+      if (closed) throw new Error('the event hub is closed');
+      if (count === 0) {
+        // The hub was idle and did not follow the outbox: live delivery starts after what exists now.
+        const fresh = await lastEventId(db);
+        if (count === 0 && !pumping) lastSeen = fresh;
+      } else {
+        await seen();
+      }
+      const entry: Entry = { sub, buffer: lastId !== undefined ? [] : null };
+      add(entry);
+      if (lastId !== undefined) {
+        try {
+          await resume(entry, lastId);
+        } catch (err) {
+          remove(entry);
+          throw err;
+        }
+      }
+      return () => remove(entry);
+    },
+
+    async typing(roomId, user) {
+      const key = `${user.id}:${roomId}`;
+      const now = Date.now();
+      const until = typingUntil.get(key) ?? 0;
+      if (until > now) return until - now;
+      if (typingUntil.size > 10_000) for (const [k, t] of typingUntil) if (t <= now) typingUntil.delete(k);
+      typingUntil.set(key, now + typingEveryMs);
+      if (pub?.status === 'ready') {
+        // Shared across instances; when Redis fails, the local limit above still holds.
+        const ok = await pub.set(`${prefix}:typing:${key}`, '1', 'PX', typingEveryMs, 'NX').catch(() => 'OK');
+        if (ok !== 'OK') {
+          const ttl = await pub.pttl(`${prefix}:typing:${key}`).catch(() => typingEveryMs);
+          return Math.max(1, ttl);
+        }
+      }
+      const chunk = frame(null, 'typing', JSON.stringify({ roomId, userId: user.id, name: user.name }));
+      await deliverTyping(roomId, user.id, chunk);
+      publish(typingChannel, JSON.stringify({ from: instance, roomId, userId: user.id, frame: chunk }));
+      return 0;
+    },
+
+    prune,
+
+    stats() {
+      let replaying = 0;
+      for (const entries of byUser.values()) for (const e of entries) if (e.buffer) replaying++;
+      return { subscribers: count, replaying };
+    },
+
+    async close() {
+      closed = true;
+      clearInterval(pruning);
+      stopTimers();
+      for (const entries of [...byUser.values()]) for (const e of [...entries]) e.sub.close();
+      byUser.clear();
+      count = 0;
+      await Promise.all([pub, subConn].map((c) => c?.quit().catch(() => c.disconnect())));
+    },
+  };
+}
+
+/** The same storage port, waking the hub after each commit that recorded events, so they leave at once. */
+export function wakeOnCommit(db: Db, wake: () => void): Db {
+  return {
+    ...db,
+    async transaction(fn) {
+      let events = false;
+      const result = await db.transaction(async (tx) => {
+        const r = await fn(tx);
+        events = recordedIn(tx);
+        return r;
+      });
+      if (events) wake();
+      return result;
+    },
+  };
+}

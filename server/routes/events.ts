@@ -1,0 +1,59 @@
+import type { ServerResponse } from 'node:http';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import { Hono } from 'hono';
+import { describeRoute } from 'hono-openapi';
+import { requirePerm, type AuthEnv } from '../auth';
+import type { Deps } from '../deps';
+import { Problem } from '../errors';
+import type { Hub } from '../events/hub';
+import { streamToNode, streamToWeb } from '../events/stream';
+import { roomParam } from '../schemas';
+import { requireMember } from '../services/rooms';
+import { doc, valid } from '../validate';
+
+const feedDoc = describeRoute({
+  summary: 'The real-time feed (Server-Sent Events)',
+  description: 'Events `message.created|updated|deleted`, `room.created|updated|deleted`, `member.added|removed`, `read` and '
+    + '`typing`, each as `id:`/`event:`/`data:` lines with one JSON line of data. Send `Last-Event-ID` to resume: every '
+    + 'non-typing event missed in the last 24 hours arrives in order, once; past that, or for an unknown id, one `reset` event.',
+  security: [{ bearer: [] }],
+  parameters: [{ in: 'header', name: 'Last-Event-ID', required: false, schema: { type: 'string', pattern: '^[0-9]+$' } }],
+  responses: {
+    200: { description: 'An endless event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+    401: { description: 'Problem' },
+    403: { description: 'Problem' },
+  },
+});
+
+/** GET /events, the SSE feed of the caller's rooms, and POST /rooms/:id/typing, its ephemeral signal. */
+export function eventsRoutes({ db, events }: Deps & { events: Hub }) {
+  return new Hono<AuthEnv>()
+    .get('/events', feedDoc, async (c) => {
+      const me = c.var.me;
+      requirePerm(me, 'chat.read');
+      // The CORS middleware has already put its headers on c.res: they must reach the raw response too.
+      const headers: Record<string, string> = {
+        ...Object.fromEntries(c.res.headers),
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-cache',
+        'X-Accel-Buffering': 'no',
+      };
+      if (headers['access-control-allow-origin']) headers.Vary = 'Origin';
+      const opts = { hub: events, userId: me.id, exp: me.exp, lastEventId: c.req.header('Last-Event-ID'), headers };
+      const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+      if (!outgoing) return streamToWeb(opts);
+      streamToNode(outgoing, opts);
+      return RESPONSE_ALREADY_SENT;
+    })
+    .post('/rooms/:id/typing', doc('Tell the room I am typing (not stored; at most once a second per room)', { status: 204, description: 'Sent' }, 404, 429),
+      valid('param', roomParam), async (c) => {
+        const me = c.var.me;
+        requirePerm(me, 'chat.read');
+        requirePerm(me, 'chat.create');
+        const { id } = c.req.valid('param');
+        await requireMember(db, id, me.id);
+        const waitMs = await events.typing(id, me);
+        if (waitMs) throw new Problem(429, 'Typing signals are limited to one per second per room.', { 'Retry-After': String(Math.ceil(waitMs / 1000)) });
+        return c.body(null, 204);
+      });
+}
