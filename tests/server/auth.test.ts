@@ -1,4 +1,6 @@
-import { exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey } from 'jose';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_PERMS, clientFor, DIALECTS, expectProblem, SECRET, startServer, type Client, type TestServer } from './harness';
 
@@ -12,8 +14,8 @@ function claims(overrides: Record<string, unknown> = {}) {
 }
 
 /** Signs claims with any algorithm and key, as a forger would. */
-function sign(payload: Record<string, unknown>, alg = 'HS256', key: Uint8Array | CryptoKey = secretKey) {
-  return new SignJWT(payload).setProtectedHeader({ alg, typ: 'JWT' }).sign(key);
+function sign(payload: Record<string, unknown>, alg = 'HS256', key: Uint8Array | CryptoKey = secretKey, kid?: string) {
+  return new SignJWT(payload).setProtectedHeader({ alg, typ: 'JWT', ...(kid ? { kid } : {}) }).sign(key);
 }
 
 /** GET /me with an Authorization header exactly as given (none when undefined). */
@@ -119,7 +121,7 @@ describe.each(DIALECTS)('a configured issuer on %s', (dialect) => {
   });
 });
 
-describe.each(DIALECTS.flatMap((d) => (['ES256', 'EdDSA'] as const).map((alg) => [d, alg] as const)))('a public key on %s (%s)', (dialect, alg) => {
+describe.each(DIALECTS.flatMap((d) => (['RS256', 'ES256', 'EdDSA'] as const).map((alg) => [d, alg] as const)))('a public key on %s (%s)', (dialect, alg) => {
   let server: TestServer;
   let privateKey: CryptoKey;
   let pem: string;
@@ -145,6 +147,36 @@ describe.each(DIALECTS.flatMap((d) => (['ES256', 'EdDSA'] as const).map((alg) =>
   it('refuses a token signed by another key pair', async () => {
     const other = await generateKeyPair(alg);
     await expectInvalidToken(await me(server, `Bearer ${await sign(claims(), alg, other.privateKey)}`));
+  });
+});
+
+describe.each(DIALECTS)('a JWKS URL on %s', (dialect) => {
+  let server: TestServer;
+  let jwks: Server;
+  let privateKey: CryptoKey;
+  beforeAll(async () => {
+    const pair = await generateKeyPair('ES256');
+    privateKey = pair.privateKey;
+    const body = JSON.stringify({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'host-2026', alg: 'ES256', use: 'sig' }] });
+    jwks = createServer((_, res) => { res.writeHead(200, { 'Content-Type': 'application/json' }).end(body); });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`;
+    server = await startServer(dialect, { CHAT_JWT_SECRET: '', CHAT_JWKS_URL: url });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await new Promise((resolve) => jwks?.close(resolve));
+  });
+
+  it('accepts a token signed by a published key', async () => {
+    expect((await me(server, `Bearer ${await sign(claims(), 'ES256', privateKey, 'host-2026')}`)).status).toBe(200);
+  });
+
+  it('refuses an unknown key id, another key under the published id, and HS256', async () => {
+    await expectInvalidToken(await me(server, `Bearer ${await sign(claims(), 'ES256', privateKey, 'host-1999')}`));
+    const other = await generateKeyPair('ES256');
+    await expectInvalidToken(await me(server, `Bearer ${await sign(claims(), 'ES256', other.privateKey, 'host-2026')}`));
+    await expectInvalidToken(await me(server, `Bearer ${await sign(claims(), 'HS256', secretKey, 'host-2026')}`));
   });
 });
 
