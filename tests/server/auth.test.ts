@@ -195,9 +195,12 @@ describe.each(DIALECTS)('permissions on %s', (dialect) => {
   });
   afterAll(() => server?.close());
 
-  it('needs chat.read to list rooms', async () => {
-    await expectProblem(await (await without('chat.read')).get('/rooms'), 403);
-    expect((await alice.get('/rooms')).status).toBe(200);
+  it('needs chat.read to list rooms, channels, members and messages, or to search', async () => {
+    const noRead = await without('chat.read');
+    for (const path of ['/rooms', '/channels', `/rooms/${directId}`, `/rooms/${directId}/messages`, '/search?q=premier']) {
+      await expectProblem(await noRead.get(path), 403);
+      expect((await alice.get(path)).status, path).toBe(200);
+    }
   });
 
   it('needs chat.create to send a message or open a direct conversation', async () => {
