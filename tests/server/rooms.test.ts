@@ -135,6 +135,21 @@ describe.each(DIALECTS)('rooms on %s', (dialect) => {
       expect((await list(alice)).find((r) => r.id === old.id)!.unreadCount).toBe(1);
     });
 
+    it('keeps that order when everything happens within the same second', async () => {
+      const a = await create(chloe, { type: 'group', name: 'Vite A', memberIds: [4] });
+      const b = await create(chloe, { type: 'group', name: 'Vite B', memberIds: [4] });
+      const c = await create(chloe, { type: 'group', name: 'Vite C', memberIds: [4] });
+      const mine = [a.id, b.id, c.id];
+      expect(only(await list(chloe), mine)).toEqual([c.id, b.id, a.id]);
+      await send(david, a.id, 'Un');
+      expect(only(await list(chloe), mine)).toEqual([a.id, c.id, b.id]);
+      await send(david, b.id, 'Deux');
+      await send(david, c.id, 'Trois');
+      await send(david, a.id, 'Quatre');
+      expect(only(await list(chloe), mine)).toEqual([a.id, c.id, b.id]);
+      expect(only(await list(david), mine)).toEqual([a.id, c.id, b.id]);
+    });
+
     it('filters unread, groups, direct conversations and by name', async () => {
       const direct = await openDirect(david, 1);
       const group = await create(david, { type: 'group', name: 'Logistique Nord', memberIds: [3] });
