@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { and, like, sql, type SQL } from 'drizzle-orm';
 import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2';
 import { migrate } from 'drizzle-orm/mysql2/migrator';
 import type { MySqlTable } from 'drizzle-orm/mysql-core';
@@ -6,6 +6,9 @@ import mysql from 'mysql2/promise';
 import { describeUsersTable, mysqlTables as t, someCause, type Db, type OpenOptions, type Tables, type UsersTable } from './db';
 
 const migrationsFolder = new URL('../../drizzle/migrations/mysql', import.meta.url).pathname;
+
+/** InnoDB's default full-text stopwords of 3+ letters (INFORMATION_SCHEMA.INNODB_FT_DEFAULT_STOPWORD). */
+const INNODB_STOPWORDS = new Set(['about', 'are', 'com', 'for', 'from', 'how', 'that', 'the', 'this', 'was', 'what', 'when', 'where', 'who', 'will', 'with', 'und', 'www']);
 
 /** Opens a pool on a mysql:// URL, every session in UTC. */
 export function createMysqlPool(url: string) {
@@ -80,8 +83,14 @@ function bind(orm: MySql2Database<Tables>, users: UsersTable, pool: mysql.Pool):
       await orm.select({ id: t.rooms.id }).from(t.rooms).where(sql`${t.rooms.id} = ${roomId}`).for('update');
     },
     matchContent(words) {
-      const query = words.map((w) => `+${w}*`).join(' ');
-      return sql`MATCH(${t.messages.content}) AGAINST (${query} IN BOOLEAN MODE)`;
+      // InnoDB leaves its stopwords out of the index, and a required one (+the*) matches
+      // nothing: those words are checked with LIKE on the rows the other words find.
+      const indexed = words.filter((w) => !INNODB_STOPWORDS.has(w));
+      const query = indexed.map((w) => `+${w}*`).join(' ');
+      return and(
+        indexed.length ? sql`MATCH(${t.messages.content}) AGAINST (${query} IN BOOLEAN MODE)` : undefined,
+        ...words.filter((w) => INNODB_STOPWORDS.has(w)).map((w) => like(t.messages.content, `%${w}%`)),
+      )!;
     },
     isUniqueViolation: (err) => someCause(err, (e) => e.errno === 1062 || e.code === 'ER_DUP_ENTRY'),
     async ping() { await pool.query('SELECT 1'); },

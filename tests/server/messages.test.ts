@@ -383,6 +383,22 @@ describe.each(DIALECTS)('messages on %s', (dialect) => {
       expect(await search(alice, `q=${encodeURIComponent('PAYÉE')}`)).toEqual([m.paid.id]);
     });
 
+    it('finds English phrasing with common words on both engines', async () => {
+      const en = await send(bruno, roomId, 'Where is the shipping label? It was with the parcel');
+      expect(await search(alice, 'q=the%20shipping%20label')).toEqual([en.id]);
+      expect(await search(alice, 'q=where%20is%20the%20parcel')).toEqual([en.id]);
+      expect(await search(alice, 'q=label%20with')).toEqual([en.id]);
+      expect(await search(alice, 'q=the%20invoice')).toEqual([]);
+    });
+
+    it('reads search syntax in q as plain words', async () => {
+      for (const q of ['"facture', 'fournisseur*', '+facture -fournisseur', '(facture)', 'facture OR fournisseur', "l'fournisseur", 'facture\\', '@facture~']) {
+        const res = await alice.get(`/search?q=${encodeURIComponent(q)}`);
+        expect(res.status, q).toBe(200);
+        expect((await res.json()).messages.map((x: Message) => x.id), q).toContain(m.invoice.id);
+      }
+    });
+
     it('never shows a message of a room I am not in', async () => {
       expect(await search(bruno, 'q=secrete')).toEqual([m.secret.id]);
       expect(await search(alice, 'q=secrete')).toEqual([]);
