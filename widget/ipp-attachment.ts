@@ -4,6 +4,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import type { ChatApi } from './api';
 import { apiContext, i18nContext } from './context';
 import { createI18n, type I18n } from './i18n';
+import { icon } from './icons';
 import { shared } from './styles';
 import type { Attachment } from './types';
 
@@ -130,11 +131,11 @@ export class IppAttachment extends LitElement {
         </button>
         <dialog aria-label=${a.fileName} @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && e.stopPropagation()}>
           ${this.full ? html`<img src=${this.full} alt=${a.fileName} />` : nothing}
-          <button aria-label=${t.cancel} @click=${() => this.dialog.close()}>✕</button>
+          <button aria-label=${t.cancel} @click=${() => this.dialog.close()}>${icon('close')}</button>
         </dialog>`;
     }
     return html`<button class="chip" part="file" title=${t.download(a.fileName)} @click=${this.download}>
-      <span aria-hidden="true">📄</span><span class="sr-only">${t.download('')}</span><span>${a.fileName}</span>
+      ${icon('file')}<span class="sr-only">${t.download('')}</span><span>${a.fileName}</span>
       <span class="size">${this.i18n.size(a.size)}</span>
     </button>`;
   }

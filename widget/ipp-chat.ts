@@ -9,6 +9,7 @@ import { roomName } from './format';
 import { createI18n, pickLang, type I18n } from './i18n';
 import { LiveController } from './live-controller';
 import { chime, desktopNotify, unlockSound } from './notify';
+import { icon } from './icons';
 import { shared, tokens } from './styles';
 import { TokenController } from './token-controller';
 import type { Message, Room } from './types';
@@ -78,10 +79,12 @@ export class IppChat extends LitElement {
         top: -4px;
         right: -4px;
       }
-      .launcher svg {
+      .launcher .icon {
         width: 28px;
         height: 28px;
-        fill: currentColor;
+      }
+      .close:hover {
+        background: rgb(255 255 255 / 0.15);
       }
       #panel {
         position: fixed;
@@ -266,9 +269,7 @@ export class IppChat extends LitElement {
     return html`
       <div class="sr-only" role="status" aria-live="polite">${this.announcement}</div>
       <button class="launcher" part="launcher" aria-label=${label} aria-expanded=${this.open} aria-controls="panel" @click=${this.toggle}>
-        <svg viewBox="0 0 24 24" aria-hidden="true">
-          <path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2zm3 6v2h10V9zm0 4v2h7v-2z" />
-        </svg>
+        ${icon('chat')}
         ${count ? html`<span class="badge" part="badge" aria-hidden="true">${count > 99 ? '99+' : count}</span>` : nothing}
       </button>
       ${this.open ? this.renderPanel() : nothing}
@@ -279,6 +280,8 @@ export class IppChat extends LitElement {
     const s = this.store;
     const t = this.i18n.t;
     const meId = s.me?.user.id;
+    // Slotted into each view's title bar: the only way to close the panel on a touch screen.
+    const close = html`<button slot="actions" class="close" aria-label=${t.close} title=${t.close} @click=${this.hide}>${icon('close')}</button>`;
     return html`
       <section id="panel" part="panel" role="dialog" aria-label=${t.chat} @keydown=${this.onKeydown}>
         ${!this.live.online || s.error ? html`<div class="status" role="alert">${s.error || t.offline}</div>` : nothing}
@@ -288,7 +291,7 @@ export class IppChat extends LitElement {
               .meId=${meId}
               @ipp-room-created=${(e: HTMLElementEventMap['ipp-room-created']) => this.openRoom(e.detail.room.id)}
               @ipp-back=${() => (this.dialog = null)}
-            ></ipp-new-room>`
+            >${close}</ipp-new-room>`
           : this.dialog === 'settings' && s.room
             ? html`<ipp-room-settings
                 .room=${s.room}
@@ -299,7 +302,7 @@ export class IppChat extends LitElement {
                   s.reload(e.detail.roomId);
                 }}
                 @ipp-back=${() => (this.dialog = null)}
-              ></ipp-room-settings>`
+              >${close}</ipp-room-settings>`
             : s.roomId === null || !s.room
               ? html`<ipp-room-list
                   .rooms=${s.rooms}
@@ -310,7 +313,7 @@ export class IppChat extends LitElement {
                   @ipp-notify=${() => void Notification.requestPermission().then(() => this.requestUpdate())}
                   @ipp-room-select=${(e: HTMLElementEventMap['ipp-room-select']) => this.openRoom(e.detail.roomId)}
                   @ipp-new-room=${(e: HTMLElementEventMap['ipp-new-room']) => (this.dialog = e.detail.group ? 'group' : 'direct')}
-                ></ipp-room-list>`
+                >${close}</ipp-room-list>`
               : html`<ipp-room-view
                   .room=${s.room}
                   .name=${roomName(s.room, meId, s.members)}
@@ -327,7 +330,7 @@ export class IppChat extends LitElement {
                   @ipp-retry=${(e: HTMLElementEventMap['ipp-retry']) => s.retry(e.detail.message)}
                   @ipp-load-older=${() => s.loadOlder()}
                   @ipp-typing=${() => s.typingSignal(s.roomId!)}
-                ></ipp-room-view>`}
+                >${close}</ipp-room-view>`}
       </section>
     `;
   }

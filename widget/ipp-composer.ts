@@ -4,6 +4,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { i18nContext } from './context';
 import { emit } from './events';
 import { createI18n, type I18n } from './i18n';
+import { icon } from './icons';
 import { shared } from './styles';
 import type { ChatMessage } from './types';
 
@@ -140,7 +141,7 @@ export class IppComposer extends LitElement {
       ${context
         ? html`<div class="context">
             <span>${context}</span>
-            <button aria-label=${t.cancel} @click=${() => ((this.input.value = this.editing ? '' : this.input.value), emit(this, 'ipp-back'))}>✕</button>
+            <button aria-label=${t.cancel} @click=${() => ((this.input.value = this.editing ? '' : this.input.value), emit(this, 'ipp-back'))}>${icon('close')}</button>
           </div>`
         : nothing}
       ${this.files.length
@@ -148,7 +149,7 @@ export class IppComposer extends LitElement {
             ${this.files.map(
               (f, i) => html`<span
                 >${f.name} ${this.i18n.size(f.size)}
-                <button aria-label=${t.removeFile(f.name)} @click=${() => (this.files = this.files.filter((_, j) => j !== i))}>✕</button></span
+                <button aria-label=${t.removeFile(f.name)} @click=${() => (this.files = this.files.filter((_, j) => j !== i))}>${icon('close')}</button></span
               >`,
             )}
           </div>`
@@ -156,7 +157,7 @@ export class IppComposer extends LitElement {
       <div class="row">
         ${this.editing
           ? nothing
-          : html`<button aria-label=${t.attach} title=${t.attach} ?disabled=${this.disabled} @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')!.click()}>📎</button>
+          : html`<button aria-label=${t.attach} title=${t.attach} ?disabled=${this.disabled} @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')!.click()}>${icon('attach')}</button>
               <input
                 type="file"
                 multiple

@@ -5,6 +5,7 @@ import { i18nContext } from './context';
 import { emit } from './events';
 import { createI18n, type I18n } from './i18n';
 import { linkify } from './linkify';
+import { icon } from './icons';
 import { shared } from './styles';
 import type { ChatMessage } from './types';
 import './ipp-attachment';
@@ -25,6 +26,7 @@ export class IppMessage extends LitElement {
     shared,
     css`
       :host {
+        position: relative;
         display: flex;
         flex-direction: column;
         align-items: flex-start;
@@ -72,19 +74,41 @@ export class IppMessage extends LitElement {
         color: var(--ipp-muted);
         white-space: nowrap;
       }
+      .meta .icon {
+        width: 12px;
+        height: 12px;
+      }
       .failed {
         color: var(--ipp-danger);
       }
       .actions {
+        position: absolute;
+        top: -10px;
+        right: 10px;
         display: flex;
         gap: 2px;
         font-size: 0.8em;
+        background: var(--ipp-bg);
+        border: 1px solid var(--ipp-border);
+        border-radius: 6px;
         opacity: 0;
+        pointer-events: none;
+      }
+      :host([mine]) .actions {
+        right: auto;
+        left: 10px;
       }
       :host(:hover) .actions,
-      :host(:focus-within) .actions,
-      .actions.shown {
+      :host(:focus-within) .actions {
         opacity: 1;
+        pointer-events: auto;
+      }
+      .actions.shown {
+        position: static;
+        opacity: 1;
+        pointer-events: auto;
+        border: 0;
+        background: none;
       }
       .actions button {
         padding: 2px 6px;
@@ -130,7 +154,7 @@ export class IppMessage extends LitElement {
           ? html`<div class="files">${m.attachments.map((a) => html`<ipp-attachment .attachment=${a}></ipp-attachment>`)}</div>`
           : nothing}
         ${m.files?.length && m.status === 'sending'
-          ? html`<div class="files">📎 ${m.files.map((f) => f.name).join(', ')}</div>
+          ? html`<div class="files">${icon('attach')} ${m.files.map((f) => f.name).join(', ')}</div>
               <progress max="1" .value=${m.progress ?? 0} aria-label=${t.sending}></progress>`
           : nothing}
         <div class="meta">
@@ -145,7 +169,7 @@ export class IppMessage extends LitElement {
   private renderState() {
     const { t } = this.i18n;
     const m = this.message;
-    if (m.status === 'sending') return html`<span role="img" aria-label=${t.sending} title=${t.sending}>🕓</span>`;
+    if (m.status === 'sending') return html`<span role="img" aria-label=${t.sending} title=${t.sending}>${icon('clock')}</span>`;
     if (m.status === 'failed') return html`<span class="failed">${t.failed}</span>`;
     if (!this.mine || !this.readBy) return nothing;
     const all = this.readBy >= this.readers;

@@ -6,6 +6,7 @@ import { apiContext, i18nContext } from './context';
 import { emit } from './events';
 import { createI18n, type I18n } from './i18n';
 import { shared } from './styles';
+import { titleBar } from './title-bar';
 import type { Room, User } from './types';
 import './ipp-user-search';
 
@@ -78,10 +79,7 @@ export class IppNewRoom extends LitElement {
   override render() {
     const { t } = this.i18n;
     return html`
-      <div class="bar">
-        <button aria-label=${t.back} title=${t.back} @click=${() => emit(this, 'ipp-back')}>←</button>
-        <h2>${this.group ? t.newGroup : t.newChat}</h2>
-      </div>
+      ${titleBar(this, t.back, this.group ? t.newGroup : t.newChat)}
       <form
         @submit=${(e: Event) => {
           e.preventDefault();

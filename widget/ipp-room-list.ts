@@ -6,7 +6,9 @@ import { i18nContext } from './context';
 import { emit } from './events';
 import { roomName } from './format';
 import { createI18n, type I18n } from './i18n';
+import { icon } from './icons';
 import { shared } from './styles';
+import { titleBar } from './title-bar';
 import type { Room } from './types';
 
 type Filter = 'all' | 'unread' | 'group' | 'direct';
@@ -82,6 +84,11 @@ export class IppRoomList extends LitElement {
       .badge {
         justify-self: end;
       }
+      .muted .icon {
+        width: 14px;
+        height: 14px;
+        opacity: 0.6;
+      }
       .empty {
         padding: 24px;
         text-align: center;
@@ -130,14 +137,14 @@ export class IppRoomList extends LitElement {
     ];
     const rooms = this.visibleRooms;
     return html`
-      <div class="bar">
-        <h2>${t.conversations}</h2>
-        ${this.askNotify
-          ? html`<button aria-label=${t.notifications} title=${t.notifications} @click=${() => emit(this, 'ipp-notify')}>🔔</button>`
-          : nothing}
-        ${this.canCreate ? html`<button @click=${() => emit(this, 'ipp-new-room', { group: false })}>＋ ${t.newChat}</button>` : nothing}
-        ${this.canManage ? html`<button @click=${() => emit(this, 'ipp-new-room', { group: true })}>${t.newGroup}</button>` : nothing}
-      </div>
+      ${titleBar(
+        this,
+        null,
+        t.conversations,
+        html`${this.askNotify ? this.iconButton('bell', t.notifications, () => emit(this, 'ipp-notify')) : nothing}
+        ${this.canCreate ? this.iconButton('add', t.newChat, () => emit(this, 'ipp-new-room', { group: false })) : nothing}
+        ${this.canManage ? this.iconButton('group', t.newGroup, () => emit(this, 'ipp-new-room', { group: true })) : nothing}`,
+      )}
       <div class="tools">
         <input type="search" aria-label=${t.search} placeholder=${t.search} .value=${this.q} @input=${(e: Event) => (this.q = (e.target as HTMLInputElement).value)} />
         <div class="filters" role="group" aria-label=${t.filters}>
@@ -154,14 +161,18 @@ export class IppRoomList extends LitElement {
     `;
   }
 
+  private iconButton(name: 'bell' | 'add' | 'group', label: string, onClick: () => void) {
+    return html`<button aria-label=${label} title=${label} @click=${onClick}>${icon(name)}</button>`;
+  }
+
   private renderRoom(r: Room) {
     const { t } = this.i18n;
     const last = r.lastMessage;
-    const preview = !last ? '' : last.deletedAt ? t.deleted : last.content || (last.attachments.length ? `📎 ${t.attachment}` : '');
+    const preview = !last ? '' : last.deletedAt ? t.deleted : last.content || (last.attachments.length ? t.attachment : '');
     const name = roomName(r, this.meId);
     return html`<li>
       <button part="room" @click=${() => emit(this, 'ipp-room-select', { roomId: r.id })}>
-        <span class="name">${name}${r.muted ? ' 🔕' : ''}</span>
+        <span class="name">${name}${r.muted ? html` <span class="muted" title=${t.muted}>${icon('bell')}<span class="sr-only">${t.muted}</span></span>` : nothing}</span>
         <span class="time">${last ? this.i18n.when(last.createdAt) : ''}</span>
         <span class="last">${last && r.type !== 'direct' && last.senderId !== this.meId ? `${last.senderName}: ` : ''}${preview}</span>
         ${r.unreadCount

@@ -6,6 +6,7 @@ import { apiContext, i18nContext } from './context';
 import { emit } from './events';
 import { createI18n, type I18n } from './i18n';
 import { shared } from './styles';
+import { titleBar } from './title-bar';
 import type { Me, Member, Role, Room } from './types';
 import './ipp-user-search';
 
@@ -93,10 +94,7 @@ export class IppRoomSettings extends LitElement {
     const admin = this.room.myRole === 'admin';
     const manage = this.room.type !== 'direct' && (admin || this.room.myRole === 'moderator');
     return html`
-      <div class="bar">
-        <button aria-label=${t.back} title=${t.back} @click=${() => emit(this, 'ipp-back')}>←</button>
-        <h2>${t.settings}</h2>
-      </div>
+      ${titleBar(this, t.back, t.settings)}
       <div class="body">
         ${manage
           ? html`<form

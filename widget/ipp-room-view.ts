@@ -5,7 +5,9 @@ import { i18nContext } from './context';
 import { emit } from './events';
 import { createI18n, type I18n } from './i18n';
 import type { IppComposer } from './ipp-composer';
+import { icon } from './icons';
 import { shared } from './styles';
+import { titleBar } from './title-bar';
 import type { ChatMessage, Me, Member, Room } from './types';
 import './ipp-composer';
 import './ipp-message-list';
@@ -100,11 +102,12 @@ export class IppRoomView extends LitElement {
   override render() {
     const { t } = this.i18n;
     return html`
-      <div class="bar" part="header">
-        <button aria-label=${t.back} title=${t.back} @click=${() => emit(this, 'ipp-back')}>←</button>
-        <h2>${this.name}</h2>
-        <button aria-label=${t.settings} title=${t.settings} @click=${() => emit(this, 'ipp-settings')}>⚙</button>
-      </div>
+      ${titleBar(
+        this,
+        t.back,
+        this.name,
+        html`<button aria-label=${t.settings} title=${t.settings} @click=${() => emit(this, 'ipp-settings')}>${icon('more')}</button>`,
+      )}
       <ipp-message-list
         .room=${this.room}
         .messages=${this.messages}

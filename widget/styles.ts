@@ -96,6 +96,17 @@ export const shared = css`
   a {
     color: inherit;
   }
+  .icon {
+    width: 20px;
+    height: 20px;
+    fill: currentColor;
+    vertical-align: middle;
+  }
+  button:has(> .icon:only-child) {
+    display: inline-grid;
+    place-items: center;
+    padding: 6px;
+  }
   .sr-only {
     position: absolute;
     width: 1px;

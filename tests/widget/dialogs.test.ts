@@ -54,7 +54,7 @@ describe('<ipp-attachment>', () => {
     const pdf = { ...attachment, fileName: 'devis.pdf', mimeType: 'application/pdf', thumbnailUrl: null, size: 250_000 };
     const el = await provided<IppAttachment>(html`<ipp-attachment .attachment=${pdf}></ipp-attachment>`);
     const chip = el.shadowRoot!.querySelector('[part=file]')!;
-    expect([...chip.querySelectorAll('span')].map((s) => s.textContent!.trim())).to.deep.equal(['📄', 'Télécharger', 'devis.pdf', '244,1 Ko']);
+    expect([...chip.querySelectorAll('span')].map((s) => s.textContent!.trim())).to.deep.equal(['Télécharger', 'devis.pdf', '244,1 Ko']);
     expect(chip.getAttribute('title')).to.equal('Télécharger devis.pdf');
     expect(fake.log).to.have.length(0);
   });

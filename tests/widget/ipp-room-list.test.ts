@@ -48,8 +48,9 @@ async function list(props: Partial<IppRoomList> = {}) {
 }
 
 const rows = (el: IppRoomList) => [...el.shadowRoot!.querySelectorAll('[part=room]')] as HTMLButtonElement[];
-const button = (el: IppRoomList, text: string) =>
-  [...el.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent!.trim() === text)!;
+/** The button whose text or accessible name is `name`. */
+const button = (el: IppRoomList, name: string) =>
+  [...el.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent!.trim() === name || b.getAttribute('aria-label') === name)!;
 
 describe('<ipp-room-list>', () => {
   it('lists rooms with name, last message and unread badge', async () => {
@@ -67,8 +68,9 @@ describe('<ipp-room-list>', () => {
 
   it('filters: Tous, Non lus, Groupes, Directs, and searches', async () => {
     const el = await list();
-    const names = () => rows(el).map((r) => r.querySelector('.name')!.textContent!.replace(' 🔕', ''));
+    const names = () => rows(el).map((r) => r.querySelector('.name')!.textContent!.replace('En sourdine', '').trim());
     expect(names()).to.deep.equal(['Bruno Petit', 'Équipe import', 'Annonces']);
+    expect(rows(el)[2].querySelector('.muted')!.textContent).to.equal('En sourdine');
     button(el, 'Non lus').click();
     await el.updateComplete;
     expect(names()).to.deep.equal(['Bruno Petit', 'Annonces']);
@@ -96,9 +98,10 @@ describe('<ipp-room-list>', () => {
     const selected = oneEvent(el, 'ipp-room-select');
     rows(el)[1].click();
     expect((await selected).detail).to.deep.equal({ roomId: 2 });
-    expect(button(el, '＋ Nouvelle conversation')).to.equal(undefined);
+    expect(button(el, 'Nouvelle conversation')).to.equal(undefined);
     el.canCreate = true;
     await el.updateComplete;
+    expect(button(el, 'Nouvelle conversation')).to.exist;
     expect(button(el, 'Nouveau groupe')).to.equal(undefined);
     el.canManage = true;
     await el.updateComplete;
