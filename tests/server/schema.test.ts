@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDb } from '../../server/storage';
 import { createTestDb, DIALECTS, type Dialect, type TestDb } from './harness';
@@ -336,4 +338,47 @@ describe.each(DIALECTS)('migrations on %s', (dialect) => {
       }
     });
   }
+});
+
+/** `npm run db:migrate` as an operator runs it: exit code and what it prints. */
+async function dbMigrate(url: string) {
+  const env = { ...process.env, DATABASE_URL: url, CHAT_JWT_SECRET: '', CHAT_DEMO: '' };
+  try {
+    const { stdout, stderr } = await promisify(execFile)('node_modules/.bin/tsx', ['server/migrate.ts'], { env });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe.each(DIALECTS)('npm run db:migrate on %s', (dialect) => {
+  it('applies the migrations and exits 0', async () => {
+    const db = await createTestDb(dialect, undefined, { migrate: false });
+    try {
+      const result = await dbMigrate(db.url);
+      expect(result, result.stderr).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout).toContain('migrations applied');
+      const rooms = await db.exec('SELECT COUNT(*) AS n FROM chat_rooms');
+      expect(Number(rooms[0].n)).toBe(0);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('exits non-zero with one clear line when the users table is missing, creating nothing', async () => {
+    const db = await createTestDb(dialect, [], { usersTable: false, migrate: false });
+    try {
+      const result = await dbMigrate(db.url);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(/users table.*not found/);
+      const tables = dialect === 'mysql'
+        ? await db.exec('SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()')
+        : await db.exec("SELECT name FROM sqlite_master WHERE type = 'table'");
+      expect(tables).toEqual([]);
+    } finally {
+      await db.drop();
+    }
+  });
 });
