@@ -9,7 +9,9 @@ import { onError, onNotFound, Problem } from './errors';
 import { createHub, wakeOnCommit } from './events/hub';
 import { eventsRoutes } from './routes/events';
 import { attachmentsRoutes } from './routes/attachments';
+import { demoRoutes } from './routes/demo';
 import { healthRoutes } from './routes/health';
+import { widgetRoutes } from './routes/widget';
 import { isMultipart } from './services/uploads';
 import { meRoutes } from './routes/me';
 import { membersRoutes } from './routes/members';
@@ -49,7 +51,8 @@ export function createApp(given: Deps) {
     .route('/', roomsRoutes(deps))
     .route('/', membersRoutes(deps))
     .route('/', messagesRoutes(deps))
-    .route('/', attachmentsRoutes(deps));
+    .route('/', attachmentsRoutes(deps))
+    .route('/', eventsRoutes(deps));
 
   // Generated on request from the routes below, so it documents exactly what is served.
   const openapi = openAPIRouteHandler(app, {
@@ -62,6 +65,11 @@ export function createApp(given: Deps) {
   });
   app.use(secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false }));
   app.route('/api/chat', api);
+  app.route('/', widgetRoutes());
+  if (config.CHAT_DEMO) {
+    app.get('/demo', (c) => c.redirect('/demo/'));
+    app.route('/', demoRoutes(deps));
+  }
   app.onError(onError);
   app.notFound(onNotFound);
   return app;

@@ -120,11 +120,12 @@ export async function receiveUpload(request: Request, stagingDir: string, maxFil
     throw err;
   }
   const files: StagedFile[] = [];
-  for (const file of received) files.push(await inspect(file, stagingDir));
+  for (const file of received) files.push(await checkFile(file, stagingDir));
   return { fields, files };
 }
 
-async function inspect(file: { path: string; fileName: string; size: number }, stagingDir: string): Promise<StagedFile> {
+/** Types a staged file from its bytes (415 unless they agree with its extension) and thumbnails pictures. */
+export async function checkFile(file: { path: string; fileName: string; size: number }, stagingDir: string): Promise<StagedFile> {
   const declared = file.fileName.includes('.') ? file.fileName.split('.').pop()!.toLowerCase() : '';
   const expected = ACCEPTED[declared];
   if (!expected) throw new Problem(415, `${file.fileName}: this type of file is not accepted (PDF, Office, images, ZIP, RAR and 7z are).`);
