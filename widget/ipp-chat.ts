@@ -18,6 +18,8 @@ import './ipp-room-view';
 import './ipp-new-room';
 import './ipp-room-settings';
 
+const TITLE_COUNT = /^\(\d+\) /;
+
 /**
  * The floating messenger: a launcher button bottom-right with the unread
  * total, and a panel with the conversation list or one conversation.
@@ -170,6 +172,7 @@ export class IppChat extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('visibilitychange', this.onVisibility);
+    if (this.titleBadge) document.title = document.title.replace(TITLE_COUNT, '');
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -193,7 +196,7 @@ export class IppChat extends LitElement {
       emit(this, 'ipp-chat-unread', { count });
     }
     if (this.titleBadge) {
-      const title = document.title.replace(/^\(\d+\) /, '');
+      const title = document.title.replace(TITLE_COUNT, '');
       document.title = count ? `(${count}) ${title}` : title;
     }
   }
@@ -248,8 +251,9 @@ export class IppChat extends LitElement {
     const t = this.i18n.t;
     const onScreen = this.store.visible && this.store.roomId === m.roomId;
     const text = m.content || t.attachment;
-    if (onScreen) this.announcement = `${m.senderName}: ${text}`;
-    if (onScreen || room?.muted) return;
+    if (room?.muted && !onScreen) return;
+    this.announcement = onScreen ? `${m.senderName}: ${text}` : t.newMessageFrom(m.senderName);
+    if (onScreen) return;
     if (!this.silent) chime();
     if (document.visibilityState === 'hidden') desktopNotify(t.newMessageFrom(m.senderName), text, () => void this.show(m.roomId));
   }

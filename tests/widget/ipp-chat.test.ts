@@ -93,6 +93,35 @@ describe('<ipp-chat>', () => {
     await until(() => deep(chat, 'ipp-room-list')?.shadowRoot!.activeElement, 'focus back in the list');
   });
 
+  it('notifies about messages in rooms not open and not muted, and shows the count in the title', async () => {
+    const shown: { title: string; body?: string }[] = [];
+    const RealNotification = window.Notification;
+    (window as any).Notification = class {
+      static permission = 'granted';
+      constructor(title: string, options: NotificationOptions) {
+        shown.push({ title, body: options.body });
+      }
+    };
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    const title = document.title;
+    document.title = 'Dossiers';
+    try {
+      const chat = await mount(html`<ipp-chat api=${API} token-url=${TOKEN_URL} title-badge></ipp-chat>`);
+      await until(() => document.title === '(1) Dossiers', 'the title badge');
+      fake.receive(12, 3, 'dans une salle en sourdine');
+      fake.receive(10, 2, 'Tu as vu le devis ?');
+      await until(() => shown.length, 'a notification');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(shown).to.deep.equal([{ title: 'Nouveau message de Bruno Petit', body: 'Tu as vu le devis ?' }]);
+      expect(deep(chat, '[role=status]')!.textContent).to.equal('Nouveau message de Bruno Petit');
+      await until(() => document.title === '(2) Dossiers');
+    } finally {
+      window.Notification = RealNotification;
+      delete (document as any).visibilityState;
+      document.title = title;
+    }
+  });
+
   it('speaks English with lang="en", French by default', async () => {
     const chat = await mount();
     expect(launcher(chat).getAttribute('aria-label')).to.match(/^Ouvrir la messagerie/);
