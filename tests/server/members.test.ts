@@ -158,6 +158,36 @@ describe.each(DIALECTS)('members on %s', (dialect) => {
     });
   });
 
+  describe('at the same time', () => {
+    it('adds a user once when admins race to add them', async () => {
+      const room = await group([2]);
+      await setRole(room, 2, 'admin');
+      const results = await Promise.all([alice, bruno, alice, bruno, alice].map((c) => c.post(`/rooms/${room}/members`, { userId: 3 })));
+      expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+      expect(await roles(room)).toEqual([[1, 'admin'], [2, 'admin'], [3, 'member']]);
+    });
+
+    it('keeps an admin when two admins demote each other', async () => {
+      const room = await group([2, 3]);
+      await setRole(room, 2, 'admin');
+      const results = await Promise.all([
+        alice.patch(`/rooms/${room}/members/2`, { role: 'member' }),
+        bruno.patch(`/rooms/${room}/members/1`, { role: 'member' }),
+      ]);
+      expect(results.map((r) => r.status).sort()).toContain(200);
+      const admins = (await roles(room, chloe)).filter(([, role]) => role === 'admin');
+      expect(admins).toHaveLength(1);
+    });
+
+    it('keeps an admin when every admin leaves at once', async () => {
+      const room = await group([2, 3, 4]);
+      await setRole(room, 2, 'admin');
+      const results = await Promise.all([alice.delete(`/rooms/${room}/members/1`), bruno.delete(`/rooms/${room}/members/2`)]);
+      expect(results.map((r) => r.status)).toEqual([204, 204]);
+      expect(await roles(room, chloe)).toEqual([[3, 'admin'], [4, 'member']]);
+    });
+  });
+
   describe('a direct conversation', () => {
     it('can be left but the other person cannot be removed', async () => {
       const direct = (await (await chloe.post('/rooms', { type: 'direct', userId: 4 })).json()).id;
