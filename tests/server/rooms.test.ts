@@ -293,6 +293,10 @@ describe.each(DIALECTS)('rooms on %s', (dialect) => {
         expect(await expectProblem(res, 404), `${method} ${path} on room ${roomId}`).toEqual(expected);
       }
     }
+    for (const [method, body] of [['PATCH', { content: 'Réécrit' }], ['DELETE', undefined]] as const) {
+      const expected = await expectProblem(await chloe.request(method, `/messages/${missing}`, body), 404);
+      expect(await expectProblem(await chloe.request(method, `/messages/${message.id}`, body), 404), `${method} a message`).toEqual(expected);
+    }
     const room = await (await alice.get(`/rooms/${group.id}`)).json();
     expect(room.name).toBe('Direction');
     expect(room.members.map((m: { userId: number; role: string }) => [m.userId, m.role])).toEqual([[1, 'admin'], [2, 'member']]);
