@@ -6,6 +6,8 @@ import type { ChatEvent, ChatMessage, Me, Member, Message, Perm, Room } from './
 interface Page {
   messages: ChatMessage[];
   hasMore: boolean;
+  /** Set until the first page arrives. */
+  loading?: boolean;
 }
 
 const PAGE = 50;
@@ -106,13 +108,17 @@ export class ChatStore implements ReactiveController {
   }
 
   private async loadRoom(id: number) {
+    // An empty page from the start, so that messages arriving during the fetch have a place.
+    if (!this.pages.has(id)) this.pages.set(id, { messages: [], hasMore: false, loading: true });
     const [room, page] = await Promise.all([
       this.api!.get<Room>(`/rooms/${id}`),
       this.api!.get<Page>(`/rooms/${id}/messages?limit=${PAGE}`),
     ]);
-    const pending = this.pages.get(id)?.messages.filter((m) => m.id < 0) ?? [];
+    const lastId = page.messages.at(-1)?.id ?? 0;
+    // Keep what arrived live meanwhile, and what is still on its way.
+    const kept = this.pages.get(id)!.messages.filter((m) => m.id < 0 || m.id > lastId);
     this.details.set(id, room);
-    this.pages.set(id, { messages: [...page.messages, ...pending], hasMore: page.hasMore });
+    this.pages.set(id, { messages: [...page.messages, ...kept], hasMore: page.hasMore });
     if (!this.rooms.some((r) => r.id === id)) this.rooms = [room, ...this.rooms];
     this.changed();
     if (this.visible && this.roomId === id) this.markRead(id);
@@ -260,11 +266,12 @@ export class ChatStore implements ReactiveController {
         this.deleted(data as Message);
         break;
       case 'read': {
-        const members = this.details.get(data.roomId)?.members;
-        const member = members?.find((x) => x.userId === data.userId);
-        if (member && data.messageId > (member.lastReadMessageId ?? 0)) {
-          member.lastReadMessageId = data.messageId;
-          this.details.set(data.roomId, { ...this.details.get(data.roomId)!, members: [...members!] });
+        const detail = this.details.get(data.roomId);
+        if (detail?.members) {
+          const members = detail.members.map((x) =>
+            x.userId === data.userId && data.messageId > (x.lastReadMessageId ?? 0) ? { ...x, lastReadMessageId: data.messageId } : x,
+          );
+          this.details.set(detail.id, { ...detail, members });
         }
         if (data.userId === meId) {
           const room = this.rooms.find((r) => r.id === data.roomId);
@@ -282,8 +289,9 @@ export class ChatStore implements ReactiveController {
         this.changed();
         break;
       case 'reset':
-        this.refreshRooms();
-        if (this.roomId !== null) void this.run(() => this.loadRoom(this.roomId!));
+        // Events were missed: cached pages are stale, except for the messages still on their way.
+        for (const [id, page] of this.pages) if (id !== this.roomId && !page.messages.some((m) => m.id < 0)) this.pages.delete(id);
+        this.reload(this.roomId ?? undefined);
         break;
       default:
         // room.* and member.*: the payloads differ, so fetch the list (and the open room) again.

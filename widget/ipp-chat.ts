@@ -197,7 +197,8 @@ export class IppChat extends LitElement {
     }
     if (this.titleBadge) {
       const title = document.title.replace(TITLE_COUNT, '');
-      document.title = count ? `(${count}) ${title}` : title;
+      const next = count ? `(${count}) ${title}` : title;
+      if (document.title !== next) document.title = next;
     }
   }
 
@@ -217,7 +218,7 @@ export class IppChat extends LitElement {
   /** Opens the panel, and a given room when `roomId` is set. */
   async show(roomId?: number): Promise<void> {
     this.open = true;
-    if (roomId !== undefined) await this.store.open(roomId);
+    if (roomId !== undefined) await this.openRoom(roomId);
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>('#panel > :last-child')?.focus();
   }
@@ -258,11 +259,10 @@ export class IppChat extends LitElement {
     if (document.visibilityState === 'hidden') desktopNotify(t.newMessageFrom(m.senderName), text, () => void this.show(m.roomId));
   }
 
-  private openRoom(roomId: number | null) {
+  // The store marks the room read once loaded, as it is on screen.
+  private openRoom(roomId: number | null): Promise<void> {
     this.dialog = null;
-    void this.store.open(roomId).then(() => {
-      if (roomId !== null && this.store.visible) this.store.markRead(roomId);
-    });
+    return this.store.open(roomId);
   }
 
   override render() {
@@ -324,6 +324,7 @@ export class IppChat extends LitElement {
                   .members=${s.members}
                   .messages=${s.page?.messages ?? []}
                   .hasMore=${s.page?.hasMore ?? false}
+                  .loading=${s.page?.loading ?? true}
                   .me=${s.me}
                   .typing=${[...s.typing.values()].map((x) => x.name)}
                   @ipp-back=${() => this.openRoom(null)}

@@ -73,6 +73,8 @@ export class IppMessageList extends LitElement {
   @property({ attribute: false }) members: Member[] = [];
   @property({ attribute: false }) me?: Me;
   @property({ type: Boolean }) hasMore = false;
+  /** Whether the first page is still on its way (no "no messages" text yet). */
+  @property({ type: Boolean }) loading = false;
 
   @consume({ context: i18nContext, subscribe: true }) i18n: I18n = createI18n('fr');
 
@@ -168,7 +170,7 @@ export class IppMessageList extends LitElement {
         ${this.hasMore
           ? html`<button class="older" @click=${() => emit(this, 'ipp-load-older')}>${t.loadOlder}</button>`
           : nothing}
-        ${this.messages.length ? nothing : html`<p class="empty">${t.noMessages}</p>`}
+        ${this.messages.length || this.loading ? nothing : html`<p class="empty">${t.noMessages}</p>`}
         ${repeat(
           this.messages,
           (m) => m.clientId ?? m.id,

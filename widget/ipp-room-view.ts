@@ -67,6 +67,8 @@ export class IppRoomView extends LitElement {
   @property({ attribute: false }) members: Member[] = [];
   @property({ attribute: false }) messages: ChatMessage[] = [];
   @property({ type: Boolean }) hasMore = false;
+  /** Whether the first page of messages is still on its way. */
+  @property({ type: Boolean }) loading = false;
   @property({ attribute: false }) me?: Me;
   /** Names of the people typing. */
   @property({ attribute: false }) typing: string[] = [];
@@ -114,6 +116,7 @@ export class IppRoomView extends LitElement {
         .members=${this.members}
         .me=${this.me}
         .hasMore=${this.hasMore}
+        .loading=${this.loading}
         @dragover=${this.onDragOver}
         @dragleave=${() => (this.dragging = false)}
         @drop=${this.onDrop}

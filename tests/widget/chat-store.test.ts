@@ -39,6 +39,15 @@ describe('ChatStore', () => {
     expect(store.rooms.find((r) => r.id === 11)!.lastMessage!.content).to.equal('vu');
   });
 
+  it('keeps a message that arrives while the room is loading', async () => {
+    const opening = store.open(10);
+    const live = { ...fake.last(10)!, id: 5000, content: 'pendant le chargement', createdAt: new Date().toISOString() };
+    store.apply({ id: '7', type: 'message.created', data: live });
+    await opening;
+    expect(contents().slice(-2)).to.deep.equal(['Bonjour Bruno', 'pendant le chargement']);
+    expect(store.page!.loading).to.equal(undefined);
+  });
+
   it('applies edits, deletions, read markers and typing from the live feed', async () => {
     const [m] = store.page!.messages;
     store.apply({ type: 'message.updated', data: { ...m, content: 'Le conteneur arrive mardi', editedAt: new Date().toISOString() } });
