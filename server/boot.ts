@@ -1,0 +1,46 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createDemoUsers, seedDemo } from '../demo/seed';
+import { createApp } from './app';
+import { createVerifier } from './auth';
+import type { Config } from './env';
+import { createHub, redisPrefix } from './events/hub';
+import { STAGING } from './services/uploads';
+import { migrateDb, openDb } from './storage';
+
+/**
+ * Everything the server needs before it listens: the database (prepared and
+ * seeded in demo mode, checked otherwise), the token verifier, the event hub
+ * and the app. index.ts serves it; tests and benchmarks boot it the same way.
+ */
+export async function boot(config: Config) {
+  if (config.CHAT_DEMO) {
+    await createDemoUsers(config.DATABASE_URL);
+    await migrateDb(config.DATABASE_URL);
+  }
+  const db = await openDb(config.DATABASE_URL, { usersTable: config.USERS_TABLE, nameColumns: config.USERS_NAME_COLUMNS });
+  try {
+    await db.ping();
+    await db.orm.select({ id: db.t.rooms.id }).from(db.t.rooms).limit(1)
+      .catch(() => { throw new Error('the chat tables are missing: run `npm run db:migrate` first'); });
+    // Uploads cut short by a crash left their staged files here.
+    await rm(join(config.UPLOAD_DIR, STAGING), { recursive: true, force: true });
+    if (config.CHAT_DEMO) await seedDemo(db, config.UPLOAD_DIR);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const verify = await createVerifier(config.jwtKey, { issuer: config.CHAT_JWT_ISSUER, audience: config.CHAT_JWT_AUDIENCE });
+  const events = createHub({
+    db, redisUrl: config.REDIS_URL, redisPrefix: redisPrefix(config.DATABASE_URL), pruneEveryMs: 10 * 60_000,
+  });
+  const app = createApp({ config, db, verify, events });
+  return {
+    app,
+    /** Ends event streams first (they never end by themselves), then the database. */
+    async close() {
+      await events.close();
+      await db.close();
+    },
+  };
+}
