@@ -305,6 +305,15 @@ export function createHub(opts: HubOptions): Hub {
   };
 }
 
+/**
+ * The Redis prefix of a deployment: instances on the same database share it,
+ * and another database (staging, a test run) on the same Redis does not hear them.
+ */
+export function redisPrefix(databaseUrl: string): string {
+  const name = databaseUrl.startsWith('mysql://') ? new URL(databaseUrl).pathname.slice(1) : databaseUrl.replace(/^sqlite:/, '');
+  return `ipp-chat:${name}`;
+}
+
 /** The same storage port, waking the hub after each commit that recorded events, so they leave at once. */
 export function wakeOnCommit(db: Db, wake: () => void): Db {
   return {

@@ -1,0 +1,245 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb, DIALECTS, mint, type TestDb } from './harness';
+import { eventually, sleep, startInstance, type Instance } from './events-harness';
+import { openEvents, type EventStream } from './sse-client';
+
+describe.each(DIALECTS)('the event feed on %s', (dialect) => {
+  let testDb: TestDb;
+  let inst: Instance;
+  const open: EventStream[] = [];
+
+  beforeAll(async () => {
+    testDb = await createTestDb(dialect);
+    inst = await startInstance(testDb, { keepAliveMs: 200, pollMs: 200 }, { CORS_ORIGINS: 'https://host.example' });
+  });
+  afterAll(async () => {
+    await inst?.close();
+    await testDb?.drop();
+  });
+  afterEach(async () => {
+    for (const s of open.splice(0)) s.close();
+    await eventually(() => inst.hub.stats().subscribers === 0, 5000, 'every stream to be released');
+  });
+
+  /** Opens a stream and waits until the hub has it, so that nothing sent afterwards can be missed. */
+  async function listen(userId: number, lastEventId?: string) {
+    const before = inst.hub.stats().subscribers;
+    const s = await inst.events(userId, { lastEventId });
+    open.push(s);
+    await eventually(() => inst.hub.stats().subscribers > before && inst.hub.stats().replaying === 0, 5000, 'the subscription');
+    return s;
+  }
+  async function group(adminId: number, name: string, memberIds: number[]) {
+    const res = await inst.call(adminId, 'POST', '/rooms', { type: 'group', name, memberIds });
+    expect(res.status).toBe(201);
+    return res.body as { id: number };
+  }
+  let n = 0;
+  async function send(userId: number, roomId: number, content: string) {
+    const res = await inst.call(userId, 'POST', `/rooms/${roomId}/messages`, { content, clientId: `c-${++n}` });
+    expect(res.status).toBe(201);
+    return res.body as { id: number; content: string };
+  }
+  const ofRoom = (s: EventStream, roomId: number) => s.events.filter((e) => (e.json?.roomId ?? e.json?.id) === roomId);
+
+  it('answers with an event stream, its headers, a retry hint and keep-alive comments', async () => {
+    const s = await inst.events(1, { headers: { Origin: 'https://host.example' } });
+    open.push(s);
+    expect(s.status).toBe(200);
+    expect(s.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(s.headers.get('cache-control')).toBe('no-cache');
+    expect(s.headers.get('x-accel-buffering')).toBe('no');
+    // A widget on the host's pages reads the stream cross-origin.
+    expect(s.headers.get('access-control-allow-origin')).toBe('https://host.example');
+    await eventually(() => s.comments.length >= 2, 3000, 'two keep-alive comments');
+    expect(s.comments[0].trim()).toBe('keep-alive');
+    expect(s.retry).toBe(3000);
+  });
+
+  it('refuses a request without a token (401) or without chat.read (403)', async () => {
+    const res = await fetch(`${inst.url}/events`);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    const s = await inst.events(1, { perms: ['chat.create'] });
+    expect(s.status).toBe(403);
+  });
+
+  it('delivers a message to the members of its room and to no one else', async () => {
+    const room = await group(1, 'Ventes', [2]);
+    const [alice, bruno, chloe] = [await listen(1), await listen(2), await listen(3)];
+    const sent = await send(1, room.id, 'La facture est prête');
+    const got = await bruno.waitFor((e) => e.event === 'message.created');
+    expect(got.json).toEqual(sent);
+    expect(Number(got.id)).toBeGreaterThan(0);
+    await alice.waitFor((e) => e.event === 'message.created' && e.json.id === sent.id);
+    // Chloé's first event is one of a room she is in: nothing of Ventes came before it.
+    const direct = await inst.call(1, 'POST', '/rooms', { type: 'direct', userId: 3 });
+    const hello = await send(1, direct.body.id, 'Bonjour Chloé');
+    const first = await chloe.waitFor((e) => e.event === 'message.created');
+    expect(first.json.id).toBe(hello.id);
+    expect(ofRoom(chloe, room.id)).toEqual([]);
+  });
+
+  it('delivers content that looks like SSE as one message, forging nothing', async () => {
+    const room = await group(1, 'Forge', [2]);
+    const bruno = await listen(2);
+    const content = 'ok\n\nid: 999\nevent: room.deleted\ndata: {}\n\n\r\ndata: x\r\rid: 1000';
+    const sent = await send(1, room.id, content);
+    await send(1, room.id, 'après');
+    await bruno.waitForCount(2);
+    expect(bruno.events.map((e) => e.event)).toEqual(['message.created', 'message.created']);
+    expect(bruno.events[0].json.content).toBe(content);
+    expect(bruno.events[0].json.id).toBe(sent.id);
+    expect(bruno.events.map((e) => e.id)).not.toContain('999');
+  });
+
+  it('tells of reads, renames, members and deleted rooms to the members concerned', async () => {
+    const room = await group(1, 'Projet', [2]);
+    const alice = await listen(1);
+    const chloe = await listen(3);
+    const m = await send(2, room.id, 'hello');
+    expect((await inst.call(1, 'POST', `/rooms/${room.id}/read`, { messageId: m.id })).status).toBe(200);
+    const read = await alice.waitFor((e) => e.event === 'read');
+    expect(read.json).toMatchObject({ roomId: room.id, userId: 1, messageId: m.id });
+    expect(new Date(read.json.readAt).getTime()).toBeGreaterThan(0);
+    expect((await inst.call(1, 'PATCH', `/rooms/${room.id}`, { name: 'Projet X' })).status).toBe(200);
+    expect((await alice.waitFor((e) => e.event === 'room.updated')).json).toMatchObject({ id: room.id, name: 'Projet X' });
+    expect((await inst.call(1, 'POST', `/rooms/${room.id}/members`, { userId: 3 })).status).toBe(201);
+    const added = await chloe.waitFor((e) => e.event === 'member.added');
+    expect(added.json).toMatchObject({ roomId: room.id, userId: 3, name: 'Chloé Bernard', role: 'member' });
+    expect((await inst.call(1, 'DELETE', `/rooms/${room.id}`)).status).toBe(204);
+    // Chloé is no longer a member once the room is gone, yet she hears of it.
+    expect((await chloe.waitFor((e) => e.event === 'room.deleted')).json).toEqual({ id: room.id });
+    await alice.waitFor((e) => e.event === 'room.deleted');
+    const created = await group(2, 'Nouveau', [3]);
+    expect((await chloe.waitFor((e) => e.event === 'room.created')).json).toMatchObject({ id: created.id, name: 'Nouveau', type: 'group', createdBy: 2 });
+  });
+
+  it('stops delivering a room to a removed member at once, live and on replay', async () => {
+    const room = await group(1, 'Équipe', [2, 3]);
+    const chloe = await listen(3);
+    const bruno = await listen(2);
+    await send(1, room.id, 'avant');
+    const before = await chloe.waitFor((e) => e.event === 'message.created');
+    expect((await inst.call(1, 'DELETE', `/rooms/${room.id}/members/3`)).status).toBe(204);
+    const removed = await chloe.waitFor((e) => e.event === 'member.removed');
+    expect(removed.json).toEqual({ roomId: room.id, userId: 3 });
+    const after = await send(1, room.id, 'après');
+    await bruno.waitFor((e) => e.json?.id === after.id);
+    await sleep(300);
+    expect(ofRoom(chloe, room.id).map((e) => e.event)).toEqual(['message.created', 'member.removed']);
+    // Replayed from before her removal: only what is hers now.
+    chloe.close();
+    await eventually(() => inst.hub.stats().subscribers === 1, 5000, "Chloé's first stream to be released");
+    const again = await listen(3, before.id);
+    await send(2, room.id, 'encore');
+    await bruno.waitFor((e) => e.json?.content === 'encore');
+    await sleep(300);
+    expect(again.events.map((e) => e.event)).toEqual(['member.removed']);
+    expect(again.events[0].id).toBe(removed.id);
+  });
+
+  it('resumes after a disconnect: 50 missed messages, an edit and a delete, in order, once', async () => {
+    const room = await group(1, 'Flux', [2]);
+    let bruno = await listen(2);
+    const first = await send(1, room.id, 'm0');
+    const e0 = await bruno.waitFor((e) => e.json?.id === first.id);
+    bruno.close();
+    await eventually(() => inst.hub.stats().subscribers === 0);
+    const missed = [];
+    for (let i = 1; i <= 50; i++) missed.push(await send(1, room.id, `m${i}`));
+    expect((await inst.call(1, 'PATCH', `/messages/${missed[9].id}`, { content: 'm10 corrigé' })).status).toBe(200);
+    expect((await inst.call(1, 'DELETE', `/messages/${missed[19].id}`)).status).toBe(200);
+    bruno = await listen(2, e0.id);
+    const live = await send(1, room.id, 'live');
+    await bruno.waitFor((e) => e.json?.id === live.id);
+    await sleep(300);
+    const got = bruno.events;
+    expect(got.map((e) => e.event)).toEqual([...Array(50).fill('message.created'), 'message.updated', 'message.deleted', 'message.created']);
+    expect(got.slice(0, 50).map((e) => e.json.id)).toEqual(missed.map((m) => m.id));
+    expect(got[50].json).toMatchObject({ id: missed[9].id, content: 'm10 corrigé' });
+    expect(got[51].json).toMatchObject({ id: missed[19].id, content: '' });
+    expect(got[51].json.deletedAt).not.toBeNull();
+    const ids = got.map((e) => Number(e.id));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('answers a garbage, future or expired Last-Event-ID with one reset, then goes on live', async () => {
+    const room = await group(1, 'Reset', [2]);
+    const old = await send(1, room.id, 'ancien');
+    const bruno0 = await listen(2);
+    const later = await send(1, room.id, 'plus tard');
+    const seen = await bruno0.waitFor((e) => e.json?.id === later.id);
+    for (const bad of ['abc', '-1', '1e3', '99999999999']) {
+      const s = await listen(2, bad);
+      const reset = await s.waitFor(() => true);
+      expect(reset.event).toBe('reset');
+      expect(reset.json).toEqual({});
+      expect(Number(reset.id)).toBeGreaterThanOrEqual(Number(seen.id));
+      const next = await send(1, room.id, `après ${bad}`);
+      await s.waitFor((e) => e.json?.id === next.id);
+      expect(s.events.map((e) => e.event)).toEqual(['reset', 'message.created']);
+    }
+    // Past the retention window: the events before the cut are gone, so is the way to resume from them.
+    const { createHub } = await import('../../server/events/hub');
+    expect(await createHub({ db: inst.db, retentionMs: -1000 }).prune()).toBeGreaterThan(0);
+    const s = await listen(2, String(Number(seen.id) - 1));
+    expect((await s.waitFor(() => true)).event).toBe('reset');
+    expect(old.id).toBeLessThan(later.id);
+  });
+
+  it('sends typing live to the other members only, rate-limited, never replayed', async () => {
+    const room = await group(1, 'Typing', [2]);
+    const alice = await listen(1);
+    const bruno = await listen(2);
+    const chloe = await listen(3);
+    const marker = await send(2, room.id, 'marker');
+    const m = await alice.waitFor((e) => e.json?.id === marker.id);
+    const res = await inst.call(1, 'POST', `/rooms/${room.id}/typing`);
+    expect(res.status).toBe(204);
+    const t = await bruno.waitFor((e) => e.event === 'typing');
+    expect(t.json).toEqual({ roomId: room.id, userId: 1, name: 'Alice Martin' });
+    expect(t.id).toBeUndefined();
+    const again = await inst.call(1, 'POST', `/rooms/${room.id}/typing`);
+    expect(again.status).toBe(429);
+    expect(Number(again.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await inst.call(3, 'POST', `/rooms/${room.id}/typing`)).status).toBe(404);
+    await sleep(300);
+    expect(alice.events.filter((e) => e.event === 'typing')).toEqual([]);
+    expect(chloe.events).toEqual([]);
+    // A resume replays what was stored, and typing was not.
+    const replay = await listen(2, m.id);
+    const next = await send(1, room.id, 'next');
+    await replay.waitFor((e) => e.json?.id === next.id);
+    expect(replay.events.map((e) => e.event)).toEqual(['message.created']);
+  });
+
+  it("ends the stream when the token expires", async () => {
+    const token = await mint({ sub: '2' }, { expiresIn: '2s' });
+    const s = await openEvents(inst.url, token);
+    open.push(s);
+    expect(s.status).toBe(200);
+    const t0 = Date.now();
+    await s.ended;
+    expect(Date.now() - t0).toBeLessThan(4000);
+    await eventually(() => inst.hub.stats().subscribers === 0);
+  });
+
+  it('releases everything after 1000 connect/close cycles', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const baseline = timers();
+    let peak = 0;
+    for (let round = 0; round < 20; round++) {
+      const batch = await Promise.all(Array.from({ length: 50 }, (_, i) => inst.events(1 + (i % 4), { lastEventId: i % 2 ? '0' : undefined })));
+      await eventually(() => inst.hub.stats().subscribers === 50, 5000, '50 subscriptions');
+      peak = Math.max(peak, inst.hub.stats().subscribers);
+      for (const s of batch) s.close();
+      await Promise.all(batch.map((s) => s.ended));
+    }
+    expect(peak).toBe(50);
+    await eventually(() => inst.hub.stats().subscribers === 0, 5000, 'every stream to be released');
+    await eventually(async () => (await new Promise<number>((r) => inst.server.getConnections((_, n) => r(n)))) === 0, 15_000, 'sockets to close');
+    await eventually(() => timers() <= baseline, 5000, `timers back to ${baseline} (now ${timers()})`);
+  }, 60_000);
+});
