@@ -127,6 +127,11 @@ describe.each(DIALECTS)('bad input on %s', (dialect) => {
     await expectProblem(await raw('POST', `/rooms/${roomId}/messages`, 'content=texte&clientId=form', 'application/x-www-form-urlencoded'), 400, 415);
     await expectProblem(await raw('PATCH', `/messages/${messageId}`, '{"content":"texte"}', 'text/plain'), 400, 415);
     await expectProblem(await raw('PATCH', `/rooms/${roomId}/me`, '{"muted":true}', 'text/plain'), 400, 415);
+    const multipart = 'multipart/form-data; boundary=xyz';
+    const form = (fields: string) => `--xyz\r\nContent-Disposition: form-data; name="content"\r\n\r\n${fields}\r\n--xyz--\r\n`;
+    await expectProblem(await raw('PATCH', `/messages/${messageId}`, form('Modifié'), multipart), 400, 415);
+    await expectProblem(await raw('PATCH', `/messages/${messageId}`, form('x'.repeat(OVER_64_KIB)), multipart), 400, 413, 415);
+    await expectProblem(await raw('POST', '/rooms', form('group'), multipart), 400, 415);
     await unchanged();
   });
 

@@ -181,6 +181,19 @@ describe.each(DIALECTS)('messages on %s', (dialect) => {
       expect(inPage.map((m) => m.id)).toEqual([...ids]);
     });
 
+    it('creates one message when one clientId races into two rooms', async () => {
+      const results = await Promise.all(Array.from({ length: 10 }, (_, i) =>
+        alice.post(`/rooms/${i % 2 ? otherRoomId : roomId}/messages`, { content: `Course ${i}`, clientId: 'two-rooms' })));
+      const statuses = results.map((r) => r.status);
+      expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+      const winner = results.findIndex((r) => r.status === 201) % 2;
+      // Sends to the winner's room get the message again; those to the other room are refused.
+      expect(statuses.filter((_, i) => i % 2 === winner).sort()).toEqual([200, 200, 200, 200, 201]);
+      expect(statuses.filter((_, i) => i % 2 !== winner)).toEqual([409, 409, 409, 409, 409]);
+      const [here, there] = await Promise.all([page(alice, roomId, '?limit=100'), page(alice, otherRoomId, '?limit=100')]);
+      expect([...here.messages, ...there.messages].filter((m) => m.clientId === 'two-rooms')).toHaveLength(1);
+    });
+
     it('keeps the order of sends from several people at once', async () => {
       const ordered: number[] = [];
       for (let round = 0; round < 3; round++) {
@@ -416,6 +429,8 @@ describe.each(DIALECTS)('messages on %s', (dialect) => {
       await expectProblem(await alice.get('/search?q=de%20la'), 400);
       await expectProblem(await alice.get('/search?q='), 400);
       await expectProblem(await alice.get('/search'), 400);
+      await expectProblem(await alice.get('/search?q=facture&roomId=abc'), 400);
+      await expectProblem(await alice.get(`/search?q=${'facture'.repeat(40)}`), 400);
     });
 
     it('follows edits and deletions', async () => {
