@@ -15,6 +15,7 @@ declare global {
     'ipp-room-created': CustomEvent<{ room: Room }>;
     'ipp-room-changed': CustomEvent<{ roomId: number; left?: boolean }>;
     'ipp-back': CustomEvent<void>;
+    'ipp-cancel': CustomEvent<void>;
     'ipp-new-room': CustomEvent<{ group: boolean }>;
     'ipp-settings': CustomEvent<void>;
     'ipp-notify': CustomEvent<void>;
@@ -27,7 +28,6 @@ declare global {
     'ipp-retry': CustomEvent<{ message: ChatMessage }>;
     'ipp-load-older': CustomEvent<void>;
     'ipp-typing': CustomEvent<void>;
-    'ipp-read': CustomEvent<{ messageId: number }>;
   }
 }
 

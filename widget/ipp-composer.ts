@@ -16,7 +16,7 @@ import type { ChatMessage } from './types';
  * @fires ipp-send - `{content, files, replyToId?}`: a new message.
  * @fires ipp-edit - `{message, content}`: the edited text of `editing`.
  * @fires ipp-typing - the user typed (the signal to the server is throttled by the store).
- * @fires ipp-back - Escape pressed while replying or editing: cancel that.
+ * @fires ipp-cancel - the reply or edit in progress is cancelled (Escape, or the ✕ button).
  * @csspart input - the text area.
  */
 @customElement('ipp-composer')
@@ -85,6 +85,8 @@ export class IppComposer extends LitElement {
 
   @state() files: File[] = [];
   @query('textarea') private input!: HTMLTextAreaElement;
+  /** The text being written when an edit started, given back when it ends. */
+  private draft = '';
 
   /** Adds files to the next message. */
   addFiles(files: Iterable<File>): void {
@@ -96,9 +98,10 @@ export class IppComposer extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('editing') && this.editing) {
-      this.input.value = this.editing.content;
-      this.focus();
+    if (changed.has('editing')) {
+      if (!changed.get('editing')) this.draft = this.input.value;
+      this.input.value = this.editing ? this.editing.content : this.draft;
+      if (this.editing) this.focus();
     }
     if (changed.has('replyTo') && this.replyTo) this.focus();
   }
@@ -107,7 +110,8 @@ export class IppComposer extends LitElement {
     const content = this.input.value.trim();
     if (this.editing) {
       if (content && content !== this.editing.content) emit(this, 'ipp-edit', { message: this.editing, content });
-      else emit(this, 'ipp-back');
+      else emit(this, 'ipp-cancel');
+      return;
     } else if (content || this.files.length) {
       emit(this, 'ipp-send', { content, files: this.files, ...(this.replyTo ? { replyToId: this.replyTo.id } : {}) });
       this.files = [];
@@ -122,8 +126,7 @@ export class IppComposer extends LitElement {
     } else if (e.key === 'Escape' && (this.replyTo || this.editing)) {
       // Handled here, so that Escape does not also close the panel.
       e.preventDefault();
-      if (this.editing) this.input.value = '';
-      emit(this, 'ipp-back');
+      emit(this, 'ipp-cancel');
     }
   }
 
@@ -141,7 +144,7 @@ export class IppComposer extends LitElement {
       ${context
         ? html`<div class="context">
             <span>${context}</span>
-            <button aria-label=${t.cancel} @click=${() => ((this.input.value = this.editing ? '' : this.input.value), emit(this, 'ipp-back'))}>${icon('close')}</button>
+            <button aria-label=${t.cancel} @click=${() => emit(this, 'ipp-cancel')}>${icon('close')}</button>
           </div>`
         : nothing}
       ${this.files.length

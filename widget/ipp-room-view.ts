@@ -132,7 +132,7 @@ export class IppRoomView extends LitElement {
             @drop=${this.onDrop}
             @ipp-send=${() => (this.replyTo = null)}
             @ipp-edit=${() => (this.editing = null)}
-            @ipp-back=${(e: Event) => (e.stopPropagation(), (this.replyTo = this.editing = null))}
+            @ipp-cancel=${() => (this.replyTo = this.editing = null)}
           ></ipp-composer>`
         : nothing}
       ${this.dragging ? html`<div class="drop">${t.dropHere}</div>` : nothing}

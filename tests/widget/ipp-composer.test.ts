@@ -47,7 +47,7 @@ describe('<ipp-composer>', () => {
     el.replyTo = quoted;
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('.context')!.textContent).to.contain('Réponse à Bruno');
-    const cancel = oneEvent(el, 'ipp-back');
+    const cancel = oneEvent(el, 'ipp-cancel');
     const escape = oneEvent(el, 'keydown');
     await sendKeys({ press: 'Escape' });
     await cancel;
@@ -61,8 +61,9 @@ describe('<ipp-composer>', () => {
     expect((await send).detail).to.deep.equal({ content: 'Merci', files: [], replyToId: 5 });
   });
 
-  it('edits: fills the text in and fires ipp-edit with the new content', async () => {
+  it('edits: fills the text in, fires ipp-edit with the new content, then gives the draft back', async () => {
     const { el, textarea } = await composer();
+    textarea.value = 'brouillon';
     el.editing = { ...quoted, senderId: 1 };
     await el.updateComplete;
     expect(textarea.value).to.equal('Le devis est prêt');
@@ -70,6 +71,9 @@ describe('<ipp-composer>', () => {
     const edit = oneEvent(el, 'ipp-edit');
     await sendKeys({ press: 'Enter' });
     expect((await edit).detail.content).to.equal('Le devis est envoyé');
+    el.editing = null;
+    await el.updateComplete;
+    expect(textarea.value).to.equal('brouillon');
   });
 
   it('takes pasted files and removes them on request', async () => {
