@@ -300,7 +300,9 @@ export function createHub(opts: HubOptions): Hub {
       for (const entries of [...byUser.values()]) for (const e of [...entries]) e.sub.close();
       byUser.clear();
       count = 0;
-      await Promise.all([pub, subConn].map((c) => c?.quit().catch(() => c.disconnect())));
+      // disconnect(), not quit(): quit would wait for a Redis that may be down.
+      pub?.disconnect();
+      subConn?.disconnect();
     },
   };
 }

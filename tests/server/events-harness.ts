@@ -33,6 +33,7 @@ export async function startInstance(testDb: TestDb, hubOpts: Partial<HubOptions>
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/chat`;
   const tokens = new Map<string, Promise<string>>();
+  let closed = false;
   const token = (userId: number, perms = ALL_PERMS) => {
     const key = `${userId}:${perms.join(',')}`;
     if (!tokens.has(key)) tokens.set(key, mint({ sub: String(userId), perms }));
@@ -53,6 +54,8 @@ export async function startInstance(testDb: TestDb, hubOpts: Partial<HubOptions>
       return openEvents(url, await token(userId, opts.perms), opts);
     },
     async close() {
+      if (closed) return;
+      closed = true;
       await hub.close();
       server.close();
       (server as unknown as { closeAllConnections(): void }).closeAllConnections();

@@ -1,0 +1,156 @@
+import { once } from 'node:events';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb, type TestDb } from './harness';
+import { eventually, sleep, startInstance, type Instance } from './events-harness';
+import type { EventStream } from './sse-client';
+
+const REDIS = { host: '127.0.0.1', port: Number(process.env.TEST_REDIS_PORT ?? 6379) };
+
+/** A TCP relay in front of the real Redis, which a test can cut and restore like an outage. */
+async function redisRelay() {
+  const sockets = new Set<Socket>();
+  let server: Server;
+  let port = 0;
+  const listen = async () => {
+    server = createServer((client) => {
+      const upstream = connect(REDIS.port, REDIS.host);
+      for (const s of [client, upstream]) {
+        sockets.add(s);
+        s.on('error', () => s.destroy());
+        s.on('close', () => { sockets.delete(s); client.destroy(); upstream.destroy(); });
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    server.listen(port, '127.0.0.1');
+    await once(server, 'listening');
+    port = (server.address() as AddressInfo).port;
+  };
+  await listen();
+  return {
+    url: () => `redis://127.0.0.1:${port}`,
+    async cut() {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    },
+    restore: listen,
+    close: () => { for (const s of sockets) s.destroy(); server.close(); },
+  };
+}
+
+describe('several instances on one MariaDB, with Redis', () => {
+  let testDb: TestDb;
+  let relay: Awaited<ReturnType<typeof redisRelay>>;
+  const instances: Instance[] = [];
+  const open: EventStream[] = [];
+  // Its own channels, so that no other test run on the same Redis is heard.
+  const prefix = `ipp-chat-test:${randomBytes(4).toString('hex')}`;
+  // A poll far longer than any wait here: only Redis can explain a fast delivery across instances.
+  const start = (opts: Record<string, unknown> = {}) =>
+    startInstance(testDb, { redisUrl: relay.url(), redisPrefix: prefix, pollMs: 60_000, ...opts }).then((i) => (instances.push(i), i));
+  let a: Instance;
+  let b: Instance;
+
+  beforeAll(async () => {
+    testDb = await createTestDb('mysql');
+    relay = await redisRelay();
+    a = await start();
+    b = await start();
+  });
+  afterAll(async () => {
+    for (const i of instances) await i.close();
+    relay?.close();
+    await testDb?.drop();
+  });
+  afterEach(() => { for (const s of open.splice(0)) s.close(); });
+
+  async function listen(inst: Instance, userId: number, lastEventId?: string) {
+    const s = await inst.events(userId, { lastEventId });
+    open.push(s);
+    await eventually(() => inst.hub.stats().subscribers > 0 && inst.hub.stats().replaying === 0, 5000, 'the subscription');
+    return s;
+  }
+  async function group(inst: Instance, memberIds: number[]) {
+    const res = await inst.call(1, 'POST', '/rooms', { type: 'group', name: 'Cluster', memberIds });
+    expect(res.status).toBe(201);
+    return res.body.id as number;
+  }
+  let n = 0;
+  async function send(inst: Instance, roomId: number, content: string) {
+    const res = await inst.call(1, 'POST', `/rooms/${roomId}/messages`, { content, clientId: `k-${++n}` });
+    expect(res.status).toBe(201);
+    return res.body as { id: number };
+  }
+
+  it('delivers an event produced on one instance to a subscriber on the other, typing included', async () => {
+    const room = await group(a, [2]);
+    const onB = await listen(b, 2);
+    const sent = await send(a, room, 'de A vers B');
+    const got = await onB.waitFor((e) => e.event === 'message.created', { timeout: 2000 });
+    expect(got.json.id).toBe(sent.id);
+    expect((await a.call(1, 'POST', `/rooms/${room}/typing`)).status).toBe(204);
+    expect((await onB.waitFor((e) => e.event === 'typing', { timeout: 2000 })).json).toMatchObject({ roomId: room, userId: 1 });
+    // The rate limit is shared: the same signal through B right after is refused.
+    expect((await b.call(1, 'POST', `/rooms/${room}/typing`)).status).toBe(429);
+  });
+
+  it('resumes on the other instance, in order, once', async () => {
+    const room = await group(a, [2]);
+    const onA = await listen(a, 2);
+    const first = await send(a, room, 'first');
+    const seen = await onA.waitFor((e) => e.json?.id === first.id);
+    onA.close();
+    const missed = [];
+    for (let i = 0; i < 10; i++) missed.push(await send(i % 2 ? a : b, room, `missed ${i}`));
+    const onB = await listen(b, 2, seen.id);
+    await onB.waitForCount(10);
+    await sleep(200);
+    expect(onB.events.map((e) => e.json.id)).toEqual(missed.map((m) => m.id));
+  });
+
+  it('resumes after a restart of the server, from the database', async () => {
+    const room = await group(a, [2]);
+    const onA = await listen(a, 2);
+    const first = await send(a, room, 'before restart');
+    const seen = await onA.waitFor((e) => e.json?.id === first.id);
+    await a.close();
+    await onA.ended;
+    const missed = [await send(b, room, 'during 1'), await send(b, room, 'during 2')];
+    a = await start();
+    const again = await listen(a, 2, seen.id);
+    await again.waitForCount(2);
+    const live = await send(b, room, 'after restart');
+    await again.waitFor((e) => e.json?.id === live.id, { timeout: 2000 });
+    expect(again.events.map((e) => e.json.id)).toEqual([...missed.map((m) => m.id), live.id]);
+  });
+
+  it('loses nothing while Redis is down: local delivery goes on, the others catch up when it returns', async () => {
+    const room = await group(a, [2]);
+    const onA = await listen(a, 2);
+    const onB = await listen(b, 2);
+    await relay.cut();
+    const during = await send(a, room, 'pendant la panne');
+    await onA.waitFor((e) => e.json?.id === during.id, { timeout: 2000 });
+    expect((await a.call(1, 'POST', `/rooms/${room}/typing`)).status).toBe(204);
+    await sleep(500);
+    expect(onB.events).toEqual([]);
+    await relay.restore();
+    const got = await onB.waitFor((e) => e.json?.id === during.id, { timeout: 10_000 });
+    expect(got.id).toBe(onA.events[0].id);
+    const after = await send(a, room, 'après la panne');
+    await onB.waitFor((e) => e.json?.id === after.id, { timeout: 2000 });
+    expect(onB.events.filter((e) => e.event === 'message.created').map((e) => e.json.id)).toEqual([during.id, after.id]);
+  }, 20_000);
+
+  it('serves an instance whose Redis cannot be reached: sends succeed, its poll catches up with the others', async () => {
+    const lonely = await start({ redisUrl: 'redis://127.0.0.1:1', pollMs: 200 });
+    const room = await group(a, [2]);
+    const onLonely = await listen(lonely, 2);
+    const mine = await send(lonely, room, 'sent where Redis is down');
+    await onLonely.waitFor((e) => e.json?.id === mine.id, { timeout: 1000 });
+    const theirs = await send(a, room, 'sent elsewhere');
+    await onLonely.waitFor((e) => e.json?.id === theirs.id, { timeout: 2000 });
+    expect(onLonely.events.map((e) => e.json.id)).toEqual([mine.id, theirs.id]);
+  });
+});
