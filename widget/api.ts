@@ -22,15 +22,14 @@ export class ApiError extends Error {
   }
 }
 
-async function toError(res: Response): Promise<ApiError> {
-  let detail: string | undefined;
+/** The error for a failed response, with the `detail` (or `title`) of its problem+json body. */
+function toError(status: number, body: string): ApiError {
   try {
-    const p = await res.json();
-    detail = p.detail || p.title;
+    const p = JSON.parse(body);
+    return new ApiError(status, p.detail || p.title);
   } catch {
-    // Not problem+json: the status says enough.
+    return new ApiError(status); // Not problem+json: the status says enough.
   }
-  return new ApiError(res.status, detail);
 }
 
 /**
@@ -68,8 +67,9 @@ export class ChatApi {
       headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    if (!res.ok) throw await toError(res);
-    return res.status === 204 ? (undefined as T) : ((await res.json()) as T);
+    const text = await res.text();
+    if (!res.ok) throw toError(res.status, text);
+    return (text ? JSON.parse(text) : undefined) as T;
   }
 
   get<T>(path: string): Promise<T> {
@@ -79,7 +79,7 @@ export class ChatApi {
   /** A protected file (thumbnail, attachment) as a Blob, since the token may not go in a URL. */
   async blob(url: string): Promise<Blob> {
     const res = await this.fetch(url);
-    if (!res.ok) throw await toError(res);
+    if (!res.ok) throw toError(res.status, await res.text());
     return res.blob();
   }
 
@@ -89,15 +89,7 @@ export class ChatApi {
     let res = await this.xhr(roomId, form, token, onProgress);
     if (res.status === 401 && this.tokens.renewable) res = await this.xhr(roomId, form, await this.tokens.refresh(token), onProgress);
     if (res.status === 0) throw new TypeError('network error');
-    if (res.status >= 400) {
-      let detail: string | undefined;
-      try {
-        detail = JSON.parse(res.body).detail;
-      } catch {
-        // The status says enough.
-      }
-      throw new ApiError(res.status, detail);
-    }
+    if (res.status >= 400) throw toError(res.status, res.body);
     return JSON.parse(res.body) as Message;
   }
 
