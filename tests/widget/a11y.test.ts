@@ -31,6 +31,21 @@ describe('<ipp-chat> accessibility and layout', () => {
     });
   }
 
+  it('has no axe violations in the new group and room settings views', async () => {
+    const chat = await openChat();
+    const list = chat.shadowRoot!.querySelector('ipp-room-list')!;
+    list.shadowRoot!.querySelector<HTMLButtonElement>('[aria-label="Nouveau groupe"]')!.click();
+    await until(() => chat.shadowRoot!.querySelector('ipp-new-room'));
+    await expect(chat).to.be.accessible();
+    await chat.show(11);
+    const view = await until(() => chat.shadowRoot!.querySelector('ipp-room-view'));
+    await view.updateComplete;
+    view.shadowRoot!.querySelector<HTMLButtonElement>('[aria-label="Paramètres"]')!.click();
+    const settings = await until(() => chat.shadowRoot!.querySelector('ipp-room-settings')?.shadowRoot!.querySelector('select'), 'the settings');
+    expect(settings).to.exist;
+    await expect(chat).to.be.accessible();
+  });
+
   it('fills the viewport on a phone-sized screen', async () => {
     await setViewport({ width: 375, height: 667 });
     const chat = await openChat();
