@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { boot } from '../../server/boot';
+import { parseEnv } from '../../server/env';
+
+/** The flags this machine's Chromium needs (no sandbox as root, no calls home). */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** A BFF listening on loopback, booted like `npm start` from the given environment. */
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function listen(env: Record<string, string>): Promise<RunningServer> {
+  const config = parseEnv(env);
+  const { app, close } = await boot(config);
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      await close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** `npm run demo` on a fresh SQLite file and upload folder: the demo users, rooms and page. */
+export async function startDemo(env: Record<string, string> = {}): Promise<RunningServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'ippchat-e2e-'));
+  const server = await listen({ CHAT_DEMO: '1', DATABASE_URL: `sqlite:${join(dir, 'chat.sqlite')}`, UPLOAD_DIR: join(dir, 'uploads'), ...env });
+  return {
+    url: server.url,
+    async close() {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The widget's launcher button, whose accessible name carries the unread count. */
+export const launcher = (page: Page) => page.getByRole('button', { name: /messagerie|chat/i }).first();

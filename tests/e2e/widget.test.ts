@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makePicture } from '../../demo/files';
+import { launchChromium, startDemo, type RunningServer } from './harness';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+describe('the widget on the demo page', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    server = await startDemo();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** A person's own browser (own storage), on the demo page as demo user `user`. */
+  async function visit(user: number, viewport = { width: 1280, height: 800 }): Promise<Page> {
+    const context = await browser.newContext({ viewport });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/demo/?user=${user}`);
+    return page;
+  }
+  const openButton = (page: Page) => page.getByRole('button', { name: /^Ouvrir la messagerie/ });
+  const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' });
+  /** A conversation in the widget's list (the demo page has the same names in its user switcher). */
+  const room = (page: Page, name: string) => page.locator('ipp-chat').getByRole('button', { name: new RegExp(`^${name}`) });
+
+  it('lets two people chat live, and a picture travels as a thumbnail', async () => {
+    const camille = await visit(1);
+    const julien = await visit(2);
+    const unread = async () => Number((await openButton(julien).getAttribute('aria-label'))?.match(/(\d+) messages? non lus?/)?.[1] ?? 0);
+    await expect.poll(unread).toBeGreaterThan(0); // the demo's history left Julien some unread messages
+    const before = await unread();
+    await openButton(camille).click();
+    await room(camille, 'Julien Moreau').click();
+    await composer(camille).fill('Le conteneur MSKU est dédouané ✅');
+    await composer(camille).press('Enter');
+    await expect.poll(() => camille.getByText('Le conteneur MSKU est dédouané ✅').count()).toBe(1);
+
+    // Julien's launcher shows the unread message live, without reloading.
+    await expect.poll(unread, { timeout: 10_000 }).toBe(before + 1);
+    await openButton(julien).click();
+    await room(julien, 'Camille Laurent').click();
+    await expect.poll(() => julien.getByText('Le conteneur MSKU est dédouané ✅').count()).toBe(1);
+
+    // Julien sends a picture; Camille sees its thumbnail arrive.
+    const picture = await makePicture();
+    await julien.locator('input[type=file]').setInputFiles({ name: 'quai.png', mimeType: 'image/png', buffer: picture });
+    await composer(julien).press('Enter');
+    const thumb = camille.getByRole('img', { name: /quai\.png/ });
+    await expect.poll(() => thumb.count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0 && img.src.startsWith('blob:'))).toBe(true);
+  });
+
+  it('opens and closes with the keyboard', async () => {
+    const page = await visit(3);
+    await openButton(page).focus();
+    await page.keyboard.press('Enter');
+    const panel = page.getByRole('dialog');
+    await expect.poll(() => panel.isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => panel.isVisible()).toBe(false);
+    // Focus goes back to the launcher, so the keyboard user is not lost.
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('IPP-CHAT');
+  });
+
+  it('has no serious or critical accessibility violation, closed, open and in a room', async () => {
+    const page = await visit(4);
+    // Evaluated through the DevTools protocol: the page's CSP (rightly) forbids inline scripts.
+    await page.evaluate(axeSource);
+    const scan = async () => {
+      const result = await page.evaluate(async () => {
+        // @ts-expect-error axe is injected above
+        const r = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] });
+        return r.violations.filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v: { id: string; nodes: { target: unknown }[] }) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+      });
+      return result as string[];
+    };
+    expect(await scan()).toEqual([]);
+    await openButton(page).click();
+    await room(page, 'Achats Asie').click();
+    await expect.poll(() => composer(page).isVisible()).toBe(true);
+    expect(await scan()).toEqual([]);
+  });
+
+  it('fills a phone screen', async () => {
+    const page = await visit(5, { width: 390, height: 844 });
+    await openButton(page).click();
+    const box = await page.getByRole('dialog').boundingBox();
+    expect(box).not.toBeNull();
+    expect(box!.width).toBeGreaterThanOrEqual(388);
+    expect(box!.height).toBeGreaterThanOrEqual(800);
+  });
+});
