@@ -401,6 +401,7 @@ describe.each(DIALECTS)('messages on %s', (dialect) => {
       expect(await search(alice, 'q=the%20shipping%20label')).toEqual([en.id]);
       expect(await search(alice, 'q=where%20is%20the%20parcel')).toEqual([en.id]);
       expect(await search(alice, 'q=label%20with')).toEqual([en.id]);
+      expect(await search(alice, 'q=where')).toEqual([en.id]);
       expect(await search(alice, 'q=the%20invoice')).toEqual([]);
     });
 
