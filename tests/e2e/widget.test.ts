@@ -102,3 +102,87 @@ describe('the widget on the demo page', () => {
     expect(box!.height).toBeGreaterThanOrEqual(800);
   });
 });
+
+describe('the widget across tabs and networks', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startDemo();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const openButton = (page: Page) => page.getByRole('button', { name: /^Ouvrir la messagerie/ });
+  const unread = async (page: Page) => Number((await openButton(page).getAttribute('aria-label'))?.match(/(\d+) messages? non lus?/)?.[1] ?? 0);
+
+  /** Sends as a demo user straight through the API, as another person's browser would. */
+  async function sendAs(user: number, roomName: string, content: string) {
+    const { token } = await (await fetch(`${server.url}/demo/token?user=${user}`)).json();
+    const api = (path: string, init: RequestInit = {}) => fetch(`${server.url}/api/chat${path}`, {
+      ...init, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    }).then((r) => r.json());
+    const { rooms } = await api('/rooms');
+    const room = rooms.find((r: { name: string }) => r.name === roomName);
+    return api(`/rooms/${room.id}/messages`, { method: 'POST', body: JSON.stringify({ content, clientId: crypto.randomUUID() }) });
+  }
+
+  it('holds one event stream for four tabs, which all show the same unread count', async () => {
+    const context = await browser.newContext();
+    let streams = 0;
+    context.on('request', (req) => { if (req.url().endsWith('/api/chat/events')) streams++; });
+    const tabs: Page[] = [];
+    for (let i = 0; i < 4; i++) {
+      const tab = await context.newPage();
+      await tab.goto(`${server.url}/demo/?user=2`);
+      tabs.push(tab);
+    }
+    for (const tab of tabs) await expect.poll(() => unread(tab)).toBeGreaterThan(0);
+    const before = await unread(tabs[0]);
+    await sendAs(1, 'Julien Moreau', 'Un message pour tous les onglets');
+    for (const tab of tabs) await expect.poll(() => unread(tab), { timeout: 10_000 }).toBe(before + 1);
+    expect(streams).toBe(1);
+
+    // The tab holding the stream closes: another takes over, and news still reaches every tab left.
+    await tabs[0].close();
+    await sendAs(1, 'Julien Moreau', 'Et encore un');
+    for (const tab of tabs.slice(1)) await expect.poll(() => unread(tab), { timeout: 10_000 }).toBe(before + 2);
+    expect(streams).toBe(2);
+    await context.close();
+  });
+
+  it('sends a message written offline once the network is back, exactly once', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/demo/?user=3`);
+    await openButton(page).click();
+    await page.locator('ipp-chat').getByRole('button', { name: /^Camille Laurent/ }).click();
+    const composer = page.getByRole('textbox', { name: 'Message' });
+    await expect.poll(() => composer.isVisible()).toBe(true);
+
+    await context.setOffline(true);
+    await composer.fill('Écrit dans le train, sans réseau');
+    await composer.press('Enter');
+    const bubble = page.locator('ipp-chat').getByText('Écrit dans le train, sans réseau');
+    await expect.poll(() => bubble.count()).toBe(1);
+    await page.waitForTimeout(1500);
+    await context.setOffline(false);
+
+    const { token } = await (await fetch(`${server.url}/demo/token?user=1`)).json();
+    const headers = { Authorization: `Bearer ${token}` };
+    const { rooms } = await (await fetch(`${server.url}/api/chat/rooms`, { headers })).json();
+    const room = rooms.find((r: { name: string }) => r.name === 'Sophie Lefèvre');
+    const sent = async () => {
+      const { messages } = await (await fetch(`${server.url}/api/chat/rooms/${room.id}/messages`, { headers })).json();
+      return messages.filter((m: { content: string }) => m.content === 'Écrit dans le train, sans réseau').length;
+    };
+    await expect.poll(sent, { timeout: 20_000 }).toBe(1);
+    await page.waitForTimeout(1000);
+    expect(await sent()).toBe(1);
+    expect(await bubble.count()).toBe(1);
+    await context.close();
+  });
+});
