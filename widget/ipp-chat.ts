@@ -19,6 +19,8 @@ import './ipp-new-room';
 import './ipp-room-settings';
 
 const TITLE_COUNT = /^\(\d+\) /;
+// The parts of the inner elements, styleable from the page as ipp-chat::part(...).
+const PARTS = 'header, room, bubble, input, thumbnail, file';
 
 /**
  * The floating messenger: a launcher button bottom-right with the unread
@@ -29,6 +31,12 @@ const TITLE_COUNT = /^\(\d+\) /;
  * @csspart launcher - the round button that opens and closes the panel.
  * @csspart badge - the unread count on the launcher.
  * @csspart panel - the chat panel.
+ * @csspart header - the title bar of each view.
+ * @csspart room - a row of the conversation list.
+ * @csspart bubble - a message bubble.
+ * @csspart input - the message text area.
+ * @csspart thumbnail - an image attachment's preview.
+ * @csspart file - a file attachment's chip.
  * @cssproperty --ipp-chat-primary - header and own-message colour (navy).
  * @cssproperty --ipp-chat-accent - launcher, badges and primary buttons (orange).
  * @cssproperty --ipp-chat-on-primary - text on the primary colour.
@@ -291,6 +299,7 @@ export class IppChat extends LitElement {
         ${!this.live.online || s.error ? html`<div class="status" role="alert">${s.error || t.offline}</div>` : nothing}
         ${this.dialog === 'direct' || this.dialog === 'group'
           ? html`<ipp-new-room
+                  exportparts=${PARTS}
               .group=${this.dialog === 'group'}
               .meId=${meId}
               @ipp-room-created=${(e: HTMLElementEventMap['ipp-room-created']) => this.openRoom(e.detail.room.id)}
@@ -298,6 +307,7 @@ export class IppChat extends LitElement {
             >${close}</ipp-new-room>`
           : this.dialog === 'settings' && s.room
             ? html`<ipp-room-settings
+                  exportparts=${PARTS}
                 .room=${s.room}
                 .members=${s.members}
                 .me=${s.me}
@@ -309,6 +319,7 @@ export class IppChat extends LitElement {
               >${close}</ipp-room-settings>`
             : s.roomId === null || !s.room
               ? html`<ipp-room-list
+                  exportparts=${PARTS}
                   .rooms=${s.rooms}
                   .meId=${meId}
                   .canCreate=${s.can('chat.create')}
@@ -319,6 +330,7 @@ export class IppChat extends LitElement {
                   @ipp-new-room=${(e: HTMLElementEventMap['ipp-new-room']) => (this.dialog = e.detail.group ? 'group' : 'direct')}
                 >${close}</ipp-room-list>`
               : html`<ipp-room-view
+                  exportparts=${PARTS}
                   .room=${s.room}
                   .name=${roomName(s.room, meId, s.members)}
                   .members=${s.members}

@@ -18,6 +18,7 @@ const NEAR = 120;
  * only when the reader is near the bottom, else a "new messages" button appears.
  *
  * @fires ipp-load-older - the top was reached and there are older messages.
+ * @csspart bubble - a message bubble; also `thumbnail` and `file` for attachments.
  */
 @customElement('ipp-message-list')
 export class IppMessageList extends LitElement {
@@ -183,6 +184,7 @@ export class IppMessageList extends LitElement {
             const mine = m.senderId === meId;
             return html`${newDay ? html`<div class="day">${day}</div>` : nothing}
               <ipp-message
+                exportparts="bubble, thumbnail, file"
                 .message=${m}
                 ?mine=${mine}
                 ?showSender=${showSender}

@@ -19,6 +19,8 @@ import './ipp-attachment';
  * @fires ipp-delete - `{message}`: delete this message (after confirmation).
  * @fires ipp-retry - `{message}`: send this failed message again.
  * @csspart bubble - the message bubble.
+ * @csspart thumbnail - an image attachment (from ipp-attachment).
+ * @csspart file - a file attachment (from ipp-attachment).
  */
 @customElement('ipp-message')
 export class IppMessage extends LitElement {
@@ -151,7 +153,7 @@ export class IppMessage extends LitElement {
           : nothing}
         ${gone ? html`<span class="deleted">${t.deleted}</span>` : html`<span class="text">${linkify(m.content)}</span>`}
         ${m.attachments.length && !gone
-          ? html`<div class="files">${m.attachments.map((a) => html`<ipp-attachment .attachment=${a}></ipp-attachment>`)}</div>`
+          ? html`<div class="files">${m.attachments.map((a) => html`<ipp-attachment exportparts="thumbnail, file" .attachment=${a}></ipp-attachment>`)}</div>`
           : nothing}
         ${m.files?.length && m.status === 'sending'
           ? html`<div class="files">${icon('attach')} ${m.files.map((f) => f.name).join(', ')}</div>

@@ -26,6 +26,7 @@ import './ipp-message-list';
  * @fires ipp-load-older - from the list.
  * @fires ipp-typing - from the composer.
  * @csspart header - the title bar.
+ * @csspart bubble - a message bubble; also `thumbnail`, `file` (attachments) and `input` (the composer).
  */
 @customElement('ipp-room-view')
 export class IppRoomView extends LitElement {
@@ -111,6 +112,7 @@ export class IppRoomView extends LitElement {
         html`<button aria-label=${t.settings} title=${t.settings} @click=${() => emit(this, 'ipp-settings')}>${icon('more')}</button>`,
       )}
       <ipp-message-list
+        exportparts="bubble, thumbnail, file"
         .room=${this.room}
         .messages=${this.messages}
         .members=${this.members}
@@ -126,6 +128,7 @@ export class IppRoomView extends LitElement {
       <div class="typing" aria-live="polite">${this.typing.length ? t.typing(this.typing) : ''}</div>
       ${this.canSend
         ? html`<ipp-composer
+            exportparts="input"
             .replyTo=${this.replyTo}
             .editing=${this.editing}
             @dragover=${this.onDragOver}

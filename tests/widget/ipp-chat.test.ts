@@ -146,6 +146,24 @@ describe('<ipp-chat>', () => {
     }
   });
 
+  it('is themed from the page through --ipp-chat-* properties and ::part()', async () => {
+    const style = document.createElement('style');
+    style.textContent = `ipp-chat { --ipp-chat-primary: rgb(0, 80, 0); --ipp-chat-bubble-mine: rgb(9, 9, 9) }
+      ipp-chat::part(bubble) { border-radius: 3px } ipp-chat::part(launcher) { width: 64px }`;
+    document.head.append(style);
+    try {
+      const chat = await mount();
+      await openRoom(chat, 10);
+      expect(getComputedStyle(launcher(chat)).width).to.equal('64px');
+      expect(getComputedStyle(deep(chat, 'ipp-room-view', '[part=header]')!).backgroundColor).to.equal('rgb(0, 80, 0)');
+      const mine = all(chat, 'ipp-room-view', 'ipp-message-list', 'ipp-message[mine]')[0];
+      const bubble = getComputedStyle(mine.shadowRoot!.querySelector('[part=bubble]')!);
+      expect([bubble.borderRadius, bubble.backgroundColor]).to.deep.equal(['3px', 'rgb(9, 9, 9)']);
+    } finally {
+      style.remove();
+    }
+  });
+
   it('sends the token in the Authorization header only, and renews it once after a 401', async () => {
     const chat = await mount();
     expect(fake.tokenFetches).to.equal(1);
