@@ -1,0 +1,121 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makePicture } from '../../demo/files';
+import { createTestDb, mint, SECRET, type TestDb } from '../server/harness';
+import { launchChromium, listen, type RunningServer } from './harness';
+
+/** A port nobody uses now, for a server that needs to know it before it starts. */
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => probe.once('listening', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function waitFor(url: string, child: ChildProcess) {
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`the Flask app exited with ${child.exitCode}`);
+    if (await fetch(url).then(() => true, () => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+describe('the Flask host and the BFF on MariaDB, on different origins', () => {
+  let testDb: TestDb;
+  let bff: RunningServer;
+  let flask: ChildProcess;
+  let flaskUrl: string;
+  let bffUrl: string;
+  let uploads: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    testDb = await createTestDb('mysql');
+    uploads = mkdtempSync(join(tmpdir(), 'ippchat-flask-'));
+    const flaskPort = await freePort();
+    flaskUrl = `http://127.0.0.1:${flaskPort}`;
+    // Production mode: no CHAT_DEMO, a real secret, and only the Flask origin allowed.
+    bff = await listen({ DATABASE_URL: testDb.url, CHAT_JWT_SECRET: SECRET, CORS_ORIGINS: flaskUrl, UPLOAD_DIR: uploads });
+    bffUrl = bff.url.replace('127.0.0.1', 'localhost');
+    flask = spawn('/usr/bin/python3', ['demo/flask/app.py'], {
+      env: { ...process.env, CHAT_API: `${bffUrl}/api/chat`, CHAT_JWT_SECRET: SECRET, FLASK_PORT: String(flaskPort) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    await waitFor(`${flaskUrl}/login`, flask);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    flask?.kill();
+    await bff?.close();
+    await testDb?.drop();
+    rmSync(uploads, { recursive: true, force: true });
+  });
+
+  async function logIn(username: string): Promise<Page> {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${flaskUrl}/login`);
+    await page.getByLabel('Identifiant').fill(username);
+    await page.getByLabel('Mot de passe').fill('demo');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.waitForURL(`${flaskUrl}/`);
+    return page;
+  }
+  const chat = (page: Page) => page.locator('ipp-chat');
+  const composer = (page: Page) => chat(page).getByRole('textbox', { name: 'Message' });
+
+  it('lets two employees logged in to Flask chat through the widget, a picture included', async () => {
+    const alice = await logIn('alice');
+    const bruno = await logIn('bruno');
+    await chat(alice).getByRole('button', { name: /^Ouvrir la messagerie/ }).click();
+    await chat(alice).getByRole('button', { name: 'Nouvelle conversation' }).click();
+    await chat(alice).getByRole('searchbox', { name: 'Rechercher une personne' }).fill('Bruno');
+    await chat(alice).getByRole('button', { name: /^Bruno Durand/ }).click();
+    await composer(alice).fill('Bonjour Bruno, depuis Flask !');
+    await composer(alice).press('Enter');
+
+    // Bruno's side-menu badge (the host's own element, fed by the partial's hook) shows it live.
+    await expect.poll(() => bruno.locator('[data-ipp-chat-badge]').textContent(), { timeout: 10_000 }).toBe('1');
+    await bruno.getByRole('link', { name: /Messages/ }).click();
+    await chat(bruno).getByRole('button', { name: /^Alice Martin/ }).click();
+    await expect.poll(() => chat(bruno).getByText('Bonjour Bruno, depuis Flask !').count()).toBe(1);
+
+    await chat(alice).locator('input[type=file]').setInputFiles({ name: 'quai.png', mimeType: 'image/png', buffer: await makePicture() });
+    await composer(alice).press('Enter');
+    const thumb = chat(bruno).getByRole('img', { name: /quai\.png/ });
+    await expect.poll(() => thumb.count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.naturalWidth > 0)).toBe(true);
+  });
+
+  it('refuses an origin that is not in CORS_ORIGINS', async () => {
+    const stranger = createServer((_req, res) => res.end('<!doctype html><title>ailleurs</title>')).listen(0, '127.0.0.1');
+    await new Promise((resolve) => stranger.once('listening', resolve));
+    try {
+      const page = await (await browser.newContext()).newPage();
+      await page.goto(`http://127.0.0.1:${(stranger.address() as AddressInfo).port}/`);
+      const token = await mint({ sub: '1' });
+      const outcome = await page.evaluate(async ({ url, token }) => {
+        try {
+          const res = await fetch(`${url}/api/chat/me`, { headers: { Authorization: `Bearer ${token}` } });
+          return `read ${res.status}`;
+        } catch (err) {
+          return `blocked: ${(err as Error).name}`;
+        }
+      }, { url: bffUrl, token });
+      expect(outcome).toBe('blocked: TypeError');
+      // The allowed origin gets through, with the same token.
+      const allowed = await fetch(`${bff.url}/api/chat/me`, { headers: { Origin: flaskUrl, Authorization: `Bearer ${token}` } });
+      expect(allowed.headers.get('access-control-allow-origin')).toBe(flaskUrl);
+    } finally {
+      stranger.close();
+    }
+  });
+});
