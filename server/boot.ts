@@ -1,4 +1,7 @@
+import { once } from 'node:events';
 import { rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { join } from 'node:path';
 import { createDemoUsers, seedDemo } from '../demo/seed';
 import { createApp } from './app';
@@ -41,6 +44,21 @@ export async function boot(config: Config) {
     async close() {
       await events.close();
       await db.close();
+    },
+  };
+}
+
+/** Boots the app and serves it; port 0 picks a free one. */
+export async function listen(config: Config, port = config.PORT, host = config.HOST) {
+  const { app, close } = await boot(config);
+  const server = serve({ fetch: app.fetch, port, hostname: host });
+  await once(server, 'listening');
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`,
+    async close() {
+      await close();
+      await new Promise((resolve) => server.close(resolve));
     },
   };
 }

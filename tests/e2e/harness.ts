@@ -1,11 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { boot } from '../../server/boot';
+import { listen as listenOn } from '../../server/boot';
 import { parseEnv } from '../../server/env';
 
 /** The flags this machine's Chromium needs (no sandbox as root, no calls home). */
@@ -21,19 +18,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function listen(env: Record<string, string>): Promise<RunningServer> {
-  const config = parseEnv(env);
-  const { app, close } = await boot(config);
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    async close() {
-      await close();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
+export function listen(env: Record<string, string>): Promise<RunningServer> {
+  return listenOn(parseEnv(env), 0, '127.0.0.1');
 }
 
 /** `npm run demo` on a fresh SQLite file and upload folder: the demo users, rooms and page. */
