@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, DIALECTS, mint, type TestDb } from './harness';
+import { createParser } from 'eventsource-parser';
+import { createTestDb, DIALECTS, mint, startServer, type TestDb } from './harness';
 import { eventually, sleep, startInstance, type Instance } from './events-harness';
 import { openEvents, type EventStream } from './sse-client';
 
@@ -242,4 +243,37 @@ describe.each(DIALECTS)('the event feed on %s', (dialect) => {
     await eventually(async () => (await new Promise<number>((r) => inst.server.getConnections((_, n) => r(n)))) === 0, 15_000, 'sockets to close');
     await eventually(() => timers() <= baseline, 5000, `timers back to ${baseline} (now ${timers()})`);
   }, 60_000);
+});
+
+describe('the event feed without a Node response (app.request)', () => {
+  it('streams the same events as a Web response', async () => {
+    const server = await startServer('sqlite');
+    try {
+      const alice = await server.as(1);
+      const room = await (await alice.post('/rooms', { type: 'direct', userId: 2 })).json();
+      const abort = new AbortController();
+      const res = await server.app.request('/api/chat/events', {
+        headers: { Authorization: `Bearer ${await mint({ sub: '2' })}`, 'Last-Event-ID': '0' }, signal: abort.signal,
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      expect(res.headers.get('x-accel-buffering')).toBe('no');
+      const events: { event?: string; data: string }[] = [];
+      const parser = createParser({ onEvent: (e) => events.push(e) });
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      const sent = await (await alice.post(`/rooms/${room.id}/messages`, { content: 'via app.request', clientId: 'w-1' })).json();
+      while (!events.some((e) => e.event === 'message.created')) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        parser.feed(decoder.decode(value, { stream: true }));
+      }
+      // Replayed from the start: the room's creation, then the message.
+      expect(events.map((e) => e.event)).toEqual(['room.created', 'message.created']);
+      expect(JSON.parse(events[1].data)).toEqual(sent);
+      await reader.cancel();
+    } finally {
+      await server.close();
+    }
+  });
 });
