@@ -1,6 +1,7 @@
 import { provide } from '@lit/context';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
 import { ChatApi } from './api';
 import { ChatStore } from './chat-store';
 import { apiContext, i18nContext } from './context';
@@ -289,67 +290,83 @@ export class IppChat extends LitElement {
   }
 
   private renderPanel() {
+    const t = this.i18n.t;
+    const error = this.store.error || (this.live.online ? '' : t.offline);
+    return html`<section id="panel" part="panel" role="dialog" aria-label=${t.chat} @keydown=${this.onKeydown}>
+      ${error ? html`<div class="status" role="alert">${error}</div>` : nothing} ${this.renderView()}
+    </section>`;
+  }
+
+  /** The panel's content: a dialog, the open room, or the room list. */
+  private renderView() {
     const s = this.store;
     const t = this.i18n.t;
     const meId = s.me?.user.id;
     // Slotted into each view's title bar: the only way to close the panel on a touch screen.
     const close = html`<button slot="actions" class="close" aria-label=${t.close} title=${t.close} @click=${this.hide}>${icon('close')}</button>`;
-    return html`
-      <section id="panel" part="panel" role="dialog" aria-label=${t.chat} @keydown=${this.onKeydown}>
-        ${!this.live.online || s.error ? html`<div class="status" role="alert">${s.error || t.offline}</div>` : nothing}
-        ${this.dialog === 'direct' || this.dialog === 'group'
-          ? html`<ipp-new-room
-                  exportparts=${PARTS}
-              .group=${this.dialog === 'group'}
-              .meId=${meId}
-              @ipp-room-created=${(e: HTMLElementEventMap['ipp-room-created']) => this.openRoom(e.detail.room.id)}
-              @ipp-back=${() => (this.dialog = null)}
-            >${close}</ipp-new-room>`
-          : this.dialog === 'settings' && s.room
-            ? html`<ipp-room-settings
-                  exportparts=${PARTS}
-                .room=${s.room}
-                .members=${s.members}
-                .me=${s.me}
-                @ipp-room-changed=${(e: HTMLElementEventMap['ipp-room-changed']) => {
-                  if (e.detail.left) this.openRoom(null);
-                  s.reload(e.detail.roomId);
-                }}
-                @ipp-back=${() => (this.dialog = null)}
-              >${close}</ipp-room-settings>`
-            : s.roomId === null || !s.room
-              ? html`<ipp-room-list
-                  exportparts=${PARTS}
-                  .rooms=${s.rooms}
-                  .meId=${meId}
-                  .canCreate=${s.can('chat.create')}
-                  .canManage=${s.can('chat.manage_rooms')}
-                  .askNotify=${typeof Notification !== 'undefined' && Notification.permission === 'default'}
-                  @ipp-notify=${() => void Notification.requestPermission().then(() => this.requestUpdate())}
-                  @ipp-room-select=${(e: HTMLElementEventMap['ipp-room-select']) => this.openRoom(e.detail.roomId)}
-                  @ipp-new-room=${(e: HTMLElementEventMap['ipp-new-room']) => (this.dialog = e.detail.group ? 'group' : 'direct')}
-                >${close}</ipp-room-list>`
-              : html`<ipp-room-view
-                  exportparts=${PARTS}
-                  .room=${s.room}
-                  .name=${roomName(s.room, meId, s.members)}
-                  .members=${s.members}
-                  .messages=${s.page?.messages ?? []}
-                  .hasMore=${s.page?.hasMore ?? false}
-                  .loading=${s.page?.loading ?? true}
-                  .me=${s.me}
-                  .typing=${[...s.typing.values()].map((x) => x.name)}
-                  @ipp-back=${() => this.openRoom(null)}
-                  @ipp-settings=${() => (this.dialog = 'settings')}
-                  @ipp-send=${(e: HTMLElementEventMap['ipp-send']) => s.send(s.roomId!, e.detail)}
-                  @ipp-edit=${(e: HTMLElementEventMap['ipp-edit']) => s.edit(e.detail.message, e.detail.content)}
-                  @ipp-delete=${(e: HTMLElementEventMap['ipp-delete']) => s.remove(e.detail.message)}
-                  @ipp-retry=${(e: HTMLElementEventMap['ipp-retry']) => s.retry(e.detail.message)}
-                  @ipp-load-older=${() => s.loadOlder()}
-                  @ipp-typing=${() => s.typingSignal(s.roomId!)}
-                >${close}</ipp-room-view>`}
-      </section>
-    `;
+    const room = s.room;
+    if (this.dialog === 'direct' || this.dialog === 'group') {
+      return html`<ipp-new-room
+        exportparts=${PARTS}
+        .group=${this.dialog === 'group'}
+        .meId=${meId}
+        @ipp-room-created=${(e: HTMLElementEventMap['ipp-room-created']) => this.openRoom(e.detail.room.id)}
+        @ipp-back=${() => (this.dialog = null)}
+        >${close}</ipp-new-room
+      >`;
+    }
+    if (this.dialog === 'settings' && room) {
+      return html`<ipp-room-settings
+        exportparts=${PARTS}
+        .room=${room}
+        .members=${s.members}
+        .me=${s.me}
+        @ipp-room-changed=${(e: HTMLElementEventMap['ipp-room-changed']) => {
+          if (e.detail.left) void this.openRoom(null);
+          s.reload(e.detail.roomId);
+        }}
+        @ipp-back=${() => (this.dialog = null)}
+        >${close}</ipp-room-settings
+      >`;
+    }
+    if (room) {
+      // One element per room, so that a reply, an edit or a draft never moves to another room.
+      return keyed(
+        room.id,
+        html`<ipp-room-view
+          exportparts=${PARTS}
+          .room=${room}
+          .name=${roomName(room, meId, s.members)}
+          .members=${s.members}
+          .messages=${s.page?.messages ?? []}
+          .hasMore=${s.page?.hasMore ?? false}
+          .loading=${s.page?.loading ?? true}
+          .me=${s.me}
+          .typing=${[...s.typing.values()].map((x) => x.name)}
+          @ipp-back=${() => this.openRoom(null)}
+          @ipp-settings=${() => (this.dialog = 'settings')}
+          @ipp-send=${(e: HTMLElementEventMap['ipp-send']) => s.send(room.id, e.detail)}
+          @ipp-edit=${(e: HTMLElementEventMap['ipp-edit']) => s.edit(e.detail.message, e.detail.content)}
+          @ipp-delete=${(e: HTMLElementEventMap['ipp-delete']) => s.remove(e.detail.message)}
+          @ipp-retry=${(e: HTMLElementEventMap['ipp-retry']) => s.retry(e.detail.message)}
+          @ipp-load-older=${() => s.loadOlder()}
+          @ipp-typing=${() => s.typingSignal(room.id)}
+          >${close}</ipp-room-view
+        >`,
+      );
+    }
+    return html`<ipp-room-list
+      exportparts=${PARTS}
+      .rooms=${s.rooms}
+      .meId=${meId}
+      .canCreate=${s.can('chat.create')}
+      .canManage=${s.can('chat.manage_rooms')}
+      .askNotify=${typeof Notification !== 'undefined' && Notification.permission === 'default'}
+      @ipp-notify=${() => void Notification.requestPermission().then(() => this.requestUpdate())}
+      @ipp-room-select=${(e: HTMLElementEventMap['ipp-room-select']) => this.openRoom(e.detail.roomId)}
+      @ipp-new-room=${(e: HTMLElementEventMap['ipp-new-room']) => (this.dialog = e.detail.group ? 'group' : 'direct')}
+      >${close}</ipp-room-list
+    >`;
   }
 }
 

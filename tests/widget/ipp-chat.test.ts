@@ -229,6 +229,18 @@ describe('<ipp-chat>', () => {
     expect(textarea.value).to.equal('');
   });
 
+  it('keeps a reply in progress and the draft to their room', async () => {
+    const chat = await mount();
+    await openRoom(chat, 10);
+    const message = all(chat, 'ipp-room-view', 'ipp-message-list', 'ipp-message')[0];
+    message.shadowRoot!.querySelector<HTMLButtonElement>('.actions button')!.click();
+    await until(() => deep(chat, 'ipp-room-view', 'ipp-composer', '.context'), 'the reply context');
+    deep<HTMLTextAreaElement>(chat, 'ipp-room-view', 'ipp-composer', 'textarea')!.value = 'brouillon pour Bruno';
+    await openRoom(chat, 11);
+    expect(deep(chat, 'ipp-room-view', 'ipp-composer', '.context')).to.equal(null);
+    expect(deep<HTMLTextAreaElement>(chat, 'ipp-room-view', 'ipp-composer', 'textarea')!.value).to.equal('');
+  });
+
   it('keeps a message sent offline pending, and delivers it once with the same clientId', async () => {
     const chat = await mount();
     await openRoom(chat, 10);
