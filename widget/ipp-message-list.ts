@@ -12,6 +12,9 @@ import './ipp-message';
 /** Within this distance of the bottom, new messages scroll into view. */
 const NEAR = 120;
 
+// A pending message and the server's copy of it are the same item (same clientId).
+const key = (m: ChatMessage) => m.clientId ?? m.id;
+
 /**
  * The scrolling list of a room's messages, oldest first, with day separators.
  * Scrolling to the top asks for older messages; new messages scroll into view
@@ -106,6 +109,12 @@ export class IppMessageList extends LitElement {
     this.settle();
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Moved in the page: observe again what disconnectedCallback let go.
+    if (this.hasUpdated) this.resize.observe(this.renderRoot.querySelector('.content')!);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.resize.disconnect();
@@ -120,11 +129,11 @@ export class IppMessageList extends LitElement {
     if (!old?.length || !this.scroller) return;
     const first = this.messages[0];
     const last = this.messages.at(-1);
-    if (first !== old[0] && last === old.at(-1)) {
+    if (first && key(first) !== key(old[0]) && last === old.at(-1)) {
       // Older messages go on top: the first one shown so far stays where it is.
       const el = this.renderRoot.querySelector<HTMLElement>('ipp-message');
       if (el) this.keep = { el, offset: el.offsetTop - this.scroller.scrollTop };
-    } else if (last && last !== old.at(-1) && (last.clientId ?? last.id) !== (old.at(-1)!.clientId ?? old.at(-1)!.id)) {
+    } else if (last && key(last) !== key(old.at(-1)!)) {
       if (last.senderId === this.me?.user.id) this.scrollToEnd();
       else if (!this.stick) this.unseen++;
     }
@@ -174,7 +183,7 @@ export class IppMessageList extends LitElement {
         ${this.messages.length || this.loading ? nothing : html`<p class="empty">${t.noMessages}</p>`}
         ${repeat(
           this.messages,
-          (m) => m.clientId ?? m.id,
+          key,
           (m) => {
             const day = this.i18n.day(m.createdAt);
             const newDay = day !== prevDay;
