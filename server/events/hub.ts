@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import type { Db } from '../storage';
 import {
   eventsAfter, eventsForUser, frame, inAudience, lastEventId, membersOf, prunedThrough, pruneEvents, recordedIn,
 } from './outbox';
+import { connectRedis } from './redis';
 
 /** One open event stream of one user, as the hub sees it. */
 export interface Subscriber {
@@ -69,11 +68,6 @@ export function createHub(opts: HubOptions): Hub {
   const keepAliveMs = opts.keepAliveMs ?? 15_000;
   const retentionMs = opts.retentionMs ?? 24 * 3600_000;
   const typingEveryMs = opts.typingEveryMs ?? 1000;
-  const prefix = opts.redisPrefix ?? 'ipp-chat';
-  const wakeChannel = `${prefix}:events`;
-  const typingChannel = `${prefix}:typing`;
-  const instance = randomUUID();
-
   const byUser = new Map<number, Set<Entry>>();
   let count = 0;
   let lastSeen: Promise<number> | number | null = null;
@@ -82,37 +76,19 @@ export function createHub(opts: HubOptions): Hub {
   let timers: NodeJS.Timeout[] = [];
   let closed = false;
   const typingUntil = new Map<string, number>();
-
-  const warned = new Set<string>();
-  const warnOnce = (what: string, err: unknown) => {
-    if (warned.has(what)) return;
-    warned.add(what);
-    console.error(`ipp-chat events: ${what}:`, err instanceof Error ? err.message : err);
+  // Logged once per outage, not once per poll.
+  const failing = new Set<string>();
+  const warn = (what: string, err: unknown) => {
+    if (!failing.has(what)) console.error(`ipp-chat events: ${what}: ${err instanceof Error ? err.message : err}`);
+    failing.add(what);
   };
 
-  let pub: Redis | null = null;
-  let subConn: Redis | null = null;
-  if (opts.redisUrl) {
-    // No offline queue: while Redis is down, publishing fails at once instead of piling up.
-    pub = new Redis(opts.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
-    subConn = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
-    for (const conn of [pub, subConn]) conn.on('error', (err) => warnOnce('Redis', err));
-    pub.on('ready', () => warned.delete('Redis'));
-    subConn.on('ready', () => void pump()); // back from an outage: catch up at once
-    subConn.subscribe(wakeChannel, typingChannel).catch((err) => warnOnce('Redis subscribe', err));
-    subConn.on('message', (channel: string, message: string) => {
-      if (channel === wakeChannel) void pump();
-      else if (channel === typingChannel) {
-        try {
-          const t = JSON.parse(message) as { from: string; roomId: number; userId: number; frame: string };
-          if (t.from !== instance) void deliverTyping(t.roomId, t.userId, t.frame);
-        } catch { /* not ours */ }
-      }
-    });
-  }
-  const publish = (channel: string, message: string) => {
-    pub?.publish(channel, message).catch((err) => warnOnce('Redis publish', err));
-  };
+  const redis = opts.redisUrl
+    ? connectRedis(opts.redisUrl, opts.redisPrefix ?? 'ipp-chat', {
+      onWake: () => void pump(),
+      onTyping: (roomId, userId, chunk) => void deliverTyping(roomId, userId, chunk),
+    })
+    : null;
 
   function deliver(userId: number, id: number | null, chunk: string) {
     const entries = byUser.get(userId);
@@ -152,9 +128,9 @@ export function createHub(opts: HubOptions): Hub {
         lastSeen = after;
         if (rows.length === BATCH) again = true;
       } while (again);
-      warned.delete('reading the outbox');
+      failing.delete('reading the outbox');
     } catch (err) {
-      warnOnce('reading the outbox', err);
+      warn('reading the outbox', err);
     } finally {
       pumping = false;
     }
@@ -166,7 +142,7 @@ export function createHub(opts: HubOptions): Hub {
       const members = (await membersOf(db, [roomId])).get(roomId)!;
       for (const u of members) if (u !== userId) deliver(u, null, chunk);
     } catch (err) {
-      warnOnce('typing', err);
+      warn('typing', err);
     }
   }
 
@@ -230,7 +206,7 @@ export function createHub(opts: HubOptions): Hub {
   let pruning: NodeJS.Timeout | undefined;
   const prune = () => pruneEvents(db, new Date(Date.now() - retentionMs));
   if (opts.pruneEveryMs) {
-    const run = () => void prune().catch((err) => warnOnce('pruning', err));
+    const run = () => void prune().then(() => failing.delete('pruning'), (err) => warn('pruning', err));
     run();
     pruning = setInterval(run, opts.pruneEveryMs);
     pruning.unref();
@@ -238,7 +214,7 @@ export function createHub(opts: HubOptions): Hub {
 
   return {
     wake() {
-      publish(wakeChannel, '');
+      redis?.publishWake();
       void pump();
     },
 
@@ -271,17 +247,12 @@ export function createHub(opts: HubOptions): Hub {
       if (until > now) return until - now;
       if (typingUntil.size > 10_000) for (const [k, t] of typingUntil) if (t <= now) typingUntil.delete(k);
       typingUntil.set(key, now + typingEveryMs);
-      if (pub?.status === 'ready') {
-        // Shared across instances; when Redis fails, the local limit above still holds.
-        const ok = await pub.set(`${prefix}:typing:${key}`, '1', 'PX', typingEveryMs, 'NX').catch(() => 'OK');
-        if (ok !== 'OK') {
-          const ttl = await pub.pttl(`${prefix}:typing:${key}`).catch(() => typingEveryMs);
-          return Math.max(1, ttl);
-        }
-      }
+      // Shared by the instances; without Redis, the local limit above still holds.
+      const wait = await redis?.limit(`typing:${key}`, typingEveryMs);
+      if (wait) return wait;
       const chunk = frame(null, 'typing', JSON.stringify({ roomId, userId: user.id, name: user.name }));
       await deliverTyping(roomId, user.id, chunk);
-      publish(typingChannel, JSON.stringify({ from: instance, roomId, userId: user.id, frame: chunk }));
+      redis?.publishTyping(roomId, user.id, chunk);
       return 0;
     },
 
@@ -300,9 +271,7 @@ export function createHub(opts: HubOptions): Hub {
       for (const entries of [...byUser.values()]) for (const e of [...entries]) e.sub.close();
       byUser.clear();
       count = 0;
-      // disconnect(), not quit(): quit would wait for a Redis that may be down.
-      pub?.disconnect();
-      subConn?.disconnect();
+      redis?.close();
     },
   };
 }

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+
+/** What one instance tells the others through Redis, and hears from them. */
+export interface RedisLink {
+  /** Events were committed here: the others should read the outbox. */
+  publishWake(): void;
+  /** A typing frame for a room's members, delivered by every other instance. */
+  publishTyping(roomId: number, userId: number, frame: string): void;
+  /** Takes a shared rate-limit slot: 0 when taken, else the ms left; null when Redis cannot say. */
+  limit(key: string, ms: number): Promise<number | null>;
+  close(): void;
+}
+
+export interface RedisHandlers {
+  /** Another instance committed events, or Redis is back after an outage (something may have been missed). */
+  onWake(): void;
+  onTyping(roomId: number, userId: number, frame: string): void;
+}
+
+/**
+ * Connects the hub to Redis pub/sub on `{prefix}:events` (wake-ups) and
+ * `{prefix}:typing`. Redis is only a wake-up: the outbox is the truth, so a
+ * failed publish costs at most the hub's poll interval, never an event.
+ * Errors are logged once per outage.
+ */
+export function connectRedis(url: string, prefix: string, on: RedisHandlers): RedisLink {
+  const wakeChannel = `${prefix}:events`;
+  const typingChannel = `${prefix}:typing`;
+  const instance = randomUUID();
+  let down = false;
+  const failed = (err: unknown) => {
+    if (down) return;
+    down = true;
+    console.error(`ipp-chat events: Redis unavailable, delivery to other instances falls back to polling: ${err instanceof Error ? err.message : err}`);
+  };
+  // No offline queue: while Redis is down, commands fail at once instead of piling up.
+  const pub = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  const sub = new Redis(url, { maxRetriesPerRequest: null });
+  for (const conn of [pub, sub]) conn.on('error', failed);
+  pub.on('ready', () => { down = false; });
+  sub.on('ready', () => on.onWake());
+  sub.subscribe(wakeChannel, typingChannel).catch(failed);
+  sub.on('message', (channel: string, message: string) => {
+    if (channel === wakeChannel) return on.onWake();
+    try {
+      const t = JSON.parse(message) as { from: string; roomId: number; userId: number; frame: string };
+      if (t.from !== instance) on.onTyping(t.roomId, t.userId, t.frame);
+    } catch { /* not one of ours */ }
+  });
+  const publish = (channel: string, message: string) => { pub.publish(channel, message).catch(failed); };
+  return {
+    publishWake: () => publish(wakeChannel, ''),
+    publishTyping: (roomId, userId, frame) => publish(typingChannel, JSON.stringify({ from: instance, roomId, userId, frame })),
+    async limit(key, ms) {
+      if (pub.status !== 'ready') return null;
+      try {
+        const k = `${prefix}:limit:${key}`;
+        if ((await pub.set(k, '1', 'PX', ms, 'NX')) === 'OK') return 0;
+        return Math.max(1, await pub.pttl(k));
+      } catch (err) {
+        failed(err);
+        return null;
+      }
+    },
+    close() {
+      // disconnect(), not quit(): quit would wait for a Redis that may be down.
+      pub.disconnect();
+      sub.disconnect();
+    },
+  };
+}
