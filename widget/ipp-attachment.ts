@@ -86,15 +86,32 @@ export class IppAttachment extends LitElement {
     return !!this.attachment.thumbnailUrl || /^image\//.test(this.attachment.mimeType);
   }
 
+  /** The attachment whose preview is loaded (or loading). */
+  private shown?: number;
+
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.isImage && !this.thumb) void this.loadThumb();
+    if (this.hasUpdated) this.requestUpdate(); // back in the page: load the preview again
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.release();
+  }
+
+  protected override willUpdate(): void {
+    if (this.shown !== this.attachment.id && this.isConnected) {
+      this.release();
+      this.shown = this.attachment.id;
+      if (this.isImage) void this.loadThumb();
+    }
+  }
+
+  /** Frees the blob: URLs of the previous preview. */
+  private release() {
     for (const url of [this.thumb, this.full]) if (url) URL.revokeObjectURL(url);
     this.thumb = this.full = '';
+    this.shown = undefined;
   }
 
   private async objectUrl(url: string): Promise<string> {
@@ -102,8 +119,11 @@ export class IppAttachment extends LitElement {
   }
 
   private async loadThumb() {
+    const a = this.attachment;
     try {
-      this.thumb = await this.objectUrl(this.attachment.thumbnailUrl || this.attachment.url);
+      const url = await this.objectUrl(a.thumbnailUrl || a.url);
+      if (this.shown === a.id) this.thumb = url;
+      else URL.revokeObjectURL(url);
     } catch {
       // No preview: the file chip is shown instead.
     }
