@@ -5,13 +5,15 @@ import { ApiError, type ChatApi } from './api';
 import { apiContext, i18nContext } from './context';
 import { emit } from './events';
 import { createI18n, type I18n } from './i18n';
+import { icon } from './icons';
 import { shared } from './styles';
 import { titleBar } from './title-bar';
 import type { Room, User } from './types';
 import './ipp-user-search';
 
 /**
- * "Nouvelle conversation": pick a person to open the direct room with them;
+ * "Nouvelle conversation": pick a person to open the direct room with them,
+ * or a public channel to join;
  * "Nouveau groupe" (`group`): name the group and pick its members.
  *
  * @fires ipp-room-created - `{room}`: the room to open (new or existing).
@@ -45,6 +47,19 @@ export class IppNewRoom extends LitElement {
         border-radius: 12px;
         padding: 2px 4px 2px 10px;
       }
+      h3 {
+        margin: 8px 0 0;
+        font-size: 0.9rem;
+      }
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      li button {
+        width: 100%;
+        text-align: start;
+      }
       .error {
         color: var(--ipp-danger);
       }
@@ -61,10 +76,18 @@ export class IppNewRoom extends LitElement {
   @state() private picked: User[] = [];
   @state() private name = '';
   @state() private error = '';
+  /** Public channels, offered beside people for a new conversation. */
+  @state() private channels: Room[] = [];
 
-  private async create(body: object) {
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.group) this.api?.get<{ rooms: Room[] }>('/channels').then(({ rooms }) => (this.channels = rooms), () => {});
+  }
+
+  /** Creates (or joins) a room, then hands it up. */
+  private async create(body: object, path = '/rooms') {
     try {
-      const room = await this.api!.json<Room>('POST', '/rooms', body);
+      const room = await this.api!.json<Room>('POST', path, body);
       emit(this, 'ipp-room-created', { room });
     } catch (e) {
       this.error = e instanceof ApiError ? e.message : this.i18n.t.error;
@@ -106,16 +129,26 @@ export class IppNewRoom extends LitElement {
                   (u) => html`<span role="listitem"
                     >${u.name}
                     <button type="button" aria-label=${t.remove(u.name)} @click=${() => (this.picked = this.picked.filter((p) => p !== u))}>
-                      ✕
+                      ${icon('close')}
                     </button></span
                   >`,
                 )}
               </div>
               <button class="primary" ?disabled=${!this.name.trim()}>${t.create}</button>`
-          : nothing}
+          : this.renderChannels()}
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       </form>
     `;
+  }
+
+  private renderChannels() {
+    if (!this.channels.length) return nothing;
+    return html`<h3>${this.i18n.t.channels}</h3>
+      <ul>
+        ${this.channels.map(
+          (c) => html`<li><button type="button" @click=${() => this.create({}, `/rooms/${c.id}/join`)}># ${c.name}</button></li>`,
+        )}
+      </ul>`;
   }
 }
 

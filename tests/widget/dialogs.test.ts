@@ -77,6 +77,17 @@ describe('<ipp-new-room>', () => {
     expect((await created).detail.room.id).to.equal(10);
     expect(fake.requests('POST', '/rooms')[0].body).to.deep.equal({ type: 'direct', userId: 2 });
   });
+
+  it('offers the public channels, and joins one', async () => {
+    const el = await provided<IppNewRoom>(html`<ipp-new-room .meId=${1}></ipp-new-room>`);
+    const channel = await until(() => el.shadowRoot!.querySelector<HTMLButtonElement>('li button'), 'the channels');
+    expect(el.shadowRoot!.querySelector('h3')!.textContent).to.equal('Canaux publics');
+    expect(channel.textContent).to.equal('# Général');
+    const joined = oneEvent(el, 'ipp-room-created');
+    channel.click();
+    expect((await joined).detail.room).to.include({ id: 20, name: 'Général' });
+    expect(fake.requests('POST', '/rooms/20/join')).to.have.length(1);
+  });
 });
 
 describe('<ipp-room-settings>', () => {

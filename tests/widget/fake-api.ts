@@ -29,6 +29,10 @@ export class FakeChat {
   users: User[] = [this.me, { id: 2, name: 'Bruno Petit', email: 'bruno@example.com' }, { id: 3, name: 'Chloé Durand' }];
   rooms: Room[] = [];
   members = new Map<number, Member[]>();
+  /** Public channels that I have not joined. */
+  channels: Room[] = [
+    { id: 20, type: 'channel', name: 'Général', createdBy: 3, createdAt: at(9999), updatedAt: at(9999), unreadCount: 0, muted: false, myRole: 'member' },
+  ];
   messages: Message[] = [];
   log: Logged[] = [];
   /** Tokens the API accepts. */
@@ -223,6 +227,14 @@ export class FakeChat {
       return this.json({ users: this.users.filter((u) => u.name.toLowerCase().includes(s)) });
     }
     if (m === 'GET' && path === '/events') return this.stream(req);
+    if (m === 'GET' && path === '/channels') return this.json({ rooms: this.channels });
+    if ((match = path.match(/^\/rooms\/(\d+)\/join$/)) && m === 'POST') {
+      const channel = this.channels.find((c) => c.id === +match![1]);
+      if (!channel) return this.problem(404);
+      this.channels = this.channels.filter((c) => c !== channel);
+      this.addRoom(channel, [channel.createdBy, this.me.id]);
+      return this.json(this.roomFor(this.rooms.at(-1)!));
+    }
     if (m === 'POST' && path === '/rooms') {
       const existing =
         body.type === 'direct' && this.rooms.find((r) => r.type === 'direct' && this.members.get(r.id)!.some((x) => x.userId === body.userId));
