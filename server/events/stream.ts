@@ -16,22 +16,23 @@ export interface StreamOptions {
 }
 
 /** The part shared by both kinds of response: subscribe, end at `exp`, release everything once. */
-function attach(opts: StreamOptions, io: { write(chunk: string): boolean; drained(): Promise<void>; end(): void }) {
+function attach(opts: StreamOptions, io: { write(chunk: string): boolean; drained(): Promise<void>; end(abort: boolean): void }) {
   let closed = false;
   let detach: (() => void) | undefined;
-  const close = () => {
+  /** Ends the stream; `abort` drops what is still buffered for a client too far behind. */
+  const close = (abort = false) => {
     if (closed) return;
     closed = true;
     clearTimeout(expiry);
     detach?.();
-    io.end();
+    io.end(abort);
   };
-  const expiry = setTimeout(close, Math.min(Math.max(0, opts.exp * 1000 - Date.now()), MAX_DELAY));
+  const expiry = setTimeout(() => close(), Math.min(Math.max(0, opts.exp * 1000 - Date.now()), MAX_DELAY));
   const sub: Subscriber = {
     userId: opts.userId,
     write: (chunk) => (closed ? true : io.write(chunk)),
     drained: () => (closed ? Promise.resolve() : io.drained()),
-    close,
+    close: () => close(),
   };
   io.write('retry: 3000\n\n');
   opts.hub.subscribe(sub, opts.lastEventId).then(
@@ -47,7 +48,7 @@ export function streamToNode(res: ServerResponse, opts: StreamOptions): void {
   const close = attach(opts, {
     write(chunk) {
       const ok = res.write(chunk);
-      if (res.writableLength > MAX_BACKLOG_BYTES) queueMicrotask(close);
+      if (res.writableLength > MAX_BACKLOG_BYTES) queueMicrotask(() => close(true));
       return ok;
     },
     drained: () => new Promise<void>((resolve) => {
@@ -55,16 +56,16 @@ export function streamToNode(res: ServerResponse, opts: StreamOptions): void {
       res.on('drain', done);
       res.on('close', done);
     }),
-    end: () => res.end(),
+    end: (abort) => (abort ? res.destroy() : res.end()),
   });
-  res.on('close', close);
+  res.on('close', () => close());
 }
 
 /** The same stream as a Web Response, where there is no Node response (app.request, other runtimes). */
 export function streamToWeb(opts: StreamOptions): Response {
   const encoder = new TextEncoder();
   let controller!: ReadableStreamDefaultController<Uint8Array>;
-  let close = () => {};
+  let close: (abort?: boolean) => void = () => {};
   let waiting: (() => void)[] = [];
   const wake = () => { const w = waiting; waiting = []; for (const f of w) f(); };
   const body = new ReadableStream<Uint8Array>({
@@ -76,13 +77,16 @@ export function streamToWeb(opts: StreamOptions): Response {
     write(chunk) {
       controller.enqueue(encoder.encode(chunk));
       const room = controller.desiredSize ?? 0;
-      if (room < -MAX_BACKLOG_BYTES) queueMicrotask(close);
+      if (room < -MAX_BACKLOG_BYTES) queueMicrotask(() => close(true));
       return room > 0;
     },
     drained: () => new Promise<void>((resolve) => waiting.push(resolve)),
-    end() {
+    end(abort) {
       wake();
-      try { controller.close(); } catch { /* already cancelled */ }
+      try {
+        if (abort) controller.error(new Error('too far behind'));
+        else controller.close();
+      } catch { /* already cancelled */ }
     },
   });
   return new Response(body, { status: 200, headers: opts.headers });

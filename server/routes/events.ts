@@ -13,9 +13,20 @@ import { doc, valid } from '../validate';
 
 const feedDoc = describeRoute({
   summary: 'The real-time feed (Server-Sent Events)',
-  description: 'Events `message.created|updated|deleted`, `room.created|updated|deleted`, `member.added|removed`, `read` and '
-    + '`typing`, each as `id:`/`event:`/`data:` lines with one JSON line of data. Send `Last-Event-ID` to resume: every '
-    + 'non-typing event missed in the last 24 hours arrives in order, once; past that, or for an unknown id, one `reset` event.',
+  description: [
+    'Each event is `id:`, `event:` and `data:` lines, the data one line of JSON. Only events of rooms the caller is a member of',
+    'at delivery arrive, and the `member.removed` or `room.deleted` that concerns them.',
+    '',
+    '- `message.created`, `message.updated`, `message.deleted`: a Message (a deleted one has empty content and `deletedAt`).',
+    '- `room.created`, `room.updated`: `{id, type, name, createdBy, createdAt, updatedAt}` (a role change is a `room.updated`);',
+    '  `room.deleted`: `{id}`.',
+    '- `member.added`: a Member with its `roomId`; `member.removed`: `{roomId, userId}`.',
+    '- `read`: `{roomId, userId, messageId, readAt}`; `typing`: `{roomId, userId, name}`, with no id, never replayed.',
+    '- `reset` (`{}`): the stream cannot resume from the `Last-Event-ID` sent (older than the 24 h kept, or unknown): refetch.',
+    '',
+    'Send `Last-Event-ID` to resume: every non-typing event missed arrives in order, once. A `: keep-alive` comment comes',
+    'every 15 s; the stream ends when the token expires (reconnect with a new one and `Last-Event-ID`).',
+  ].join('\n'),
   security: [{ bearer: [] }],
   parameters: [{ in: 'header', name: 'Last-Event-ID', required: false, schema: { type: 'string', pattern: '^[0-9]+$' } }],
   responses: {

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import http from 'node:http';
 import { createParser } from 'eventsource-parser';
 import { createTestDb, DIALECTS, mint, startServer, type TestDb } from './harness';
 import { eventually, sleep, startInstance, type Instance } from './events-harness';
@@ -276,4 +277,45 @@ describe('the event feed without a Node response (app.request)', () => {
       await server.close();
     }
   });
+});
+
+describe('a client too slow to read the feed', () => {
+  it('is cut once far behind, then resumes from the database with nothing lost or repeated', async () => {
+    const testDb = await createTestDb('sqlite');
+    const inst = await startInstance(testDb);
+    try {
+      const room = (await inst.call(1, 'POST', '/rooms', { type: 'group', name: 'Gros', memberIds: [2] })).body;
+      const token = await mint({ sub: '2' });
+      const raw = await new Promise<http.IncomingMessage>((resolve) => {
+        http.get(`${inst.url}/events`, { headers: { Authorization: `Bearer ${token}` } }, resolve);
+      });
+      raw.pause(); // reads nothing from now on
+      await eventually(() => inst.hub.stats().subscribers === 1, 5000, 'the subscription');
+      const big = '€'.repeat(10_000); // 30 KB a frame
+      const sent: number[] = [];
+      while (inst.hub.stats().subscribers === 1 && sent.length < 1000) {
+        const res = await inst.call(1, 'POST', `/rooms/${room.id}/messages`, { content: big, clientId: `big-${sent.length}` });
+        expect(res.status).toBe(201);
+        sent.push(res.body.id);
+      }
+      expect(inst.hub.stats().subscribers).toBe(0);
+      // What reached the client before the cut is whole events, in order, then the stream stops.
+      const got: { id?: string; data: string }[] = [];
+      const parser = createParser({ onEvent: (e) => got.push(e) });
+      raw.setEncoding('utf8');
+      raw.on('data', (d: string) => parser.feed(d));
+      raw.resume();
+      await new Promise((r) => { raw.on('close', r); raw.on('error', r); });
+      expect(got.length).toBeLessThan(sent.length);
+      const rest = await inst.events(2, { lastEventId: got.at(-1)?.id ?? '0' });
+      await rest.waitForCount(sent.length - got.length, 20_000);
+      await sleep(200);
+      rest.close();
+      const ids = [...got.map((e) => JSON.parse(e.data).id), ...rest.events.map((e) => e.json.id)];
+      expect(ids).toEqual(sent);
+    } finally {
+      await inst.close();
+      await testDb.drop();
+    }
+  }, 60_000);
 });
