@@ -16,7 +16,7 @@ import type { ChatMessage } from './types';
  * @fires ipp-send - `{content, files, replyToId?}`: a new message.
  * @fires ipp-edit - `{message, content}`: the edited text of `editing`.
  * @fires ipp-typing - the user typed (the signal to the server is throttled by the store).
- * @fires ipp-cancel - the reply or edit in progress is cancelled (Escape, or the ✕ button).
+ * @fires ipp-cancel - the reply or edit in progress is cancelled (Escape, or its close button).
  * @csspart input - the text area.
  */
 @customElement('ipp-composer')

@@ -5,6 +5,7 @@ import { ApiError, type ChatApi } from './api';
 import { apiContext, i18nContext } from './context';
 import { emit } from './events';
 import { createI18n, type I18n } from './i18n';
+import { icon } from './icons';
 import { shared } from './styles';
 import { titleBar } from './title-bar';
 import type { Me, Member, Role, Room } from './types';
@@ -137,7 +138,7 @@ export class IppRoomSettings extends LitElement {
                 </select>`
               : html`<small>${t.roles[m.role]}</small>`}
             ${manage && m.userId !== meId
-              ? html`<button aria-label=${t.remove(m.name)} title=${t.remove(m.name)} @click=${() => this.call('DELETE', `/members/${m.userId}`)}>✕</button>`
+              ? html`<button aria-label=${t.remove(m.name)} title=${t.remove(m.name)} @click=${() => this.call('DELETE', `/members/${m.userId}`)}>${icon('close')}</button>`
               : nothing}
           </li>`,
         )}
