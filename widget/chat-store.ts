@@ -39,7 +39,8 @@ export class ChatStore implements ReactiveController {
   typing = new Map<number, { name: string; until: number }>();
   /** Whether the open room is on screen (panel open, tab visible): its messages are read at once. */
   visible = false;
-  error = '';
+  /** The last failure, shown for a few seconds. */
+  error: unknown = null;
   /** Called for each new message from someone else, after it is applied. */
   onIncoming?: (m: Message, room: Room | undefined) => void;
 
@@ -48,6 +49,7 @@ export class ChatStore implements ReactiveController {
   private lastTyping = 0;
   private roomsTimer?: ReturnType<typeof setTimeout>;
   private typingTimer?: ReturnType<typeof setTimeout>;
+  private errorTimer?: ReturnType<typeof setTimeout>;
   private loadingOlder = false;
 
   constructor(private host: ReactiveControllerHost) {
@@ -57,6 +59,7 @@ export class ChatStore implements ReactiveController {
   hostDisconnected(): void {
     clearTimeout(this.roomsTimer);
     clearTimeout(this.typingTimer);
+    clearTimeout(this.errorTimer);
   }
 
   /** Unread messages in rooms that are not muted. */
@@ -213,8 +216,7 @@ export class ChatStore implements ReactiveController {
       } catch (e) {
         if (!ApiError.retryable(e) || attempt >= MAX_ATTEMPTS) {
           this.patch(m, { status: 'failed' });
-          if (e instanceof ApiError) this.error = e.message;
-          this.changed();
+          this.fail(e);
           return;
         }
         await online();
@@ -364,12 +366,17 @@ export class ChatStore implements ReactiveController {
 
   private async run(work: () => Promise<void>) {
     try {
-      this.error = '';
       await work();
     } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
-      this.changed();
+      this.fail(e);
     }
+  }
+
+  private fail(e: unknown) {
+    this.error = e;
+    clearTimeout(this.errorTimer);
+    this.errorTimer = setTimeout(() => ((this.error = null), this.changed()), 8000);
+    this.changed();
   }
 
   private changed() {

@@ -2,7 +2,7 @@ import { provide } from '@lit/context';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
-import { ChatApi } from './api';
+import { ApiError, ChatApi } from './api';
 import { ChatStore } from './chat-store';
 import { apiContext, i18nContext } from './context';
 import { emit } from './events';
@@ -291,7 +291,9 @@ export class IppChat extends LitElement {
 
   private renderPanel() {
     const t = this.i18n.t;
-    const error = this.store.error || (this.live.online ? '' : t.offline);
+    const e = this.store.error;
+    // The server's own words when it gave some (problem+json detail), else a generic message.
+    const error = e ? (e instanceof ApiError && e.detail) || t.error : this.live.online ? '' : t.offline;
     return html`<section id="panel" part="panel" role="dialog" aria-label=${t.chat} @keydown=${this.onKeydown}>
       ${error ? html`<div class="status" role="alert">${error}</div>` : nothing} ${this.renderView()}
     </section>`;

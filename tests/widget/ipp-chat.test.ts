@@ -270,6 +270,8 @@ describe('<ipp-chat>', () => {
         .shadowRoot!.querySelector<HTMLButtonElement>('.actions.shown button'),
     );
     expect(retry.textContent).to.equal('Réessayer');
+    // The problem+json detail of the refusal is shown.
+    expect(deep(chat, '.status')!.textContent).to.equal('refused');
     fake.failSend = undefined;
     retry.click();
     await until(() => fake.messages.some((m) => m.content === 'refusé'));
