@@ -167,6 +167,24 @@ describe.each(DIALECTS)('the event feed on %s', (dialect) => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('loses nothing when many rooms send at once, and keeps each room in message order', async () => {
+    const rooms = [];
+    for (let i = 0; i < 8; i++) rooms.push(await group(1 + (i % 3), `Concurrent ${i}`, [1, 2, 3, 4].filter((u) => u !== 1 + (i % 3))));
+    const david = await listen(4);
+    const sent = (await Promise.all(Array.from({ length: 160 }, (_, i) => send(1 + (i % 3), rooms[i % 8].id, `c${i}`))))
+      .map((m) => m.id);
+    const got = await david.waitForCount(160, 15_000);
+    await sleep(300);
+    const created = got.filter((e) => e.event === 'message.created');
+    expect(created.map((e) => e.json.id).sort((a, b) => a - b)).toEqual([...sent].sort((a, b) => a - b));
+    const ids = got.map((e) => Number(e.id));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    for (const room of rooms) {
+      const inRoom = created.filter((e) => e.json.roomId === room.id).map((e) => e.json.id);
+      expect(inRoom).toEqual([...inRoom].sort((a, b) => a - b));
+    }
+  });
+
   it('answers a garbage, future or expired Last-Event-ID with one reset, then goes on live', async () => {
     const room = await group(1, 'Reset', [2]);
     const old = await send(1, room.id, 'ancien');
