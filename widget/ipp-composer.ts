@@ -54,6 +54,8 @@ export class IppComposer extends LitElement {
       textarea {
         flex: 1;
         resize: none;
+        /* Grows with its text where supported; elsewhere it scrolls. */
+        field-sizing: content;
         max-height: 120px;
         min-height: 38px;
       }

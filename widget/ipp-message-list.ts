@@ -112,7 +112,7 @@ export class IppMessageList extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     // Moved in the page: observe again what disconnectedCallback let go.
-    if (this.hasUpdated) this.resize.observe(this.renderRoot.querySelector('.content')!);
+    if (this.hasUpdated) this.observe();
   }
 
   override disconnectedCallback(): void {
@@ -121,7 +121,13 @@ export class IppMessageList extends LitElement {
   }
 
   protected override firstUpdated(): void {
+    this.observe();
+  }
+
+  // The content grows (messages render, pictures load) and the list shrinks (the composer grows).
+  private observe() {
     this.resize.observe(this.renderRoot.querySelector('.content')!);
+    this.resize.observe(this.scroller);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

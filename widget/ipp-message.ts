@@ -85,8 +85,9 @@ export class IppMessage extends LitElement {
       }
       .actions {
         position: absolute;
-        top: -10px;
-        right: 10px;
+        bottom: calc(100% - 8px);
+        right: 4px;
+        white-space: nowrap;
         display: flex;
         gap: 2px;
         font-size: 0.8em;
@@ -95,10 +96,6 @@ export class IppMessage extends LitElement {
         border-radius: 6px;
         opacity: 0;
         pointer-events: none;
-      }
-      :host([mine]) .actions {
-        right: auto;
-        left: 10px;
       }
       :host(:hover) .actions,
       :host(:focus-within) .actions {
@@ -163,8 +160,8 @@ export class IppMessage extends LitElement {
           <time datetime=${m.createdAt}>${this.i18n.time(m.createdAt)}</time>
           ${m.editedAt && !gone ? html`<span>${t.edited}</span>` : nothing} ${this.renderState()}
         </div>
+        ${gone || m.status === 'sending' ? nothing : this.renderActions()}
       </div>
-      ${gone || m.status === 'sending' ? nothing : this.renderActions()}
     `;
   }
 
