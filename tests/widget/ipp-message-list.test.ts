@@ -67,6 +67,16 @@ describe('<ipp-message-list>', () => {
     expect(third.readBy).to.equal(1);
   });
 
+  it('stays at the bottom when it gets shorter (the composer grew)', async () => {
+    const { el, scroller } = await list(messages(1, 20));
+    const top = scroller.scrollTop;
+    (el.parentElement as HTMLElement).style.height = '200px';
+    await frame();
+    expect(scroller.scrollTop).to.be.greaterThan(top);
+    expect(el.nearBottom).to.equal(true);
+    expect(scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight).to.be.lessThan(2);
+  });
+
   it('asks for older messages at the top, and keeps the view in place when they arrive', async () => {
     const { el, scroller } = await list(messages(21, 20), true);
     const older = oneEvent(el, 'ipp-load-older');
