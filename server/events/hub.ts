@@ -11,6 +11,8 @@ export interface Subscriber {
   write(chunk: string): boolean;
   /** Resolves when the stream can take more, or is closed. */
   drained(): Promise<void>;
+  /** False once the stream is closed (a replay then stops). */
+  readonly open: boolean;
   close(): void;
 }
 
@@ -177,6 +179,7 @@ export function createHub(opts: HubOptions): Hub {
     let after = from;
     for (;;) {
       const rows = await eventsForUser(db, sub.userId, after, BATCH);
+      if (!sub.open) return after;
       for (const r of rows) {
         if ((Number(r.mine) === 1 || inAudience(r.audience, sub.userId)) && !sub.write(frame(r.id, r.type, r.data))) {
           await sub.drained();

@@ -32,6 +32,7 @@ function attach(opts: StreamOptions, io: { write(chunk: string): boolean; draine
     userId: opts.userId,
     write: (chunk) => (closed ? true : io.write(chunk)),
     drained: () => (closed ? Promise.resolve() : io.drained()),
+    get open() { return !closed; },
     close: () => close(),
   };
   io.write('retry: 3000\n\n');

@@ -168,7 +168,7 @@ describe.each(DIALECTS)('the event feed on %s', (dialect) => {
   });
 
   it('loses nothing when many rooms send at once, and keeps each room in message order', async () => {
-    const rooms = [];
+    const rooms: { id: number }[] = [];
     for (let i = 0; i < 8; i++) rooms.push(await group(1 + (i % 3), `Concurrent ${i}`, [1, 2, 3, 4].filter((u) => u !== 1 + (i % 3))));
     const david = await listen(4);
     const sent = (await Promise.all(Array.from({ length: 160 }, (_, i) => send(1 + (i % 3), rooms[i % 8].id, `c${i}`))))
