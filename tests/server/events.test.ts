@@ -117,6 +117,29 @@ describe.each(DIALECTS)('the event feed on %s', (dialect) => {
     expect((await chloe.waitFor((e) => e.event === 'room.created')).json).toMatchObject({ id: created.id, name: 'Nouveau', type: 'group', createdBy: 2 });
   });
 
+  it('tells of channel joins, role changes, and a direct conversation left and opened again', async () => {
+    const channel = (await inst.call(1, 'POST', '/rooms', { type: 'channel', name: 'Général', memberIds: [] })).body;
+    const alice = await listen(1);
+    const david = await listen(4);
+    expect((await inst.call(4, 'POST', `/rooms/${channel.id}/join`)).status).toBe(200);
+    const joined = await alice.waitFor((e) => e.event === 'member.added');
+    expect(joined.json).toMatchObject({ roomId: channel.id, userId: 4, role: 'member' });
+    await david.waitFor((e) => e.event === 'member.added' && e.json.roomId === channel.id);
+    // Joining again changes nothing, so it tells nothing.
+    expect((await inst.call(4, 'POST', `/rooms/${channel.id}/join`)).status).toBe(200);
+    expect((await inst.call(1, 'PATCH', `/rooms/${channel.id}/members/4`, { role: 'moderator' })).status).toBe(200);
+    expect((await david.waitFor((e) => e.event === 'room.updated')).json).toMatchObject({ id: channel.id, type: 'channel' });
+    expect(david.events.filter((e) => e.event === 'member.added')).toHaveLength(1);
+
+    const direct = (await inst.call(1, 'POST', '/rooms', { type: 'direct', userId: 4 })).body;
+    await david.waitFor((e) => e.event === 'room.created' && e.json.id === direct.id);
+    expect((await inst.call(4, 'DELETE', `/rooms/${direct.id}/members/4`)).status).toBe(204);
+    expect((await david.waitFor((e) => e.event === 'member.removed')).json).toEqual({ roomId: direct.id, userId: 4 });
+    expect((await inst.call(1, 'POST', '/rooms', { type: 'direct', userId: 4 })).status).toBe(200);
+    const back = await david.waitFor((e) => e.event === 'member.added' && e.json.roomId === direct.id);
+    expect(back.json).toMatchObject({ userId: 4, name: 'david' });
+  });
+
   it('stops delivering a room to a removed member at once, live and on replay', async () => {
     const room = await group(1, 'Équipe', [2, 3]);
     const chloe = await listen(3);
