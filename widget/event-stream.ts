@@ -10,7 +10,15 @@ export interface StreamOptions {
   onEvent(e: ChatEvent): void;
   /** Called with true once a connection is up, false when it drops. */
   onStatus?(up: boolean): void;
+  /** After this long without a byte, the connection is replaced (default STALL_MS). */
+  stallMs?: number;
 }
+
+/**
+ * The server sends at least a comment every 20 s (API.md §5): a connection
+ * silent for longer is dead (sleeping laptop, changed network) and is replaced.
+ */
+export const STALL_MS = 45_000;
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -28,6 +36,7 @@ export async function readEvents(api: ChatApi, opts: StreamOptions): Promise<voi
   let lastId = opts.lastEventId;
   let retry = 1000;
   let failures = 0;
+  const stallMs = opts.stallMs ?? STALL_MS;
   const parser = createParser({
     onEvent(m) {
       if (m.id) lastId = m.id;
@@ -43,24 +52,34 @@ export async function readEvents(api: ChatApi, opts: StreamOptions): Promise<voi
       retry = ms;
     },
   });
-  const decoder = new TextDecoder();
   while (!signal.aborted) {
     parser.reset();
+    // This connection ends when the widget stops, or when it has been silent too long.
+    const connection = new AbortController();
+    const end = () => connection.abort();
+    signal.addEventListener('abort', end, { once: true });
+    let watchdog = setTimeout(end, stallMs);
     try {
       const headers: Record<string, string> = { accept: 'text/event-stream' };
       if (lastId) headers['last-event-id'] = lastId;
-      const res = await api.fetch('/events', { headers, signal, cache: 'no-store' });
+      const res = await api.fetch('/events', { headers, signal: connection.signal, cache: 'no-store' });
       if (!res.ok || !res.body) throw new Error(`events: HTTP ${res.status}`);
       failures = 0;
       opts.onStatus?.(true);
       const reader = res.body.getReader();
+      const decoder = new TextDecoder();
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
+        clearTimeout(watchdog);
+        watchdog = setTimeout(end, stallMs);
         parser.feed(decoder.decode(value, { stream: true }));
       }
     } catch {
       failures++;
+    } finally {
+      clearTimeout(watchdog);
+      signal.removeEventListener('abort', end);
     }
     if (signal.aborted) break;
     opts.onStatus?.(false);

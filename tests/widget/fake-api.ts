@@ -131,6 +131,11 @@ export class FakeChat {
     return id;
   }
 
+  /** Writes raw bytes to every open stream. */
+  pushRaw(text: string) {
+    for (const c of this.streams) c.enqueue(new TextEncoder().encode(text));
+  }
+
   /** Ends every open stream, as a proxy or a server restart would. */
   dropStreams() {
     for (const c of this.streams.splice(0)) c.close();
