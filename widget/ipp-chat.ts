@@ -275,13 +275,13 @@ export class IppChat extends LitElement {
   }
 
   override render() {
-    const t = this.i18n.t;
+    const { t, lang } = this.i18n;
     const count = this.store.unreadTotal;
     const action = this.open ? t.close : t.open;
     const label = count ? `${action}, ${t.unread(count)}` : action;
     return html`
-      <div class="sr-only" role="status" aria-live="polite">${this.announcement}</div>
-      <button class="launcher" part="launcher" aria-label=${label} aria-expanded=${this.open} aria-controls="panel" @click=${this.toggle}>
+      <div class="sr-only" role="status" aria-live="polite" lang=${lang}>${this.announcement}</div>
+      <button class="launcher" part="launcher" lang=${lang} aria-label=${label} aria-expanded=${this.open} aria-controls="panel" @click=${this.toggle}>
         ${icon('chat')}
         ${count ? html`<span class="badge" part="badge" aria-hidden="true">${count > 99 ? '99+' : count}</span>` : nothing}
       </button>
@@ -294,7 +294,8 @@ export class IppChat extends LitElement {
     const e = this.store.error;
     // The server's own words when it gave some (problem+json detail), else a generic message.
     const error = e ? (e instanceof ApiError && e.detail) || t.error : this.live.online ? '' : t.offline;
-    return html`<section id="panel" part="panel" role="dialog" aria-label=${t.chat} @keydown=${this.onKeydown}>
+    // The widget's language, which may not be the page's: screen readers pronounce accordingly.
+    return html`<section id="panel" part="panel" role="dialog" lang=${this.i18n.lang} aria-label=${t.chat} @keydown=${this.onKeydown}>
       ${error ? html`<div class="status" role="alert">${error}</div>` : nothing} ${this.renderView()}
     </section>`;
   }

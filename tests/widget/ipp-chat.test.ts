@@ -130,6 +130,8 @@ describe('<ipp-chat>', () => {
     await until(() => deep(chat, 'ipp-room-list', 'h2')?.textContent === 'Conversations');
     expect(launcher(chat).getAttribute('aria-label')).to.equal('Close chat, 1 unread message');
     expect(all(chat, 'ipp-room-list', '.filters button').map((b) => b.textContent)).to.deep.equal(['All', 'Unread', 'Groups', 'Direct']);
+    // Marked, so that screen readers pronounce it as English on a French page.
+    expect(deep(chat, '[part=panel]')!.getAttribute('lang')).to.equal('en');
   });
 
   it('keeps the host page CSS out', async () => {
