@@ -50,7 +50,7 @@ export function eventsRoutes({ db, events }: Deps & { events: Hub }) {
         'X-Accel-Buffering': 'no',
       };
       if (headers['access-control-allow-origin']) headers.Vary = 'Origin';
-      const opts = { hub: events, userId: me.id, exp: me.exp, lastEventId: c.req.header('Last-Event-ID'), headers };
+      const opts = { hub: events, userId: me.id, exp: me.exp, lastEventId: c.req.header('Last-Event-ID') || undefined, headers };
       const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
       if (!outgoing) return streamToWeb(opts);
       streamToNode(outgoing, opts);
