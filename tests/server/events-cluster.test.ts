@@ -148,9 +148,9 @@ describe('several instances on one MariaDB, with Redis', () => {
     const room = await group(a, [2]);
     const onLonely = await listen(lonely, 2);
     const mine = await send(lonely, room, 'sent where Redis is down');
-    await onLonely.waitFor((e) => e.json?.id === mine.id, { timeout: 1000 });
+    await onLonely.waitFor((e) => e.json?.id === mine.id, { timeout: 3000 });
     const theirs = await send(a, room, 'sent elsewhere');
-    await onLonely.waitFor((e) => e.json?.id === theirs.id, { timeout: 2000 });
+    await onLonely.waitFor((e) => e.json?.id === theirs.id, { timeout: 3000 });
     expect(onLonely.events.map((e) => e.json.id)).toEqual([mine.id, theirs.id]);
   });
 });
