@@ -7,6 +7,7 @@ import { emit } from './events';
 import { createI18n, type I18n } from './i18n';
 import { shared } from './styles';
 import type { ChatMessage, Me, Member, Room } from './types';
+import type { IppMessage } from './ipp-message';
 import './ipp-message';
 
 /** Within this distance of the bottom, new messages scroll into view. */
@@ -82,6 +83,8 @@ export class IppMessageList extends LitElement {
 
   @consume({ context: i18nContext, subscribe: true }) i18n: I18n = createI18n('fr');
 
+  /** The message in the tab order (its key). */
+  @state() private active?: string | number;
   /** New messages that arrived below the visible part. */
   @state() private unseen = 0;
   @query('.scroller') private scroller!: HTMLElement;
@@ -172,17 +175,34 @@ export class IppMessageList extends LitElement {
     }
   }
 
+  // One message at a time is in the tab order (the last one by default); arrows move between them.
+  private onKeydown(e: KeyboardEvent) {
+    const items = [...this.renderRoot.querySelectorAll<IppMessage>('ipp-message')];
+    const from = items.findIndex((el) => el.matches(':focus-within'));
+    if (from < 0) return;
+    const to = { ArrowUp: from - 1, ArrowDown: from + 1, Home: 0, End: items.length - 1 }[e.key];
+    if (to === undefined || !items[to] || (e.target as Element) !== items[from]) return;
+    e.preventDefault();
+    items[to].focus();
+  }
+
+  private onFocusin(e: FocusEvent) {
+    const el = (e.target as Element).closest?.('ipp-message') as IppMessage | null;
+    if (el) this.active = key(el.message);
+  }
+
   override render() {
     const { t } = this.i18n;
     const meId = this.me?.user.id;
+    const active = this.messages.some((m) => key(m) === this.active) ? this.active : key(this.messages.at(-1) ?? ({ id: 0 } as ChatMessage));
     const perms = this.me?.perms ?? [];
     const others = this.members.filter((m) => m.userId !== meId);
     const moderator = this.room.myRole === 'admin' || this.room.myRole === 'moderator';
     let prevDay = '';
     let prevSender: number | undefined;
     return html`
-      <div class="scroller" role="log" aria-live="off" aria-label=${t.messages} tabindex="0" @scroll=${this.onScroll}>
-        <div class="content">
+      <div class="scroller" role="log" aria-live="off" aria-label=${t.messages} @scroll=${this.onScroll}>
+        <div class="content" @keydown=${this.onKeydown} @focusin=${this.onFocusin}>
         ${this.hasMore
           ? html`<button class="older" @click=${() => emit(this, 'ipp-load-older')}>${t.loadOlder}</button>`
           : nothing}
@@ -203,6 +223,7 @@ export class IppMessageList extends LitElement {
                 .message=${m}
                 ?mine=${mine}
                 ?showSender=${showSender}
+                ?active=${key(m) === active}
                 .readBy=${mine ? others.filter((o) => (o.lastReadMessageId ?? 0) >= m.id).length : 0}
                 .readers=${others.length}
                 ?canReply=${perms.includes('chat.create') && m.id > 0}

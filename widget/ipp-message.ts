@@ -37,6 +37,10 @@ export class IppMessage extends LitElement {
       :host([mine]) {
         align-items: flex-end;
       }
+      :host(:focus-visible) {
+        outline: 2px solid var(--ipp-focus);
+        outline-offset: -2px;
+      }
       .bubble {
         position: relative;
         max-width: 85%;
@@ -135,8 +139,19 @@ export class IppMessage extends LitElement {
   @property({ type: Boolean }) canReply = false;
   @property({ type: Boolean }) canEdit = false;
   @property({ type: Boolean }) canDelete = false;
+  /** The message of the list that is in the tab order (the others are reached with the arrow keys). */
+  @property({ type: Boolean }) active = false;
 
   @consume({ context: i18nContext, subscribe: true }) i18n: I18n = createI18n('fr');
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.setAttribute('role', 'article');
+  }
+
+  protected override willUpdate(): void {
+    this.tabIndex = this.active ? 0 : -1;
+  }
 
   override render() {
     const m = this.message;
@@ -179,15 +194,15 @@ export class IppMessage extends LitElement {
   private renderActions() {
     const { t } = this.i18n;
     const message = this.message;
+    const button = (label: string, onClick: () => void) =>
+      html`<button tabindex=${this.active ? 0 : -1} @click=${onClick}>${label}</button>`;
     if (message.status === 'failed') {
-      return html`<div class="actions shown"><button @click=${() => emit(this, 'ipp-retry', { message })}>${t.retry}</button></div>`;
+      return html`<div class="actions shown">${button(t.retry, () => emit(this, 'ipp-retry', { message }))}</div>`;
     }
     return html`<div class="actions">
-      ${this.canReply ? html`<button @click=${() => emit(this, 'ipp-reply', { message })}>${t.reply}</button>` : nothing}
-      ${this.canEdit ? html`<button @click=${() => emit(this, 'ipp-start-edit', { message })}>${t.edit}</button>` : nothing}
-      ${this.canDelete
-        ? html`<button @click=${() => confirm(t.confirmDelete) && emit(this, 'ipp-delete', { message })}>${t.delete}</button>`
-        : nothing}
+      ${this.canReply ? button(t.reply, () => emit(this, 'ipp-reply', { message })) : nothing}
+      ${this.canEdit ? button(t.edit, () => emit(this, 'ipp-start-edit', { message })) : nothing}
+      ${this.canDelete ? button(t.delete, () => confirm(t.confirmDelete) && emit(this, 'ipp-delete', { message })) : nothing}
     </div>`;
   }
 }

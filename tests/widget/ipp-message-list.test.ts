@@ -1,4 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import '../../widget/ipp-message-list';
 import type { IppMessageList } from '../../widget/ipp-message-list';
 import type { ChatMessage, Member, Room } from '../../widget/types';
@@ -65,6 +66,26 @@ describe('<ipp-message-list>', () => {
     // Message 1 (mine) is read by users 2 and 3; message 3 only by user 2.
     expect([first.readBy, first.readers]).to.deep.equal([2, 2]);
     expect(third.readBy).to.equal(1);
+  });
+
+  it('puts one message in the tab order and moves between messages with the arrow keys', async () => {
+    const { el } = await list(messages(1, 6));
+    const all = items(el) as HTMLElement[];
+    expect(all.filter((m) => m.tabIndex === 0)).to.deep.equal([all[5]]);
+    // Only the active message's actions are tabbable.
+    const tabbable = (m: HTMLElement) => [...m.shadowRoot!.querySelectorAll<HTMLElement>('.actions button')].filter((b) => b.tabIndex === 0);
+    expect(tabbable(all[4])).to.have.length(0);
+    all[5].focus();
+    await sendKeys({ press: 'ArrowUp' });
+    expect(el.shadowRoot!.activeElement).to.equal(all[4]);
+    await sendKeys({ press: 'Home' });
+    expect(el.shadowRoot!.activeElement).to.equal(all[0]);
+    await el.updateComplete;
+    await all[0].updateComplete;
+    expect(all[0].tabIndex).to.equal(0);
+    expect(all[5].tabIndex).to.equal(-1);
+    await sendKeys({ press: 'Tab' });
+    expect(all[0].shadowRoot!.activeElement!.textContent).to.equal('Répondre');
   });
 
   it('stays at the bottom when it gets shorter (the composer grew)', async () => {
