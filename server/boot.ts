@@ -40,7 +40,9 @@ export async function boot(config: Config) {
   const app = createApp({ config, db, verify, events });
   return {
     app,
-    /** Ends event streams first (they never end by themselves), then the database. */
+    /** Ends the event streams (they never end by themselves; clients reconnect elsewhere). */
+    endStreams: () => events.close(),
+    /** Ends the streams, then closes the database. */
     async close() {
       await events.close();
       await db.close();
@@ -48,17 +50,28 @@ export async function boot(config: Config) {
   };
 }
 
+/**
+ * Slow clients cannot hold the server: headers must arrive within 15 s and a
+ * whole request (a 25 MB upload on a slow line included) within 10 minutes.
+ * Responses, event streams included, are not limited.
+ */
+export const SERVER_OPTIONS = { headersTimeout: 15_000, requestTimeout: 600_000, keepAliveTimeout: 5_000 };
+
 /** Boots the app and serves it; port 0 picks a free one. */
 export async function listen(config: Config, port = config.PORT, host = config.HOST) {
-  const { app, close } = await boot(config);
-  const server = serve({ fetch: app.fetch, port, hostname: host });
+  const { app, endStreams, close } = await boot(config);
+  const server = serve({ fetch: app.fetch, port, hostname: host, serverOptions: SERVER_OPTIONS }) as import('node:http').Server;
   await once(server, 'listening');
   const address = server.address() as AddressInfo;
   return {
     url: `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`,
+    /** Graceful stop: no new connections, event streams ended, requests under way finished. */
     async close() {
+      const finished = new Promise((resolve) => server.close(resolve));
+      await endStreams();
+      server.closeIdleConnections();
+      await finished;
       await close();
-      await new Promise((resolve) => server.close(resolve));
     },
   };
 }
