@@ -18,7 +18,7 @@ export interface StreamOptions {
  * The server sends at least a comment every 20 s (API.md §5): a connection
  * silent for longer is dead (sleeping laptop, changed network) and is replaced.
  */
-export const STALL_MS = 45_000;
+const STALL_MS = 45_000;
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {

@@ -6,13 +6,3 @@ export function roomName(room: Room, meId: number | undefined, members: Member[]
   const others = members.filter((m) => m.userId !== meId).map((m) => m.name);
   return others.join(', ') || `#${room.id}`;
 }
-
-/** Up to two initials, for avatars. */
-export function initials(name: string): string {
-  return name
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, 2)
-    .map((w) => w[0].toUpperCase())
-    .join('');
-}

@@ -148,6 +148,12 @@ export interface I18n {
   size(bytes: number): string;
 }
 
+/**
+ * The strings until a provider gives the element its own: one shared
+ * instance, since every message element starts with it.
+ */
+export const defaultI18n = createI18n('fr');
+
 /** Picks the UI language from the element's `lang`, else the page's, French by default. */
 export function pickLang(...candidates: (string | null | undefined)[]): 'fr' | 'en' {
   for (const c of candidates) {

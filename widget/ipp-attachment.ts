@@ -3,7 +3,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { ChatApi } from './api';
 import { apiContext, i18nContext } from './context';
-import { createI18n, type I18n } from './i18n';
+import { defaultI18n, type I18n } from './i18n';
 import { icon } from './icons';
 import { shared } from './styles';
 import type { Attachment } from './types';
@@ -76,7 +76,7 @@ export class IppAttachment extends LitElement {
   @property({ attribute: false }) attachment!: Attachment;
 
   @consume({ context: apiContext }) api?: ChatApi;
-  @consume({ context: i18nContext, subscribe: true }) i18n: I18n = createI18n('fr');
+  @consume({ context: i18nContext, subscribe: true }) i18n: I18n = defaultI18n;
 
   @state() private thumb = '';
   @state() private full = '';

@@ -7,7 +7,7 @@ import { ChatStore } from './chat-store';
 import { apiContext, i18nContext } from './context';
 import { emit } from './events';
 import { roomName } from './format';
-import { createI18n, pickLang, type I18n } from './i18n';
+import { createI18n, defaultI18n, pickLang, type I18n } from './i18n';
 import { LiveController } from './live-controller';
 import { chime, desktopNotify, unlockSound } from './notify';
 import { icon } from './icons';
@@ -152,7 +152,7 @@ export class IppChat extends LitElement {
   @property({ type: Boolean }) silent = false;
 
   @provide({ context: apiContext }) client?: ChatApi;
-  @provide({ context: i18nContext }) i18n: I18n = createI18n('fr');
+  @provide({ context: i18nContext }) i18n: I18n = defaultI18n;
 
   @state() private dialog: 'direct' | 'group' | 'settings' | null = null;
   @state() private announcement = '';

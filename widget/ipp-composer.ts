@@ -3,7 +3,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { i18nContext } from './context';
 import { emit } from './events';
-import { createI18n, type I18n } from './i18n';
+import { defaultI18n, type I18n } from './i18n';
 import { icon } from './icons';
 import { shared } from './styles';
 import type { ChatMessage } from './types';
@@ -83,7 +83,7 @@ export class IppComposer extends LitElement {
   @property({ attribute: false }) editing: ChatMessage | null = null;
   @property({ type: Boolean }) disabled = false;
 
-  @consume({ context: i18nContext, subscribe: true }) i18n: I18n = createI18n('fr');
+  @consume({ context: i18nContext, subscribe: true }) i18n: I18n = defaultI18n;
 
   @state() files: File[] = [];
   @query('textarea') private input!: HTMLTextAreaElement;

@@ -4,7 +4,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { i18nContext } from './context';
 import { emit } from './events';
-import { createI18n, type I18n } from './i18n';
+import { defaultI18n, type I18n } from './i18n';
 import { shared } from './styles';
 import type { ChatMessage, Me, Member, Room } from './types';
 import type { IppMessage } from './ipp-message';
@@ -81,7 +81,7 @@ export class IppMessageList extends LitElement {
   /** Whether the first page is still on its way (no "no messages" text yet). */
   @property({ type: Boolean }) loading = false;
 
-  @consume({ context: i18nContext, subscribe: true }) i18n: I18n = createI18n('fr');
+  @consume({ context: i18nContext, subscribe: true }) i18n: I18n = defaultI18n;
 
   /** The message in the tab order (its key). */
   @state() private active?: string | number;

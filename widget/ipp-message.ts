@@ -3,7 +3,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { i18nContext } from './context';
 import { emit } from './events';
-import { createI18n, type I18n } from './i18n';
+import { defaultI18n, type I18n } from './i18n';
 import { linkify } from './linkify';
 import { icon } from './icons';
 import { shared } from './styles';
@@ -142,7 +142,7 @@ export class IppMessage extends LitElement {
   /** The message of the list that is in the tab order (the others are reached with the arrow keys). */
   @property({ type: Boolean }) active = false;
 
-  @consume({ context: i18nContext, subscribe: true }) i18n: I18n = createI18n('fr');
+  @consume({ context: i18nContext, subscribe: true }) i18n: I18n = defaultI18n;
 
   override connectedCallback(): void {
     super.connectedCallback();

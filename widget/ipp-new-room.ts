@@ -4,7 +4,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { ApiError, type ChatApi } from './api';
 import { apiContext, i18nContext } from './context';
 import { emit } from './events';
-import { createI18n, type I18n } from './i18n';
+import { defaultI18n, type I18n } from './i18n';
 import { icon } from './icons';
 import { shared } from './styles';
 import { titleBar } from './title-bar';
@@ -71,7 +71,7 @@ export class IppNewRoom extends LitElement {
   @property({ type: Number }) meId?: number;
 
   @consume({ context: apiContext }) api?: ChatApi;
-  @consume({ context: i18nContext, subscribe: true }) i18n: I18n = createI18n('fr');
+  @consume({ context: i18nContext, subscribe: true }) i18n: I18n = defaultI18n;
 
   @state() private picked: User[] = [];
   @state() private name = '';

@@ -5,7 +5,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { i18nContext } from './context';
 import { emit } from './events';
 import { roomName } from './format';
-import { createI18n, type I18n } from './i18n';
+import { defaultI18n, type I18n } from './i18n';
 import { icon } from './icons';
 import { shared } from './styles';
 import { titleBar } from './title-bar';
@@ -106,7 +106,7 @@ export class IppRoomList extends LitElement {
   /** Whether to offer desktop notifications (permission not asked yet). */
   @property({ type: Boolean }) askNotify = false;
 
-  @consume({ context: i18nContext, subscribe: true }) i18n: I18n = createI18n('fr');
+  @consume({ context: i18nContext, subscribe: true }) i18n: I18n = defaultI18n;
 
   @state() private filter: Filter = 'all';
   @state() private q = '';

@@ -3,7 +3,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { i18nContext } from './context';
 import { emit } from './events';
-import { createI18n, type I18n } from './i18n';
+import { defaultI18n, type I18n } from './i18n';
 import type { IppComposer } from './ipp-composer';
 import { icon } from './icons';
 import { shared } from './styles';
@@ -74,7 +74,7 @@ export class IppRoomView extends LitElement {
   /** Names of the people typing. */
   @property({ attribute: false }) typing: string[] = [];
 
-  @consume({ context: i18nContext, subscribe: true }) i18n: I18n = createI18n('fr');
+  @consume({ context: i18nContext, subscribe: true }) i18n: I18n = defaultI18n;
 
   @state() private replyTo: ChatMessage | null = null;
   @state() private editing: ChatMessage | null = null;

@@ -4,7 +4,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { ChatApi } from './api';
 import { apiContext, i18nContext } from './context';
 import { emit } from './events';
-import { createI18n, type I18n } from './i18n';
+import { defaultI18n, type I18n } from './i18n';
 import { shared } from './styles';
 import type { User } from './types';
 
@@ -46,7 +46,7 @@ export class IppUserSearch extends LitElement {
   @property() label = '';
 
   @consume({ context: apiContext }) api?: ChatApi;
-  @consume({ context: i18nContext, subscribe: true }) i18n: I18n = createI18n('fr');
+  @consume({ context: i18nContext, subscribe: true }) i18n: I18n = defaultI18n;
 
   @state() private users: User[] = [];
   private timer?: ReturnType<typeof setTimeout>;

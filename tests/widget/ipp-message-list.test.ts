@@ -1,6 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../widget/ipp-message-list';
+import type { IppMessage } from '../../widget/ipp-message';
 import type { IppMessageList } from '../../widget/ipp-message-list';
 import type { ChatMessage, Member, Room } from '../../widget/types';
 import { describe, it } from './mocha';
@@ -81,7 +82,7 @@ describe('<ipp-message-list>', () => {
     await sendKeys({ press: 'Home' });
     expect(el.shadowRoot!.activeElement).to.equal(all[0]);
     await el.updateComplete;
-    await all[0].updateComplete;
+    await (all[0] as IppMessage).updateComplete;
     expect(all[0].tabIndex).to.equal(0);
     expect(all[5].tabIndex).to.equal(-1);
     await sendKeys({ press: 'Tab' });
