@@ -18,6 +18,7 @@ import './ipp-user-search';
  *
  * @fires ipp-room-created - `{room}`: the room to open (new or existing).
  * @fires ipp-back - cancelled.
+ * @csspart header - the title bar.
  */
 @customElement('ipp-new-room')
 export class IppNewRoom extends LitElement {

@@ -20,6 +20,7 @@ type Filter = 'all' | 'unread' | 'group' | 'direct';
  * @fires ipp-room-select - `{roomId}`: a room was chosen.
  * @fires ipp-new-room - `{group}`: "Nouvelle conversation" or "Nouveau groupe" was pressed.
  * @fires ipp-notify - the user asked for desktop notifications.
+ * @csspart header - the title bar.
  * @csspart room - one row of the list.
  */
 @customElement('ipp-room-list')

@@ -17,6 +17,7 @@ import './ipp-user-search';
  *
  * @fires ipp-room-changed - `{roomId, left?}`: something changed (`left`: I left the room).
  * @fires ipp-back - closed.
+ * @csspart header - the title bar.
  */
 @customElement('ipp-room-settings')
 export class IppRoomSettings extends LitElement {
