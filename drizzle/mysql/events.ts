@@ -1,4 +1,4 @@
-import { datetime, index, mediumtext, mysqlTable, text, tinyint, varchar } from 'drizzle-orm/mysql-core';
+import { datetime, index, mediumtext, mysqlTable, tinyint, varchar } from 'drizzle-orm/mysql-core';
 import { id } from './columns';
 
 /**
@@ -13,8 +13,9 @@ export const events = mysqlTable('chat_events', {
   type: varchar('type', { length: 32 }).notNull(),
   // The event's JSON, serialised once when recorded (a 10 000-character message escapes past TEXT's 64 KiB).
   data: mediumtext('data').notNull(),
-  // Comma-separated user ids who also get it though no longer members (the removed member, a deleted room's members).
-  audience: text('audience'),
+  // Comma-separated user ids who also get it though no longer members (the removed member, a deleted room's members):
+  // MEDIUMTEXT, as a large channel's members overflow TEXT.
+  audience: mediumtext('audience'),
   createdAt: datetime('created_at', { fsp: 3 }).notNull(),
 }, (t) => [
   index('idx_chatevent_room').on(t.roomId, t.id),

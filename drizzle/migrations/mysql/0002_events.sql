@@ -9,7 +9,7 @@ CREATE TABLE `chat_events` (
 	`room_id` bigint unsigned NOT NULL,
 	`type` varchar(32) NOT NULL,
 	`data` mediumtext NOT NULL,
-	`audience` text,
+	`audience` mediumtext,
 	`created_at` datetime(3) NOT NULL,
 	CONSTRAINT `chat_events_id` PRIMARY KEY(`id`)
 );
