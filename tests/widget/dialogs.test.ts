@@ -78,6 +78,30 @@ describe('<ipp-new-room>', () => {
     expect(fake.requests('POST', '/rooms')[0].body).to.deep.equal({ type: 'direct', userId: 2 });
   });
 
+  it('shows the answer to the latest search only, even when an older one comes back last', async () => {
+    const el = await provided<IppNewRoom>(html`<ipp-new-room .meId=${1}></ipp-new-room>`);
+    const search = el.shadowRoot!.querySelector('ipp-user-search')!;
+    const input = search.shadowRoot!.querySelector('input')!;
+    // The first query's answer is held back until the second one has been shown.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const handle = fake.handle.bind(fake);
+    fake.handle = async (req) => (new URL(req.url).searchParams.get('q') === 'b' ? held.then(() => handle(req)) : handle(req));
+    const type = async (q: string) => {
+      input.value = q;
+      input.dispatchEvent(new Event('input'));
+      await new Promise((r) => setTimeout(r, 250));
+    };
+    await type('b');
+    await type('chl');
+    const names = () => [...search.shadowRoot!.querySelectorAll('li button')].map((b) => b.textContent!.trim());
+    await until(() => names().length, 'the results');
+    expect(names()).to.deep.equal(['Chloé Durand']);
+    release();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(names()).to.deep.equal(['Chloé Durand']);
+  });
+
   it('offers the public channels, and joins one', async () => {
     const el = await provided<IppNewRoom>(html`<ipp-new-room .meId=${1}></ipp-new-room>`);
     const channel = await until(() => el.shadowRoot!.querySelector<HTMLButtonElement>('li button'), 'the channels');
