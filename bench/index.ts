@@ -1,10 +1,12 @@
-import { benchUploads } from './uploads';
+import { benchEvents } from './events';
 import type { Row } from './lib';
+import { benchUploads } from './uploads';
+import { benchWidget } from './widget';
 
 /** `npm run bench`: every benchmark, one table. */
 const rows: Row[] = [];
-for (const bench of [benchUploads]) rows.push(...(await bench()));
-const widths = [24, 26, 14, 12];
+for (const bench of [benchEvents, benchUploads, benchWidget]) rows.push(...(await bench()));
+const widths = [30, 34, 26, 16];
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(' | ');
 console.log(line(['bench', 'metric', 'value', 'target']));
 console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
