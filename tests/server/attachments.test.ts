@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostile, pngBomb, samples } from './fixtures/files';
 import { DIALECTS, startServer, type Client, type TestServer } from './harness';
+import { openEvents } from './sse-client';
 
 type FilePart = { name: string; bytes: Uint8Array };
 
@@ -72,6 +73,19 @@ describe.each(DIALECTS)('attachments on %s', (dialect) => {
       expect(download.headers.get('content-security-policy')).toContain('sandbox');
     }
     expect(filesOnDisk(server.config.UPLOAD_DIR).every((f) => /^\d+\/\d+\/(thumbnails\/)?[0-9a-f-]{36}\.\w+$/.test(f))).toBe(true);
+  });
+
+  it('announces the message with its attachments on the event feed', async () => {
+    const feed = await openEvents('http://in-process/api/chat', bruno.token, { fetch: (url, init) => server.app.request(url, init) });
+    try {
+      const sent = await (await upload(alice, roomId, [{ name: 'bon.pdf', bytes: files.pdf }, { name: 'photo.png', bytes: files.png }])).json();
+      const event = await feed.waitFor((e) => e.event === 'message.created' && e.json.id === sent.id);
+      expect(event.json.attachments).toEqual(sent.attachments);
+      expect(event.json.attachments.map((a: { fileName: string }) => a.fileName)).toEqual(['bon.pdf', 'photo.png']);
+      expect(event.json.attachments[1].thumbnailUrl).toBeTruthy();
+    } finally {
+      feed.close();
+    }
   });
 
   it('makes small WebP thumbnails of pictures, cached by ETag', async () => {

@@ -30,11 +30,15 @@ export interface EventStream {
 }
 
 /** Opens the feed with a Bearer token and optional Last-Event-ID, and collects what arrives. */
-export async function openEvents(apiUrl: string, token: string, opts: { lastEventId?: string; headers?: Record<string, string> } = {}): Promise<EventStream> {
+export async function openEvents(
+  apiUrl: string, token: string,
+  opts: { lastEventId?: string; headers?: Record<string, string>; fetch?: (url: string, init: RequestInit) => Response | Promise<Response> } = {},
+): Promise<EventStream> {
   const abort = new AbortController();
   const headers: Record<string, string> = { Accept: 'text/event-stream', Authorization: `Bearer ${token}`, ...opts.headers };
   if (opts.lastEventId !== undefined) headers['Last-Event-ID'] = opts.lastEventId;
-  const res = await fetch(`${apiUrl}/events`, { headers, signal: abort.signal });
+  // `fetch` may be an app's in-process request function (its web-stream fallback).
+  const res = await (opts.fetch ?? fetch)(`${apiUrl}/events`, { headers, signal: abort.signal });
   const listeners = new Set<() => void>();
   const notify = () => { for (const l of [...listeners]) l(); };
   const stream: EventStream = {
