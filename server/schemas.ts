@@ -30,10 +30,35 @@ export const searchQuery = z.object({
   roomId: idString.optional(),
 });
 
+/** A path of the host app ("/factures/2025-0042", not "//host") or an absolute http(s) URL: never javascript: or data:. */
+export const contextUrl = z.string().max(500).refine((u) => {
+  if (/[\s\\\x00-\x1f\x7f]/.test(u)) return false;
+  if (/^\/(?![\/\\])/.test(u)) return true;
+  try {
+    const url = new URL(u);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}, 'must be a path starting with / or an http(s) URL');
+/** The host record a group room is about: `{type: "invoice", id: "2025-0042", label: "Facture 2025-0042", url}`. */
+export const roomContext = z.strictObject({
+  type: z.string().regex(/^[a-z][a-z0-9_.-]{0,49}$/, 'must be 1 to 50 lower-case letters, digits or _.- (starting with a letter)'),
+  id: z.string().regex(/^[\p{L}\p{N}._:\/#-]{1,100}$/u, 'must be 1 to 100 letters, digits or ._:/#-'),
+  label: z.string().trim().min(1).max(200),
+  url: contextUrl.optional(),
+}).meta({ id: 'RoomContext' });
+
 export const createRoomBody = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('direct'), userId: idNumber }),
   z.strictObject({
-    type: z.enum(['group', 'channel']),
+    type: z.literal('group'),
+    name: z.string().max(200),
+    memberIds: z.array(idNumber).max(500).default([]),
+    context: roomContext.optional().describe('Ties the group to a host record: the existing room of that record is answered (200) when the caller is a member of it, 404 when not.'),
+  }),
+  z.strictObject({
+    type: z.literal('channel'),
     name: z.string().max(200),
     memberIds: z.array(idNumber).max(500).default([]),
   }),
@@ -83,6 +108,7 @@ export const room = z.object({
   id: z.number(), type: z.enum(['direct', 'group', 'channel']), name: z.string().nullable(), createdBy: z.number(),
   createdAt: time, updatedAt: time.nullable(), lastMessage: message.nullable(), unreadCount: z.number(),
   muted: z.boolean(), myRole: z.enum(memberRoles).nullable(), members: z.array(member).optional(),
+  context: roomContext.optional().describe('The host record the room is tied to, if any.'),
 }).meta({ id: 'Room' });
 export const readMarker = z.object({ roomId: z.number(), userId: z.number(), messageId: z.number(), readAt: time.nullable() });
 export const problem = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }).meta({ id: 'Problem' });

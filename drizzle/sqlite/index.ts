@@ -2,3 +2,4 @@ export * from './rooms';
 export * from './messages';
 export { users } from './users';
 export * from './events';
+export * from './contexts';

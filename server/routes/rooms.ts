@@ -6,7 +6,7 @@ import { createRoomBody, member, muteBody, readBody, readMarker, renameBody, roo
 import { removeFiles } from '../services/attachments';
 import { markRead } from '../services/messages';
 import {
-  createRoom, deleteRoom, getRoom, joinChannel, listChannels, listRooms, openDirect, renameRoom, setMuted,
+  createRoom, deleteRoom, getRoom, joinChannel, listChannels, listRooms, openContextRoom, openDirect, renameRoom, setMuted,
 } from '../services/rooms';
 import { doc, valid } from '../validate';
 
@@ -18,13 +18,17 @@ export function roomsRoutes({ db, config }: Deps) {
         requirePerm(c.var.me, 'chat.read');
         return c.json({ rooms: await listRooms(db, c.var.me.id, c.req.valid('query')) });
       })
-    .post('/rooms', doc('Open a direct conversation (200 existing, 201 new) or create a group or channel', { status: 201, schema: room }, 400, 404),
+    .post('/rooms', doc('Open a direct conversation (200 existing, 201 new), create a group or channel, or open the group of a host record (`context`: 200 existing, 201 new, 404 when it exists and the caller is not a member)', { status: 201, schema: room }, 400, 404),
       valid('json', createRoomBody), async (c) => {
         const me = c.var.me;
         requirePerm(me, 'chat.read');
         const body = c.req.valid('json');
         if (body.type === 'direct') {
           const { room: view, created } = await openDirect(db, me, body.userId);
+          return c.json(view, created ? 201 : 200);
+        }
+        if (body.type === 'group' && body.context) {
+          const { room: view, created } = await openContextRoom(db, me, { ...body, context: body.context });
           return c.json(view, created ? 201 : 200);
         }
         return c.json(await createRoom(db, me, body), 201);

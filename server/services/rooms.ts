@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
-import type { MemberRow, RoomRow, RoomType } from '../../drizzle/mysql';
+import type { MemberRow, RoomContextRow, RoomRow, RoomType } from '../../drizzle/mysql';
 import type { Me } from '../auth';
 import { requirePerm } from '../auth';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
@@ -22,6 +22,16 @@ export interface RoomView {
   muted: boolean;
   myRole: MemberRow['role'] | null;
   members?: MemberView[];
+  /** The host record the room is tied to. */
+  context?: RoomContext;
+}
+
+/** A host record a group room is about (chat_room_contexts). */
+export interface RoomContext {
+  type: string;
+  id: string;
+  label: string;
+  url?: string;
 }
 
 export const canModerate = (m: MemberRow) => m.role === 'admin' || m.role === 'moderator';
@@ -42,10 +52,10 @@ export async function requireMember(db: Db, roomId: number, userId: number, what
 /** Views of rooms for one user, with last message, unread count and names, in four queries. */
 export async function roomViews(db: Db, userId: number, rows: { room: RoomRow; member: MemberRow | null }[]): Promise<RoomView[]> {
   if (!rows.length) return [];
-  const { messages, members } = db.t;
+  const { messages, members, roomContexts } = db.t;
   const lastIds = rows.map((r) => r.room.lastMessageId).filter((id): id is number => id != null);
   const memberRoomIds = rows.filter((r) => r.member).map((r) => r.room.id);
-  const [lastRows, unread] = await Promise.all([
+  const [lastRows, unread, contexts] = await Promise.all([
     lastIds.length ? db.orm.select().from(messages).where(inArray(messages.id, lastIds)) : [],
     memberRoomIds.length
       ? db.orm.select({ roomId: messages.roomId, n: sql<number>`COUNT(*)` }).from(messages)
@@ -58,13 +68,16 @@ export async function roomViews(db: Db, userId: number, rows: { room: RoomRow; m
         ))
         .groupBy(messages.roomId)
       : [],
+    db.orm.select().from(roomContexts).where(inArray(roomContexts.roomId, rows.map((r) => r.room.id))),
   ]);
+  const contextByRoom = new Map(contexts.map((c) => [c.roomId, c]));
   const peers = rows.map((r) => directPeer(r.room, userId)).filter((id): id is number => id != null);
   const [lastViews, names] = await Promise.all([toViews(db, lastRows), usersByIds(db, peers)]);
   const lastById = new Map(lastViews.map((m) => [m.id, m]));
   const unreadByRoom = new Map(unread.map((u) => [u.roomId, Number(u.n)]));
   return rows.map(({ room, member }) => {
     const peer = directPeer(room, userId);
+    const context = contextByRoom.get(room.id);
     return {
       id: room.id,
       type: room.type,
@@ -76,6 +89,7 @@ export async function roomViews(db: Db, userId: number, rows: { room: RoomRow; m
       unreadCount: unreadByRoom.get(room.id) ?? 0,
       muted: member?.muted ?? false,
       myRole: member?.role ?? null,
+      ...(context ? { context: contextView(context) } : {}),
     };
   });
 }
@@ -144,8 +158,40 @@ export async function openDirect(db: Db, me: Me, userId: number): Promise<{ room
   return { room: await getRoom(db, me.id, result.roomId), created: result.created };
 }
 
-/** Creates a group or a channel with the caller as its admin. */
-export async function createRoom(db: Db, me: Me, input: { type: 'group' | 'channel'; name: string; memberIds: number[] }): Promise<RoomView> {
+const contextView = (c: RoomContextRow): RoomContext => ({
+  type: c.contextType, id: c.contextId, label: c.label, ...(c.url ? { url: c.url } : {}),
+});
+
+/**
+ * Gets or creates the group room tied to a host record. The record has one
+ * room at most (unique key): of two simultaneous creations one fails on it and
+ * answers the other's room. An existing room answers 404 to a non-member, like
+ * any room: being on the record's page gives no access to its conversation.
+ */
+export async function openContextRoom(
+  db: Db, me: Me, input: { name: string; memberIds: number[]; context: RoomContext },
+): Promise<{ room: RoomView; created: boolean }> {
+  const { roomContexts } = db.t;
+  const find = async () => {
+    const [row] = await db.orm.select({ roomId: roomContexts.roomId }).from(roomContexts)
+      .where(and(eq(roomContexts.contextType, input.context.type), eq(roomContexts.contextId, input.context.id)));
+    return row?.roomId;
+  };
+  const existing = await find();
+  if (existing !== undefined) return { room: await getRoom(db, me.id, existing), created: false };
+  try {
+    return { room: await createRoom(db, me, { type: 'group', ...input }), created: true };
+  } catch (err) {
+    const raced = db.isUniqueViolation(err) ? await find() : undefined;
+    if (raced === undefined) throw err;
+    return { room: await getRoom(db, me.id, raced), created: false };
+  }
+}
+
+/** Creates a group or a channel with the caller as its admin; a group may be tied to a host record. */
+export async function createRoom(
+  db: Db, me: Me, input: { type: 'group' | 'channel'; name: string; memberIds: number[]; context?: RoomContext },
+): Promise<RoomView> {
   requirePerm(me, 'chat.manage_rooms');
   const name = checkName(input.name);
   const others = [...new Set(input.memberIds)].filter((id) => id !== me.id);
@@ -159,6 +205,8 @@ export async function createRoom(db: Db, me: Me, input: { type: 'group' | 'chann
       { roomId: id, userId: me.id, role: 'admin' as const, joinedAt: at },
       ...others.map((userId) => ({ roomId: id, userId, role: 'member' as const, joinedAt: at })),
     ]);
+    const c = input.context;
+    if (c) await tx.insert(tx.t.roomContexts, { roomId: id, contextType: c.type, contextId: c.id, label: c.label, url: c.url ?? null });
     await recordRoomEvent(tx, id, 'room.created');
     return id;
   });
