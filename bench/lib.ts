@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
+import { HIGH_LIMITS } from '../tests/server/harness';
 
 /** One line of the bench table. */
 export interface Row {
@@ -30,7 +31,8 @@ function status(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    // The benchmarks measure throughput, not the rate limits.
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...HIGH_LIMITS, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';

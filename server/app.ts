@@ -7,6 +7,7 @@ import { authenticate, type AuthEnv } from './auth';
 import type { Deps } from './deps';
 import { onError, onNotFound, Problem } from './errors';
 import { createHub, wakeOnCommit } from './events/hub';
+import { createLimits, limitsOptions } from './limits';
 import { eventsRoutes } from './routes/events';
 import { attachmentsRoutes } from './routes/attachments';
 import { demoRoutes } from './routes/demo';
@@ -26,7 +27,8 @@ export const JSON_BODY_LIMIT = 64 * 1024;
 export function createApp(given: Deps) {
   const events = given.events ?? createHub({ db: given.db });
   // Every commit that recorded events wakes the hub, so they leave at once.
-  const deps = { ...given, events, db: wakeOnCommit(given.db, events.wake) };
+  const limits = given.limits ?? createLimits(limitsOptions(given.config));
+  const deps = { ...given, events, limits, db: wakeOnCommit(given.db, events.wake) };
   const { config, db, verify } = deps;
   const app = new Hono();
   const jsonLimit = bodyLimit({

@@ -8,6 +8,7 @@ import { createApp } from './app';
 import { createVerifier } from './auth';
 import type { Config } from './env';
 import { createHub, redisPrefix } from './events/hub';
+import { createLimits, limitsOptions } from './limits';
 import { STAGING } from './services/uploads';
 import { migrateDb, openDb } from './storage';
 
@@ -34,10 +35,10 @@ export async function boot(config: Config) {
     throw err;
   }
   const verify = await createVerifier(config.jwtKey, { issuer: config.CHAT_JWT_ISSUER, audience: config.CHAT_JWT_AUDIENCE });
-  const events = createHub({
-    db, redisUrl: config.REDIS_URL, redisPrefix: redisPrefix(config.DATABASE_URL), pruneEveryMs: 10 * 60_000,
-  });
-  const app = createApp({ config, db, verify, events });
+  const shared = { redisUrl: config.REDIS_URL, redisPrefix: redisPrefix(config.DATABASE_URL) };
+  const events = createHub({ db, ...shared, pruneEveryMs: 10 * 60_000 });
+  const limits = createLimits(limitsOptions(config, shared));
+  const app = createApp({ config, db, verify, events, limits });
   return {
     app,
     /** Ends the event streams (they never end by themselves; clients reconnect elsewhere). */
@@ -45,6 +46,7 @@ export async function boot(config: Config) {
     /** Ends the streams, then closes the database. */
     async close() {
       await events.close();
+      limits.close();
       await db.close();
     },
   };

@@ -1,6 +1,7 @@
 import type { VerifyToken } from './auth';
 import type { Config } from './env';
 import type { Hub } from './events/hub';
+import type { Limits } from './limits';
 import type { Db } from './storage';
 
 /** What the app is built from: createApp(deps) receives every handle, nothing is global. */
@@ -10,4 +11,6 @@ export interface Deps {
   verify: VerifyToken;
   /** The real-time hub (index.ts builds it with Redis and pruning); createApp makes an in-process one when absent. */
   events?: Hub;
+  /** The rate limits (boot.ts shares them through Redis); createApp makes in-process ones from config when absent. */
+  limits?: Limits;
 }

@@ -24,6 +24,10 @@ const schema = z.object({
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(26_214_400),
   CORS_ORIGINS: csv.default([]),
   CHAT_DEMO: flag.default(false),
+  // Rate limits per user (0: none): messages and messages with files per minute, open event streams.
+  CHAT_RATE_MESSAGES: z.coerce.number().int().min(0).default(60),
+  CHAT_RATE_UPLOADS: z.coerce.number().int().min(0).default(20),
+  CHAT_MAX_STREAMS: z.coerce.number().int().min(0).default(10),
 });
 
 /** The server's configuration, parsed once from the environment. */

@@ -1,6 +1,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isUnavailable } from './storage/db';
 
 const titles: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
@@ -40,6 +41,11 @@ export const onError: ErrorHandler = (err, c) => {
     const headers = Object.fromEntries(err.getResponse().headers);
     delete headers['content-type'];
     return problemResponse(c, status, err.message || titles[status] || 'Error', headers);
+  }
+  if (isUnavailable(err)) {
+    // One line, not a stack: during an outage every request lands here.
+    console.error(`${c.req.method} ${c.req.path}: the database is unavailable`);
+    return problemResponse(c, 503, 'The database is unavailable; try again shortly.', { 'Retry-After': '5' });
   }
   console.error(`${c.req.method} ${c.req.path} failed:`, err);
   return problemResponse(c, 500, 'The server could not complete the request.');

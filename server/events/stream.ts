@@ -13,6 +13,8 @@ export interface StreamOptions {
   exp: number;
   lastEventId?: string;
   headers: Record<string, string>;
+  /** Called once when the stream ends, however it ends. */
+  onClose?: () => void;
 }
 
 /** The part shared by both kinds of response: subscribe, end at `exp`, release everything once. */
@@ -25,6 +27,7 @@ function attach(opts: StreamOptions, io: { write(chunk: string): boolean; draine
     closed = true;
     clearTimeout(expiry);
     detach?.();
+    opts.onClose?.();
     io.end(abort);
   };
   const expiry = setTimeout(() => close(), Math.min(Math.max(0, opts.exp * 1000 - Date.now()), MAX_DELAY));

@@ -6,6 +6,7 @@ import { requirePerm, type AuthEnv } from '../auth';
 import type { Deps } from '../deps';
 import { Problem } from '../errors';
 import type { Hub } from '../events/hub';
+import type { Limits } from '../limits';
 import { streamToNode, streamToWeb } from '../events/stream';
 import { roomParam } from '../schemas';
 import { requireMember } from '../services/rooms';
@@ -33,11 +34,12 @@ const feedDoc = describeRoute({
     200: { description: 'An endless event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
     401: { description: 'Problem' },
     403: { description: 'Problem' },
+    429: { description: 'Problem: the user has too many streams open' },
   },
 });
 
 /** GET /events, the SSE feed of the caller's rooms, and POST /rooms/:id/typing, its ephemeral signal. */
-export function eventsRoutes({ db, events }: Deps & { events: Hub }) {
+export function eventsRoutes({ db, events, limits }: Deps & { events: Hub; limits: Limits }) {
   return new Hono<AuthEnv>()
     .get('/events', feedDoc, async (c) => {
       const me = c.var.me;
@@ -50,7 +52,10 @@ export function eventsRoutes({ db, events }: Deps & { events: Hub }) {
         'X-Accel-Buffering': 'no',
       };
       if (headers['access-control-allow-origin']) headers.Vary = 'Origin';
-      const opts = { hub: events, userId: me.id, exp: me.exp, lastEventId: c.req.header('Last-Event-ID') || undefined, headers };
+      const release = limits.stream(me.id);
+      const opts = {
+        hub: events, userId: me.id, exp: me.exp, lastEventId: c.req.header('Last-Event-ID') || undefined, headers, onClose: release,
+      };
       const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
       if (!outgoing) return streamToWeb(opts);
       streamToNode(outgoing, opts);

@@ -2,19 +2,37 @@ import { Hono } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import { z } from 'zod';
 import type { Deps } from '../deps';
+import type { Limits } from '../limits';
 
-const health = z.object({ status: z.enum(['ok', 'error']), db: z.enum(['ok', 'error']) });
+const health = z.object({
+  status: z.enum(['ok', 'error']),
+  db: z.enum(['ok', 'error']),
+  redis: z.enum(['ok', 'error']).optional().describe('Only when REDIS_URL is set. Without Redis the BFF still serves (each instance on its own).'),
+});
 
-/** GET /health: 200 when the database answers, 503 when it does not. No token needed. */
-export function healthRoutes({ db }: Deps) {
+/** The longest /health waits for an answer: a database that hangs is as good as down. */
+const PING_TIMEOUT_MS = 2000;
+
+const within = <T>(p: Promise<T>, ms: number, fallback: T) => {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve) => { timer = setTimeout(() => resolve(fallback), ms); });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+};
+
+/** GET /health: 200 when the database answers, 503 when it does not; Redis is reported when configured. No token needed. */
+export function healthRoutes({ db, limits }: Deps & { limits: Limits }) {
   return new Hono().get('/health', describeRoute({
-    summary: 'Liveness of the BFF and its database',
+    summary: 'Liveness of the BFF, its database and (when configured) Redis',
     responses: {
-      200: { description: 'Healthy', content: { 'application/json': { schema: resolver(health) } } },
+      200: { description: 'Healthy: the database answers', content: { 'application/json': { schema: resolver(health) } } },
       503: { description: 'The database does not answer', content: { 'application/json': { schema: resolver(health) } } },
     },
   }), async (c) => {
-    const ok = await db.ping().then(() => true, () => false);
-    return c.json({ status: ok ? 'ok' : 'error', db: ok ? 'ok' : 'error' }, ok ? 200 : 503);
+    const [dbOk, redis] = await Promise.all([
+      within(db.ping().then(() => true, () => false), PING_TIMEOUT_MS, false),
+      within(limits.redis(), PING_TIMEOUT_MS, 'error' as const),
+    ]);
+    const body = { status: dbOk ? 'ok' : 'error', db: dbOk ? 'ok' : 'error', ...(redis ? { redis } : {}) };
+    return c.json(body, dbOk ? 200 : 503);
   });
 }

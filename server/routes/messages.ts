@@ -8,13 +8,14 @@ import { isMultipart, receiveUpload, STAGING } from '../services/uploads';
 import { z } from 'zod';
 import { requirePerm, type AuthEnv } from '../auth';
 import type { Deps } from '../deps';
+import type { Limits } from '../limits';
 import { editBody, message, messagesQuery, roomParam, searchQuery, sendBody, sendFields, sendMultipart } from '../schemas';
 import { deleteMessage, editMessage, listMessages, searchMessages, sendMessage } from '../services/messages';
 import { requireMember } from '../services/rooms';
 import { doc, parse, valid } from '../validate';
 
 /** Messages: pages of a room, sending (idempotent by clientId), editing, deleting, searching. */
-export function messagesRoutes({ db, config }: Deps) {
+export function messagesRoutes({ db, config, limits }: Deps & { limits: Limits }) {
   return new Hono<AuthEnv>()
     .get('/rooms/:id/messages', doc('A page of messages, oldest first', { schema: z.object({ messages: z.array(message), hasMore: z.boolean() }) }, 400, 404),
       valid('param', roomParam), valid('query', messagesQuery), async (c) => {
@@ -24,31 +25,38 @@ export function messagesRoutes({ db, config }: Deps) {
         return c.json(await listMessages(db, id, c.req.valid('query')));
       })
     .post('/rooms/:id/messages', doc('Send a message, with files when multipart (201; 200 when the clientId was already sent)',
-      { status: 201, schema: message, body: { 'application/json': sendBody, 'multipart/form-data': sendMultipart } }, 400, 404, 409, 413, 415),
+      { status: 201, schema: message, body: { 'application/json': sendBody, 'multipart/form-data': sendMultipart } }, 400, 404, 409, 413, 415, 429),
     valid('param', roomParam), async (c) => {
       const me = c.var.me;
       requirePerm(me, 'chat.read');
       requirePerm(me, 'chat.create');
-      const { id } = c.req.valid('param');
-      // Membership first: nobody else gets to upload anything.
-      await requireMember(db, id, me.id);
-      if (!isMultipart(c.req.header('Content-Type'))) {
-        if (!/^application\/json\b/i.test(c.req.header('Content-Type') ?? '')) {
-          throw new Problem(415, 'Send the message as application/json, or as multipart/form-data with files.');
-        }
-        const body = await parse('json', sendBody, await c.req.json().catch(() => { throw badRequest('The body is not valid JSON.'); }));
-        const { message: sent, created } = await sendMessage(db, me, id, body);
-        return c.json(sent, created ? 201 : 200);
-      }
-      const staging = join(config.UPLOAD_DIR, STAGING, randomUUID());
+      const multipart = isMultipart(c.req.header('Content-Type'));
+      // Before any query: a flood is turned away without costing the database anything.
+      const release = await limits.send(me.id, multipart);
       try {
-        const upload = await receiveUpload(c.req.raw, staging, config.MAX_UPLOAD_BYTES);
-        const fields = await parse('form', sendFields, upload.fields);
-        if (!upload.files.length && !fields.content.trim()) throw badRequest('A message needs content or files.');
-        const { message: sent, created } = await sendMessage(db, me, id, fields, { files: upload.files, uploadDir: config.UPLOAD_DIR });
-        return c.json(sent, created ? 201 : 200);
+        const { id } = c.req.valid('param');
+        // Membership first: nobody else gets to upload anything.
+        await requireMember(db, id, me.id);
+        if (!multipart) {
+          if (!/^application\/json\b/i.test(c.req.header('Content-Type') ?? '')) {
+            throw new Problem(415, 'Send the message as application/json, or as multipart/form-data with files.');
+          }
+          const body = await parse('json', sendBody, await c.req.json().catch(() => { throw badRequest('The body is not valid JSON.'); }));
+          const { message: sent, created } = await sendMessage(db, me, id, body);
+          return c.json(sent, created ? 201 : 200);
+        }
+        const staging = join(config.UPLOAD_DIR, STAGING, randomUUID());
+        try {
+          const upload = await receiveUpload(c.req.raw, staging, config.MAX_UPLOAD_BYTES);
+          const fields = await parse('form', sendFields, upload.fields);
+          if (!upload.files.length && !fields.content.trim()) throw badRequest('A message needs content or files.');
+          const { message: sent, created } = await sendMessage(db, me, id, fields, { files: upload.files, uploadDir: config.UPLOAD_DIR });
+          return c.json(sent, created ? 201 : 200);
+        } finally {
+          await rm(staging, { recursive: true, force: true });
+        }
       } finally {
-        await rm(staging, { recursive: true, force: true });
+        release();
       }
     })
     .patch('/messages/:id', doc('Edit my message', { schema: message }, 400, 404, 409),

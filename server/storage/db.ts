@@ -58,6 +58,15 @@ export function someCause(err: unknown, test: (e: Record<string, unknown>) => bo
   return false;
 }
 
+const UNREACHABLE = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND',
+  'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN',
+]);
+
+/** Whether an error means the database cannot be reached (a 503, not a bug): the driver's connection errors. */
+export const isUnavailable = (err: unknown) =>
+  someCause(err, (e) => e.fatal === true || (typeof e.code === 'string' && UNREACHABLE.has(e.code)));
+
 /** Fails fast when the host's users table is missing, and notes which optional columns it has. */
 export function describeUsersTable(table: string, nameColumns: string[], columns: string[]): UsersTable {
   if (columns.length === 0) throw new Error(`the users table "${table}" was not found in the database`);

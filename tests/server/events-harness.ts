@@ -6,7 +6,7 @@ import { createVerifier } from '../../server/auth';
 import { parseEnv } from '../../server/env';
 import { createHub, type Hub, type HubOptions } from '../../server/events/hub';
 import { openDb, type Db } from '../../server/storage';
-import { ALL_PERMS, mint, SECRET, type TestDb } from './harness';
+import { ALL_PERMS, HIGH_LIMITS, mint, SECRET, type TestDb } from './harness';
 import { openEvents, type EventStream } from './sse-client';
 
 /** A BFF instance served over real HTTP on a port of its own, on a shared test database. */
@@ -24,7 +24,7 @@ export interface Instance {
 
 /** Starts an instance: its own pool, hub (fast keep-alive, configurable poll and Redis) and HTTP server. */
 export async function startInstance(testDb: TestDb, hubOpts: Partial<HubOptions> = {}, env: Record<string, string> = {}): Promise<Instance> {
-  const config = parseEnv({ DATABASE_URL: testDb.url, CHAT_JWT_SECRET: SECRET, ...env });
+  const config = parseEnv({ DATABASE_URL: testDb.url, CHAT_JWT_SECRET: SECRET, ...HIGH_LIMITS, ...env });
   const db = await openDb(config.DATABASE_URL, { usersTable: config.USERS_TABLE, nameColumns: config.USERS_NAME_COLUMNS });
   const verify = await createVerifier(config.jwtKey, { issuer: config.CHAT_JWT_ISSUER, audience: config.CHAT_JWT_AUDIENCE });
   const hub = createHub({ db, ...hubOpts });

@@ -39,6 +39,9 @@ export const USERS: TestUser[] = [
   { id: 5, username: 'eve', full_name: 'Eve Inactive', email: 'eve@ipp.test', is_active: 0 },
 ];
 
+/** Rate limits far above what any test does, for the servers of tests that are not about them (limits.test.ts is). */
+export const HIGH_LIMITS = { CHAT_RATE_MESSAGES: '100000', CHAT_RATE_UPLOADS: '100000', CHAT_MAX_STREAMS: '100000' };
+
 export type Dialect = 'mysql' | 'sqlite';
 export const DIALECTS: Dialect[] = ['mysql', 'sqlite'];
 
@@ -120,7 +123,9 @@ export interface Client {
 
 export async function startServer(dialect: Dialect, env: Record<string, string> = {}): Promise<TestServer> {
   const testDb = await createTestDb(dialect);
-  const config = parseEnv({ DATABASE_URL: testDb.url, CHAT_JWT_SECRET: SECRET, UPLOAD_DIR: mkdtempSync(join(tmpdir(), 'ippchat-up-')), ...env });
+  const config = parseEnv({
+    DATABASE_URL: testDb.url, CHAT_JWT_SECRET: SECRET, UPLOAD_DIR: mkdtempSync(join(tmpdir(), 'ippchat-up-')), ...HIGH_LIMITS, ...env,
+  });
   const db = await openDb(config.DATABASE_URL, { usersTable: config.USERS_TABLE, nameColumns: config.USERS_NAME_COLUMNS });
   const verify = await createVerifier(config.jwtKey, { issuer: config.CHAT_JWT_ISSUER, audience: config.CHAT_JWT_AUDIENCE });
   const app = createApp({ config, db, verify });

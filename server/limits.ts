@@ -1,0 +1,152 @@
+import { Redis } from 'ioredis';
+import type { Config } from './env';
+import { Problem } from './errors';
+
+/** How much one user may do; 0 means no limit. */
+export interface LimitsOptions {
+  /** Messages sent (with or without files) per user per minute. */
+  messagesPerMinute: number;
+  /** Messages with files per user per minute. */
+  uploadsPerMinute: number;
+  /** Multipart sends of one user being received at the same time, per instance. */
+  concurrentUploads: number;
+  /** Open event streams per user, per instance. */
+  streamsPerUser: number;
+  /** When set, the per-minute counters are shared by every instance through Redis. */
+  redisUrl?: string;
+  /** Key prefix in Redis: instances on the same database share it (see redisPrefix). */
+  redisPrefix?: string;
+}
+
+/** The rate limits of the API, keyed on the token's user id (never on a client-supplied address). */
+export interface Limits {
+  /**
+   * Counts a message of the user, and with files an upload too, holding one
+   * of their upload slots until `release()`; throws a 429 problem past a limit.
+   */
+  send(userId: number, withFiles: boolean): Promise<() => void>;
+  /** Holds one of the user's stream slots until `release()`; throws 429 when all are taken. */
+  stream(userId: number): () => void;
+  /** Whether the shared counters' Redis answers; null when Redis is not configured. */
+  redis(): Promise<'ok' | 'error' | null>;
+  close(): void;
+}
+
+const MINUTE = 60_000;
+/** Multipart sends one user may have under way at once on one instance. */
+export const CONCURRENT_UPLOADS = 3;
+
+/** The limits a configuration asks for; `redis` adds the shared counters (boot.ts passes REDIS_URL and the prefix). */
+export const limitsOptions = (config: Config, redis: { redisUrl?: string; redisPrefix?: string } = {}): LimitsOptions => ({
+  messagesPerMinute: config.CHAT_RATE_MESSAGES,
+  uploadsPerMinute: config.CHAT_RATE_UPLOADS,
+  concurrentUploads: CONCURRENT_UPLOADS,
+  streamsPerUser: config.CHAT_MAX_STREAMS,
+  ...redis,
+});
+
+// Atomic fixed window: the first hit of a window starts its clock.
+const WINDOW_SCRIPT = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return {n, redis.call('PTTL', KEYS[1])}`;
+
+type RedisWithWindow = Redis & { window(key: string, ms: number): Promise<[number, number]> };
+
+const tooMany = (what: string, waitMs: number) =>
+  new Problem(429, `Too many ${what}: try again in ${Math.ceil(waitMs / 1000)} s.`, { 'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))) });
+
+/**
+ * Builds the limits. Per-minute counters live in Redis when it is configured
+ * and answers, and in this process otherwise (each instance then applies the
+ * limit on its own). Concurrent uploads and open streams hold this instance's
+ * resources, so they are counted here.
+ */
+export function createLimits(opts: LimitsOptions): Limits {
+  const local = new Map<string, { n: number; resetAt: number }>();
+  const held = new Map<string, number>();
+  let down = false;
+  const failed = (err: unknown) => {
+    if (down) return;
+    down = true;
+    console.error(`ipp-chat limits: Redis unavailable, rate limits are per instance meanwhile: ${err instanceof Error ? err.message : err}`);
+  };
+  let redis: RedisWithWindow | null = null;
+  if (opts.redisUrl) {
+    // No offline queue and a short timeout: when Redis is down or slow, the local counter decides at once.
+    redis = new Redis(opts.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000 }) as RedisWithWindow;
+    redis.defineCommand('window', { numberOfKeys: 1, lua: WINDOW_SCRIPT });
+    redis.on('error', failed);
+    redis.on('ready', () => { down = false; });
+  }
+  const prefix = `${opts.redisPrefix ?? 'ipp-chat'}:rate`;
+
+  /** One hit on a per-minute counter: 0 when under max, else the ms until the window ends. */
+  async function hit(name: string, userId: number, max: number): Promise<number> {
+    if (!max) return 0;
+    const key = `${name}:${userId}`;
+    if (redis?.status === 'ready') {
+      try {
+        const [n, ttl] = await redis.window(`${prefix}:${key}`, MINUTE);
+        return n > max ? Math.max(1, ttl) : 0;
+      } catch (err) {
+        failed(err);
+      }
+    }
+    const now = Date.now();
+    if (local.size > 10_000) for (const [k, w] of local) if (w.resetAt <= now) local.delete(k);
+    let w = local.get(key);
+    if (!w || w.resetAt <= now) local.set(key, (w = { n: 0, resetAt: now + MINUTE }));
+    return ++w.n > max ? w.resetAt - now : 0;
+  }
+
+  /** Takes one of `max` slots of a user, or null when all are taken. */
+  function hold(name: string, userId: number, max: number): (() => void) | null {
+    const key = `${name}:${userId}`;
+    const n = held.get(key) ?? 0;
+    if (max && n >= max) return null;
+    held.set(key, n + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (held.get(key) ?? 1) - 1;
+      if (left > 0) held.set(key, left);
+      else held.delete(key);
+    };
+  }
+
+  return {
+    async send(userId, withFiles) {
+      let release = () => {};
+      if (withFiles) {
+        release = hold('uploads', userId, opts.concurrentUploads) ?? (() => {
+          throw tooMany(`uploads at the same time (at most ${opts.concurrentUploads})`, 1000);
+        })();
+        const wait = await hit('uploads', userId, opts.uploadsPerMinute);
+        if (wait) {
+          release();
+          throw tooMany(`messages with files (at most ${opts.uploadsPerMinute} a minute)`, wait);
+        }
+      }
+      const wait = await hit('messages', userId, opts.messagesPerMinute);
+      if (wait) {
+        release();
+        throw tooMany(`messages (at most ${opts.messagesPerMinute} a minute)`, wait);
+      }
+      return release;
+    },
+    stream(userId) {
+      const release = hold('streams', userId, opts.streamsPerUser);
+      if (!release) throw tooMany(`open event streams (at most ${opts.streamsPerUser}); close another one`, 3000);
+      return release;
+    },
+    async redis() {
+      if (!redis) return null;
+      return redis.ping().then(() => 'ok' as const, () => 'error' as const);
+    },
+    close() {
+      redis?.disconnect();
+    },
+  };
+}
