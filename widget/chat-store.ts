@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ApiError, type ChatApi } from './api';
-import type { SendDetail } from './events';
-import type { ChatEvent, ChatMessage, Me, Member, Message, Perm, Room } from './types';
+import type { Draft, SendDetail } from './events';
+import type { ChatEvent, ChatMessage, Me, Member, Message, Perm, Room, RoomContext } from './types';
 
 interface Page {
   messages: ChatMessage[];
@@ -10,7 +10,20 @@ interface Page {
   loading?: boolean;
 }
 
+/** What the store keeps across page loads (see ContinuityController). */
+export interface Snapshot {
+  me: Me;
+  rooms: Room[];
+  roomId: number | null;
+  /** The rooms opened last, most recent first, with their members and last page. */
+  recent: { room: Room; page: { messages: Message[]; hasMore: boolean } }[];
+  drafts: [number, Draft][];
+  /** Text messages not yet confirmed, sent again with their clientId after the reload. */
+  outbox: ChatMessage[];
+}
+
 const PAGE = 50;
+const RECENT = 5;
 const MAX_ATTEMPTS = 6;
 const TYPING_MS = 5000;
 
@@ -41,6 +54,12 @@ export class ChatStore implements ReactiveController {
   visible = false;
   /** The last failure, shown for a few seconds. */
   error: unknown = null;
+  /** Per room: the composer's text, the reply in progress and the scroll position. */
+  drafts = new Map<number, Draft>();
+  /** Ids of the rooms opened, most recent first. */
+  recent: number[] = [];
+  /** Requests of the list or a room under way: until they end, the state lags behind the events applied. */
+  busy = 0;
   /** Called for each new message from someone else, after it is applied. */
   onIncoming?: (m: Message, room: Room | undefined) => void;
 
@@ -48,6 +67,10 @@ export class ChatStore implements ReactiveController {
   private seq = 0;
   private lastTyping = 0;
   private roomsTimer?: ReturnType<typeof setTimeout>;
+  /** Whether nothing is being fetched again: the state then reflects every event applied. */
+  get settled(): boolean {
+    return !this.busy && !this.roomsTimer;
+  }
   private typingTimer?: ReturnType<typeof setTimeout>;
   private errorTimer?: ReturnType<typeof setTimeout>;
   private loadingOlder = false;
@@ -83,28 +106,107 @@ export class ChatStore implements ReactiveController {
     return this.pages.get(this.roomId!);
   }
 
-  /** Loads the user and the room list. */
-  async load(api: ChatApi): Promise<void> {
+  /** Forgets everything: a new session begins with this client (another API, maybe another user). */
+  begin(api: ChatApi): void {
     this.api = api;
     this.me = undefined;
     this.roomId = null;
-    this.pages.clear();
-    this.details.clear();
+    this.recent = [];
+    for (const m of [this.pages, this.details, this.drafts]) m.clear();
+  }
+
+  /**
+   * Loads the user and the room list. With `cached`, the list restore() put
+   * back is kept and only the user is fetched: the feed's replay brings the rest.
+   */
+  async load(api: ChatApi, cached = false): Promise<void> {
+    this.api = api;
     await this.run(async () => {
       this.me = await api.get<Me>('/me');
-      await this.loadRooms();
+      if (!cached) await this.loadRooms();
     });
   }
 
   async loadRooms(): Promise<void> {
-    const { rooms } = await this.api!.get<{ rooms: Room[] }>('/rooms');
-    this.rooms = rooms;
+    this.busy++;
+    try {
+      const { rooms } = await this.api!.get<{ rooms: Room[] }>('/rooms');
+      this.rooms = rooms;
+    } finally {
+      this.busy--;
+    }
     this.changed();
+  }
+
+  /** Fetches the list and the open room again: for a page restored from a cache the feed cannot bring up to date. */
+  refresh(): Promise<void> {
+    return this.run(async () => {
+      await this.loadRooms();
+      if (this.roomId !== null) await this.loadRoom(this.roomId);
+    });
+  }
+
+  /** What to keep for the next page: see Snapshot. Pending files cannot be kept. */
+  snapshot(): Snapshot | undefined {
+    if (!this.me) return;
+    const confirmed = (m: ChatMessage) => m.id > 0;
+    const recent = this.recent.slice(0, RECENT).flatMap((id) => {
+      const room = this.details.get(id);
+      const page = this.pages.get(id);
+      return room && page && !page.loading ? [{ room, page: { messages: page.messages.filter(confirmed).slice(-PAGE), hasMore: page.hasMore || page.messages.length > PAGE } }] : [];
+    });
+    const outbox = [...this.pages.values()].flatMap((p) => p.messages.filter((m) => m.status === 'sending' && !m.files?.length));
+    return { me: this.me, rooms: this.rooms, roomId: this.roomId, recent, drafts: [...this.drafts], outbox: outbox.map(({ progress, files, ...m }) => m) };
+  }
+
+  /** Puts back what snapshot() kept, to be shown at once. */
+  restore(s: Snapshot): void {
+    this.me = s.me;
+    this.rooms = s.rooms;
+    this.drafts = new Map(s.drafts);
+    this.recent = s.recent.map((r) => r.room.id);
+    for (const { room, page } of s.recent) {
+      this.details.set(room.id, room);
+      this.pages.set(room.id, page);
+    }
+    this.roomId = s.roomId !== null && this.pages.has(s.roomId) ? s.roomId : null;
+    for (const m of s.outbox) {
+      this.seq = Math.max(this.seq, -m.id);
+      this.upsert(m);
+    }
+    this.changed();
+  }
+
+  /** Sends again, with their clientId, the messages restore() put back as pending. */
+  resend(): void {
+    for (const page of this.pages.values()) for (const m of page.messages) if (m.status === 'sending') void this.deliver(m);
+  }
+
+  /** Whether leaving the page would lose something: a message or an upload still on its way. */
+  get pending(): boolean {
+    return [...this.pages.values()].some((p) => p.messages.some((m) => m.status === 'sending'));
+  }
+
+  /** Records part of a room's draft (no re-render: the elements already show it). */
+  setDraft(roomId: number, d: Draft): void {
+    this.drafts.set(roomId, { ...this.drafts.get(roomId), ...d });
+  }
+
+  /**
+   * Opens the room tied to a host record: the one in my list, else the server's
+   * (created when allowed). Rejects with the server's 404 when it exists and I am not in it.
+   */
+  async openContext(c: RoomContext): Promise<void> {
+    const known = this.rooms.find((r) => r.context?.type === c.type && r.context.id === c.id);
+    const room = known ?? (await this.api!.json<Room>('POST', '/rooms', { type: 'group', name: c.label, memberIds: [], context: c }));
+    if (!known) this.rooms = [room, ...this.rooms.filter((r) => r.id !== room.id)];
+    await this.open(room.id);
   }
 
   /** Opens a room (null: back to the list), loading its members and latest messages. */
   async open(roomId: number | null): Promise<void> {
     this.roomId = roomId;
+    if (roomId !== null) this.recent = [roomId, ...this.recent.filter((id) => id !== roomId)];
     this.typing.clear();
     this.changed();
     if (roomId !== null) await this.run(() => this.loadRoom(roomId));
@@ -113,10 +215,16 @@ export class ChatStore implements ReactiveController {
   private async loadRoom(id: number) {
     // An empty page from the start, so that messages arriving during the fetch have a place.
     if (!this.pages.has(id)) this.pages.set(id, { messages: [], hasMore: false, loading: true });
-    const [room, page] = await Promise.all([
-      this.api!.get<Room>(`/rooms/${id}`),
-      this.api!.get<Page>(`/rooms/${id}/messages?limit=${PAGE}`),
-    ]);
+    this.busy++;
+    let room: Room, page: Page;
+    try {
+      [room, page] = await Promise.all([
+        this.api!.get<Room>(`/rooms/${id}`),
+        this.api!.get<Page>(`/rooms/${id}/messages?limit=${PAGE}`),
+      ]);
+    } finally {
+      this.busy--;
+    }
     const lastId = page.messages.at(-1)?.id ?? 0;
     // Keep what arrived live meanwhile, and what is still on its way.
     const kept = this.pages.get(id)!.messages.filter((m) => m.id < 0 || m.id > lastId);
@@ -354,7 +462,7 @@ export class ChatStore implements ReactiveController {
   // Several events in a row (a member added to many rooms…) cost one GET /rooms.
   private refreshRooms() {
     clearTimeout(this.roomsTimer);
-    this.roomsTimer = setTimeout(() => void this.run(() => this.loadRooms()), 50);
+    this.roomsTimer = setTimeout(() => ((this.roomsTimer = undefined), void this.run(() => this.loadRooms())), 50);
   }
 
   private expireTyping() {
@@ -372,7 +480,8 @@ export class ChatStore implements ReactiveController {
     }
   }
 
-  private fail(e: unknown) {
+  /** Shows an error for a few seconds. */
+  fail(e: unknown): void {
     this.error = e;
     clearTimeout(this.errorTimer);
     this.errorTimer = setTimeout(() => ((this.error = null), this.changed()), 8000);

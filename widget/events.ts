@@ -1,5 +1,15 @@
 import type { ChatMessage, Room, User } from './types';
 
+/** What is in progress in a room, kept across rooms and page loads (see ChatStore.drafts). */
+export interface Draft {
+  /** The composer's text. */
+  text?: string;
+  /** The message being replied to. */
+  reply?: ChatMessage | null;
+  /** The message list's scroll offset; null when at the bottom (following new messages). */
+  scroll?: number | null;
+}
+
 /** Detail of `ipp-send`: a new message from the composer. */
 export interface SendDetail {
   content: string;
@@ -28,6 +38,10 @@ declare global {
     'ipp-retry': CustomEvent<{ message: ChatMessage }>;
     'ipp-load-older': CustomEvent<void>;
     'ipp-typing': CustomEvent<void>;
+    /** Part of a room's draft changed (text, reply or scroll position). */
+    'ipp-draft': CustomEvent<Draft>;
+    /** "Discuter de …": open or create the room of the page's record. */
+    'ipp-open-context': CustomEvent<void>;
   }
 }
 

@@ -65,6 +65,8 @@ const fr = {
   dropHere: 'Déposez les fichiers ici',
   today: 'Aujourd’hui',
   yesterday: 'Hier',
+  discuss: (label: string) => `Discuter de ${label}`,
+  notMember: 'Cette conversation existe déjà : demandez à un de ses membres de vous y ajouter.',
 };
 
 export type Strings = typeof fr;
@@ -135,6 +137,8 @@ const en: Strings = {
   dropHere: 'Drop files here',
   today: 'Today',
   yesterday: 'Yesterday',
+  discuss: (label) => `Discuss ${label}`,
+  notMember: 'This conversation already exists: ask one of its members to add you.',
 };
 
 /** Strings and date formatting for one language; a new object whenever the language changes. */

@@ -4,6 +4,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { ApiError, ChatApi } from './api';
 import { ChatStore } from './chat-store';
+import { ContinuityController } from './continuity-controller';
 import { apiContext, i18nContext } from './context';
 import { emit } from './events';
 import { roomName } from './format';
@@ -12,8 +13,8 @@ import { LiveController } from './live-controller';
 import { chime, desktopNotify, unlockSound } from './notify';
 import { icon } from './icons';
 import { shared, tokens } from './styles';
-import { TokenController } from './token-controller';
-import type { Message, Room } from './types';
+import { TokenController, tokenClaims } from './token-controller';
+import type { Message, Room, RoomContext } from './types';
 import './ipp-room-list';
 import './ipp-room-view';
 import './ipp-new-room';
@@ -150,6 +151,14 @@ export class IppChat extends LitElement {
   @property({ type: Boolean, attribute: 'title-badge' }) titleBadge = false;
   /** When set, no sound plays for new messages. */
   @property({ type: Boolean }) silent = false;
+  /** The kind of host record this page shows, e.g. `invoice`: with `context-id` and `context-label`, offers its conversation. */
+  @property({ attribute: 'context-type' }) contextType = '';
+  /** The record's id, e.g. `2025-0042`. */
+  @property({ attribute: 'context-id' }) contextId = '';
+  /** The record's name for people, e.g. "Facture 2025-0042". */
+  @property({ attribute: 'context-label' }) contextLabel = '';
+  /** The record's page (a path or an http(s) URL), linked from the room's header. */
+  @property({ attribute: 'context-url' }) contextUrl = '';
 
   @provide({ context: apiContext }) client?: ChatApi;
   @provide({ context: i18nContext }) i18n: I18n = defaultI18n;
@@ -162,6 +171,16 @@ export class IppChat extends LitElement {
   private store = new ChatStore(this);
   private tokens = new TokenController(this, () => ({ token: this.token, tokenUrl: this.tokenUrl }));
   private live = new LiveController(this, (e) => this.store.apply(e));
+  private continuity = new ContinuityController(
+    this,
+    () => `ipp-chat:${new URL(this.api, location.href).href}`,
+    () => {
+      const store = this.store.snapshot();
+      // An event id is kept only with a state that reflects every event up to it.
+      return store && { user: store.me.user.id, open: this.open, lastEventId: this.store.settled ? this.live.lastId : undefined, store };
+    },
+    () => this.store.pending,
+  );
   private reportedUnread = 0;
   private hadFocus = false;
   private view: HTMLElement | null = null;
@@ -213,15 +232,41 @@ export class IppChat extends LitElement {
 
   private async connect() {
     const client = (this.client = new ChatApi(this.api, this.tokens));
+    this.store.begin(client);
     // Removed from the page, or given another API, while loading: this session is over.
     const current = () => this.isConnected && client === this.client;
+    // The previous page's state, shown at once when it was this user's (the token says who).
+    const sub = Number(tokenClaims(await this.tokens.get().catch(() => '')).sub);
+    const saved = sub > 0 ? this.continuity.read(sub) : undefined;
+    if (!current()) return;
+    if (saved) {
+      this.store.restore(saved.store);
+      this.open = saved.open;
+    }
     for (let delay = 2000; ; delay = Math.min(delay * 2, 60_000)) {
-      await this.store.load(client);
+      await this.store.load(client, !!saved);
       if (!current()) return;
       if (this.store.me) break;
       await new Promise((r) => setTimeout(r, delay));
     }
-    this.live.start(client, this.store.me!.user.id);
+    // The feed replays what happened since the previous page; when it cannot, the list and room are fetched again.
+    const replayed = await this.live.start(client, this.store.me!.user.id, saved?.lastEventId);
+    const s = this.store;
+    if (saved && !replayed) await s.refresh();
+    else if (s.visible && s.roomId !== null) s.markRead(s.roomId);
+    s.resend();
+  }
+
+  /** The record of the page, when the host gave one. */
+  get context(): RoomContext | undefined {
+    const { contextType: type, contextId: id, contextLabel: label, contextUrl: url } = this;
+    return type && id && label ? { type, id, label, ...(url ? { url } : {}) } : undefined;
+  }
+
+  private openContext() {
+    unlockSound();
+    this.dialog = null;
+    this.store.openContext(this.context!).catch((e) => this.store.fail(e instanceof ApiError && e.status === 404 ? new ApiError(404, this.i18n.t.notMember) : e));
   }
 
   /** Opens the panel, and a given room when `roomId` is set. */
@@ -346,6 +391,8 @@ export class IppChat extends LitElement {
           .loading=${s.page?.loading ?? true}
           .me=${s.me}
           .typing=${[...s.typing.values()].map((x) => x.name)}
+          .draft=${s.drafts.get(room.id)}
+          @ipp-draft=${(e: HTMLElementEventMap['ipp-draft']) => s.setDraft(room.id, e.detail)}
           @ipp-back=${() => this.openRoom(null)}
           @ipp-settings=${() => (this.dialog = 'settings')}
           @ipp-send=${(e: HTMLElementEventMap['ipp-send']) => s.send(room.id, e.detail)}
@@ -364,6 +411,9 @@ export class IppChat extends LitElement {
       .meId=${meId}
       .canCreate=${s.can('chat.create')}
       .canManage=${s.can('chat.manage_rooms')}
+      .context=${this.context}
+      .contextRoom=${s.rooms.some((r) => r.context?.type === this.contextType && r.context.id === this.contextId)}
+      @ipp-open-context=${this.openContext}
       .askNotify=${typeof Notification !== 'undefined' && Notification.permission === 'default'}
       @ipp-notify=${() => void Notification.requestPermission().then(() => this.requestUpdate())}
       @ipp-room-select=${(e: HTMLElementEventMap['ipp-room-select']) => this.openRoom(e.detail.roomId)}

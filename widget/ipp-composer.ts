@@ -16,6 +16,7 @@ import type { ChatMessage } from './types';
  * @fires ipp-send - `{content, files, replyToId?}`: a new message.
  * @fires ipp-edit - `{message, content}`: the edited text of `editing`.
  * @fires ipp-typing - the user typed (the signal to the server is throttled by the store).
+ * @fires ipp-draft - `{text}`: the text of the next message changed.
  * @fires ipp-cancel - the reply or edit in progress is cancelled (Escape, or its close button).
  * @csspart input - the text area.
  */
@@ -82,6 +83,8 @@ export class IppComposer extends LitElement {
   /** The message being edited, if any. */
   @property({ attribute: false }) editing: ChatMessage | null = null;
   @property({ type: Boolean }) disabled = false;
+  /** The text to start with (the room's draft). */
+  @property() text = '';
 
   @consume({ context: i18nContext, subscribe: true }) i18n: I18n = defaultI18n;
 
@@ -99,13 +102,18 @@ export class IppComposer extends LitElement {
     void this.updateComplete.then(() => this.input.focus());
   }
 
+  protected override firstUpdated(): void {
+    this.input.value = this.text;
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('editing')) {
       if (!changed.get('editing')) this.draft = this.input.value;
       this.input.value = this.editing ? this.editing.content : this.draft;
       if (this.editing) this.focus();
     }
-    if (changed.has('replyTo') && this.replyTo) this.focus();
+    // Not for a reply restored with the page: the page keeps its focus.
+    if (changed.has('replyTo') && this.replyTo && changed.get('replyTo') !== undefined) this.focus();
   }
 
   private submit() {
@@ -119,6 +127,7 @@ export class IppComposer extends LitElement {
       this.files = [];
     } else return;
     this.input.value = '';
+    emit(this, 'ipp-draft', { text: '' });
   }
 
   private onKeydown(e: KeyboardEvent) {
@@ -181,7 +190,7 @@ export class IppComposer extends LitElement {
           placeholder=${t.message}
           ?disabled=${this.disabled}
           @keydown=${this.onKeydown}
-          @input=${() => emit(this, 'ipp-typing')}
+          @input=${() => (emit(this, 'ipp-typing'), this.editing || emit(this, 'ipp-draft', { text: this.input.value }))}
           @paste=${this.onPaste}
         ></textarea>
         <button class="primary" ?disabled=${this.disabled} @click=${this.submit}>${this.editing ? t.save : t.send}</button>

@@ -22,6 +22,7 @@ const key = (m: ChatMessage) => m.clientId ?? m.id;
  * only when the reader is near the bottom, else a "new messages" button appears.
  *
  * @fires ipp-load-older - the top was reached and there are older messages.
+ * @fires ipp-draft - `{scroll}`: the reader scrolled (null: to the bottom).
  * @csspart bubble - a message bubble; also `thumbnail` and `file` for attachments.
  */
 @customElement('ipp-message-list')
@@ -80,6 +81,8 @@ export class IppMessageList extends LitElement {
   @property({ type: Boolean }) hasMore = false;
   /** Whether the first page is still on its way (no "no messages" text yet). */
   @property({ type: Boolean }) loading = false;
+  /** Where the reader was (the room's draft), taken once: null or undefined for the bottom. */
+  @property({ attribute: false }) startAt?: number | null;
 
   @consume({ context: i18nContext, subscribe: true }) i18n: I18n = defaultI18n;
 
@@ -93,6 +96,8 @@ export class IppMessageList extends LitElement {
   private stick = true;
   /** A message to keep in place while older ones are added above it. */
   private keep?: { el: HTMLElement; offset: number };
+  /** The restored scroll offset, held while the messages render, until the reader scrolls. */
+  private restoreTop?: number;
   private lastSet = -1;
   private askedOlder = false;
   // Messages render after this element, and pictures load later still: settle on every size change.
@@ -107,7 +112,7 @@ export class IppMessageList extends LitElement {
   /** Scrolls to the newest message, and keeps following new ones. */
   scrollToEnd(): void {
     this.stick = true;
-    this.keep = undefined;
+    this.keep = this.restoreTop = undefined;
     this.unseen = 0;
     this.settle();
   }
@@ -134,6 +139,7 @@ export class IppMessageList extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!this.hasUpdated && typeof this.startAt === 'number') (this.restoreTop = this.startAt), (this.stick = false);
     const old = changed.get('messages');
     if (!old?.length || !this.scroller) return;
     const first = this.messages[0];
@@ -141,7 +147,7 @@ export class IppMessageList extends LitElement {
     if (first && key(first) !== key(old[0]) && last === old.at(-1)) {
       // Older messages go on top: the first one shown so far stays where it is.
       const el = this.renderRoot.querySelector<HTMLElement>('ipp-message');
-      if (el) this.keep = { el, offset: el.offsetTop - this.scroller.scrollTop };
+      if (el) (this.keep = { el, offset: el.offsetTop - this.scroller.scrollTop }), (this.restoreTop = undefined);
     } else if (last && key(last) !== key(old.at(-1)!)) {
       if (last.senderId === this.me?.user.id) this.scrollToEnd();
       else if (!this.stick) this.unseen++;
@@ -158,7 +164,8 @@ export class IppMessageList extends LitElement {
   private settle() {
     const s = this.scroller;
     if (!s) return;
-    if (this.keep) s.scrollTop = this.keep.el.offsetTop - this.keep.offset;
+    if (this.restoreTop !== undefined) s.scrollTop = this.restoreTop;
+    else if (this.keep) s.scrollTop = this.keep.el.offsetTop - this.keep.offset;
     else if (this.stick) s.scrollTop = s.scrollHeight;
     this.lastSet = s.scrollTop;
   }
@@ -166,9 +173,10 @@ export class IppMessageList extends LitElement {
   private onScroll() {
     // Our own scrolling (settle) says nothing about where the reader wants to be.
     if (Math.abs(this.scroller.scrollTop - this.lastSet) < 2) return;
-    this.keep = undefined;
+    this.keep = this.restoreTop = undefined;
     this.stick = this.nearBottom;
     if (this.stick) this.unseen = 0;
+    emit(this, 'ipp-draft', { scroll: this.stick ? null : Math.round(this.scroller.scrollTop) });
     if (this.scroller.scrollTop < 60 && this.hasMore && !this.askedOlder) {
       this.askedOlder = true;
       emit(this, 'ipp-load-older');

@@ -9,7 +9,7 @@ import { defaultI18n, type I18n } from './i18n';
 import { icon } from './icons';
 import { shared } from './styles';
 import { titleBar } from './title-bar';
-import type { Room } from './types';
+import type { Room, RoomContext } from './types';
 
 type Filter = 'all' | 'unread' | 'group' | 'direct';
 
@@ -20,6 +20,7 @@ type Filter = 'all' | 'unread' | 'group' | 'direct';
  * @fires ipp-room-select - `{roomId}`: a room was chosen.
  * @fires ipp-new-room - `{group}`: "Nouvelle conversation" or "Nouveau groupe" was pressed.
  * @fires ipp-notify - the user asked for desktop notifications.
+ * @fires ipp-open-context - "Discuter de …" was pressed.
  * @csspart header - the title bar.
  * @csspart room - one row of the list.
  */
@@ -104,6 +105,10 @@ export class IppRoomList extends LitElement {
   @property({ type: Boolean }) canCreate = false;
   /** Whether the user may create groups (chat.manage_rooms). */
   @property({ type: Boolean }) canManage = false;
+  /** The host page's record, offered as "Discuter de …". */
+  @property({ attribute: false }) context?: RoomContext;
+  /** Whether the record's room is in the list (else only those who may create groups are offered it). */
+  @property({ type: Boolean }) contextRoom = false;
   /** Whether to offer desktop notifications (permission not asked yet). */
   @property({ type: Boolean }) askNotify = false;
 
@@ -147,6 +152,9 @@ export class IppRoomList extends LitElement {
         ${this.canManage ? this.iconButton('group', t.newGroup, () => emit(this, 'ipp-new-room', { group: true })) : nothing}`,
       )}
       <div class="tools">
+        ${this.context && (this.contextRoom || this.canManage)
+          ? html`<button class="primary" @click=${() => emit(this, 'ipp-open-context')}>${t.discuss(this.context.label)}</button>`
+          : nothing}
         <input type="search" aria-label=${t.search} placeholder=${t.search} .value=${this.q} @input=${(e: Event) => (this.q = (e.target as HTMLInputElement).value)} />
         <div class="filters" role="group" aria-label=${t.filters}>
           ${filters.map(
@@ -173,7 +181,7 @@ export class IppRoomList extends LitElement {
     const name = roomName(r, this.meId);
     return html`<li>
       <button part="room" @click=${() => emit(this, 'ipp-room-select', { roomId: r.id })}>
-        <span class="name">${name}${r.muted ? html` <span class="muted" title=${t.muted}>${icon('bell')}<span class="sr-only">${t.muted}</span></span>` : nothing}</span>
+        <span class="name">${name}${r.context && r.context.label !== name ? html` <small>· ${r.context.label}</small>` : nothing}${r.muted ? html` <span class="muted" title=${t.muted}>${icon('bell')}<span class="sr-only">${t.muted}</span></span>` : nothing}</span>
         <span class="time">${last ? this.i18n.when(last.createdAt) : ''}</span>
         <span class="last">${last && r.type !== 'direct' && last.senderId !== this.meId ? `${last.senderName}: ` : ''}${preview}</span>
         ${r.unreadCount

@@ -1,8 +1,8 @@
 import { consume } from '@lit/context';
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { i18nContext } from './context';
-import { emit } from './events';
+import { emit, type Draft } from './events';
 import { defaultI18n, type I18n } from './i18n';
 import type { IppComposer } from './ipp-composer';
 import { icon } from './icons';
@@ -25,6 +25,7 @@ import './ipp-message-list';
  * @fires ipp-retry - from a message.
  * @fires ipp-load-older - from the list.
  * @fires ipp-typing - from the composer.
+ * @fires ipp-draft - the reply in progress changed; also from the composer (text) and the list (scroll).
  * @csspart header - the title bar.
  * @csspart bubble - a message bubble; also `thumbnail`, `file` (attachments) and `input` (the composer).
  */
@@ -48,6 +49,12 @@ export class IppRoomView extends LitElement {
         font-size: 0.8em;
         font-style: italic;
         color: var(--ipp-muted);
+      }
+      .record {
+        padding: 4px 12px;
+        background: var(--ipp-surface);
+        border-bottom: 1px solid var(--ipp-border);
+        font-size: 0.85em;
       }
       .drop {
         position: absolute;
@@ -73,6 +80,8 @@ export class IppRoomView extends LitElement {
   @property({ attribute: false }) me?: Me;
   /** Names of the people typing. */
   @property({ attribute: false }) typing: string[] = [];
+  /** What was in progress here before (text, reply, scroll), taken when the view is made. */
+  @property({ attribute: false }) draft?: Draft;
 
   @consume({ context: i18nContext, subscribe: true }) i18n: I18n = defaultI18n;
 
@@ -80,6 +89,14 @@ export class IppRoomView extends LitElement {
   @state() private editing: ChatMessage | null = null;
   @state() private dragging = false;
   @query('ipp-composer') private composer?: IppComposer;
+
+  protected override willUpdate(): void {
+    if (!this.hasUpdated) this.replyTo = this.draft?.reply ?? null;
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    if (changed.has('replyTo') && changed.get('replyTo') !== undefined) emit(this, 'ipp-draft', { reply: this.replyTo });
+  }
 
   private get canSend() {
     return !!this.me?.perms.includes('chat.create');
@@ -102,6 +119,14 @@ export class IppRoomView extends LitElement {
     this.dragging = true;
   }
 
+  // The link back to the host record's page: a path of the host app or http(s) only, whatever the server sent.
+  private renderRecord() {
+    const c = this.room.context;
+    if (!c) return nothing;
+    const url = c.url && /^(\/(?![/\\])|https?:\/\/)/i.test(c.url) ? c.url : '';
+    return html`<div class="record">${url ? html`<a href=${url}>↗ ${c.label}</a>` : c.label}</div>`;
+  }
+
   override render() {
     const { t } = this.i18n;
     return html`
@@ -111,6 +136,7 @@ export class IppRoomView extends LitElement {
         this.name,
         html`<button aria-label=${t.settings} title=${t.settings} @click=${() => emit(this, 'ipp-settings')}>${icon('more')}</button>`,
       )}
+      ${this.renderRecord()}
       <ipp-message-list
         exportparts="bubble, thumbnail, file"
         .room=${this.room}
@@ -119,6 +145,7 @@ export class IppRoomView extends LitElement {
         .me=${this.me}
         .hasMore=${this.hasMore}
         .loading=${this.loading}
+        .startAt=${this.draft?.scroll}
         @dragover=${this.onDragOver}
         @dragleave=${() => (this.dragging = false)}
         @drop=${this.onDrop}
@@ -131,6 +158,7 @@ export class IppRoomView extends LitElement {
             exportparts="input"
             .replyTo=${this.replyTo}
             .editing=${this.editing}
+            .text=${this.draft?.text ?? ''}
             @dragover=${this.onDragOver}
             @drop=${this.onDrop}
             @ipp-send=${() => (this.replyTo = null)}

@@ -17,9 +17,11 @@ export class LiveController implements ReactiveController {
   /** Whether the stream is up (as reported by the leader). */
   online = true;
 
+  /** The id of the last event received: where a page that follows this one resumes. */
+  lastId?: string;
+
   private abort?: AbortController;
   private channel?: BroadcastChannel;
-  private lastId?: string;
 
   constructor(
     private host: ReactiveControllerHost,
@@ -28,9 +30,14 @@ export class LiveController implements ReactiveController {
     host.addController(this);
   }
 
-  /** Joins the stream of `api` for user `userId` (again, if the user or API changed). */
-  start(api: ChatApi, userId: number): void {
+  /**
+   * Joins the stream of `api` for user `userId` (again, if the user or API
+   * changed), from `lastEventId` when given. Resolves whether the stream will
+   * replay from there: not when another tab already reads it for everyone.
+   */
+  async start(api: ChatApi, userId: number, lastEventId?: string): Promise<boolean> {
     this.stop();
+    this.lastId = lastEventId;
     const abort = (this.abort = new AbortController());
     const name = `ipp-chat:${new URL(api.url('/events')).href}:${userId}`;
     const channel = (this.channel = new BroadcastChannel(name));
@@ -45,11 +52,10 @@ export class LiveController implements ReactiveController {
       });
       this.leader = false;
     };
-    if (navigator.locks) {
-      navigator.locks.request(name, { signal: abort.signal }, lead).catch(() => {});
-    } else {
-      void lead();
-    }
+    if (!navigator.locks) return void lead(), !!lastEventId;
+    const held = !!(await navigator.locks.query()).held?.some((l) => l.name === name);
+    if (!abort.signal.aborted) navigator.locks.request(name, { signal: abort.signal }, lead).catch(() => {});
+    return !held && !!lastEventId;
   }
 
   stop(): void {

@@ -9,15 +9,19 @@ export interface TokenConfig {
 /** How long before `exp` a token is renewed. */
 const MARGIN_MS = 60_000;
 
-/** Reads `exp` (seconds) from a JWT's payload; the signature is the server's business. */
-export function tokenExpiry(jwt: string): number | undefined {
+/** A JWT's claims, unverified (the signature is the server's business); `{}` when unreadable. */
+export function tokenClaims(jwt: string): { exp?: unknown; sub?: unknown } {
   try {
-    const part = jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-    const exp = JSON.parse(atob(part)).exp;
-    return typeof exp === 'number' ? exp * 1000 : undefined;
+    return JSON.parse(atob(jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) ?? {};
   } catch {
-    return undefined;
+    return {};
   }
+}
+
+/** Reads `exp` (seconds) from a JWT's payload, in milliseconds. */
+export function tokenExpiry(jwt: string): number | undefined {
+  const { exp } = tokenClaims(jwt);
+  return typeof exp === 'number' ? exp * 1000 : undefined;
 }
 
 /**

@@ -62,6 +62,17 @@ export interface Room {
   unreadCount: number;
   muted: boolean;
   myRole: Role;
+  /** The host record the room is tied to. */
+  context?: RoomContext;
+}
+
+/** A record of the host app (`<ipp-chat context-type context-id context-label context-url>`). */
+export interface RoomContext {
+  type: string;
+  id: string;
+  label: string;
+  /** The record's page: a path of the host app or an http(s) URL. */
+  url?: string;
 }
 
 /** A message as the widget holds it: a server message, or a local one still on its way. */

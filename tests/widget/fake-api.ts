@@ -40,6 +40,8 @@ export class FakeChat {
   tokenFetches = 0;
   /** When set, every API call fails as if the network were down. */
   offline = false;
+  /** Ids of host records whose room exists without me. */
+  foreignRecords: string[] = [];
   /** Answers a POST /messages with this status instead (e.g. 403). */
   failSend?: number;
   private streams: ReadableStreamDefaultController<Uint8Array>[] = [];
@@ -150,6 +152,8 @@ export class FakeChat {
   }
 
   install(): this {
+    // Each test starts as a new tab session: nothing kept from the previous test's widget.
+    sessionStorage.clear();
     const realFetch = window.fetch;
     const realXhr = window.XMLHttpRequest;
     window.fetch = (input, init) => this.handle(new Request(input, init));
@@ -244,8 +248,10 @@ export class FakeChat {
       const existing =
         body.type === 'direct' && this.rooms.find((r) => r.type === 'direct' && this.members.get(r.id)!.some((x) => x.userId === body.userId));
       if (existing) return this.json(this.roomFor(existing), 200);
+      // The record's room exists and I am not in it (this.foreignRecords): 404, as the server answers.
+      if (body.context && this.foreignRecords.includes(body.context.id)) return this.problem(404, 'room not found');
       const id = this.nextId++;
-      this.addRoom({ id, type: body.type, name: body.name ?? null }, [this.me.id, ...(body.memberIds ?? [body.userId])]);
+      this.addRoom({ id, type: body.type, name: body.name ?? null, ...(body.context ? { context: body.context } : {}) }, [this.me.id, ...(body.memberIds ?? [body.userId])]);
       return this.json(this.roomFor(this.rooms.at(-1)!), 201);
     }
     if ((match = path.match(/^\/rooms\/(\d+)$/))) {
