@@ -3,9 +3,22 @@ import { DEMO_USERS } from './seed';
 
 const MENU = ['Tableau de bord', 'Simulations', 'Conteneurs', 'Stocks', 'Véhicules', 'Factures', 'Messages'];
 
-/** The mock Import Profit Pro page, seen as one demo user, with the widget in its base layout. */
-export function demoPage(userId: number) {
+/** The invoices of the demo: `/demo/?record=ID` is the page of one, with its chat. */
+export const DEMO_RECORDS: Record<string, { client: string; amount: string; due: string }> = {
+  '2025-0042': { client: 'Transports Mérieux', amount: '18 450,00 €', due: '15/12/2025' },
+  '2025-0043': { client: 'Garage Lefèvre & Fils', amount: '7 980,00 €', due: '20/12/2025' },
+};
+
+/**
+ * The mock Import Profit Pro page, seen as one demo user, with the widget in
+ * its base layout: the dashboard, or an invoice's page (`record`) whose widget
+ * carries the record's context-* attributes.
+ */
+export function demoPage(userId: number, record?: string) {
   const user = DEMO_USERS.find((u) => u.id === userId)!;
+  const invoice = record ? DEMO_RECORDS[record] : undefined;
+  const href = (m: string) =>
+    m === 'Tableau de bord' ? `/demo/?user=${userId}` : m === 'Factures' ? `/demo/?user=${userId}&record=2025-0042` : '#';
   return html`<!doctype html>
 <html lang="fr">
 <head>
@@ -28,16 +41,24 @@ export function demoPage(userId: number) {
   </header>
   <nav class="sidebar" aria-label="Menu principal">
     <ul>
-      ${MENU.map((m) => html`<li><a href="#" ${m === 'Messages' ? html`id="messages-link"` : ''}>${m}${m === 'Messages' ? html` <span class="menu-badge" id="unread-badge" hidden></span>` : ''}</a></li>`)}
+      ${MENU.map((m) => html`<li><a href="${href(m)}" ${m === 'Messages' ? html`id="messages-link"` : ''}>${m}${m === 'Messages' ? html` <span class="menu-badge" id="unread-badge" hidden></span>` : ''}</a></li>`)}
     </ul>
   </nav>
   <main>
-    <h1>Tableau de bord</h1>
+    ${invoice
+      ? html`<h1>Facture ${record}</h1>
+    <section class="cards">
+      <article><h2>Client</h2><p class="figure">${invoice.client}</p></article>
+      <article><h2>Montant TTC</h2><p class="figure">${invoice.amount}</p></article>
+      <article><h2>Échéance</h2><p class="figure">${invoice.due}</p></article>
+    </section>
+    <p>${Object.keys(DEMO_RECORDS).map((id) => html`<a href="/demo/?user=${userId}&amp;record=${id}">Facture ${id}</a> · `)}<a href="/demo/?user=${userId}">Tableau de bord</a></p>`
+      : html`<h1>Tableau de bord</h1>
     <section class="cards">
       <article><h2>Conteneurs en mer</h2><p class="figure">12</p><p>dont 3 arrivent cette semaine</p></article>
       <article><h2>Marge moyenne Q4</h2><p class="figure">41,8 %</p><p>+2,1 pts sur Q3</p></article>
       <article><h2>Factures à valider</h2><p class="figure">7</p><p>2 en retard</p></article>
-    </section>
+    </section>`}
     <section class="knobs" aria-labelledby="knobs-title">
       <h2 id="knobs-title">Réglages du widget (designers)</h2>
       <p>Ces réglages changent les propriétés CSS <code>--ipp-chat-*</code> et les attributs de <code>&lt;ipp-chat&gt;</code> sur cette page.</p>
@@ -52,7 +73,9 @@ export function demoPage(userId: number) {
       <p><a id="open-as" href="/demo/?user=${userId === 1 ? 2 : 1}" target="_blank" rel="noopener">Ouvrir la même page en tant que ${DEMO_USERS[userId === 1 ? 1 : 0].full_name} dans un nouvel onglet</a></p>
     </section>
   </main>
-  <ipp-chat api="/api/chat" token-url="/demo/token?user=${userId}" lang="fr" title-badge></ipp-chat>
+  ${invoice
+    ? html`<ipp-chat api="/api/chat" token-url="/demo/token?user=${userId}" lang="fr" title-badge context-type="invoice" context-id="${record}" context-label="Facture ${record}" context-url="/demo/?record=${record}"></ipp-chat>`
+    : html`<ipp-chat api="/api/chat" token-url="/demo/token?user=${userId}" lang="fr" title-badge></ipp-chat>`}
 </body>
 </html>`;
 }

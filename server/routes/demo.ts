@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { SignJWT } from 'jose';
 import { z } from 'zod';
-import { demoPage } from '../../demo/page';
+import { DEMO_RECORDS, demoPage } from '../../demo/page';
 import { DEMO_USERS, demoPerms } from '../../demo/seed';
 import type { Deps } from '../deps';
 import { badRequest } from '../errors';
@@ -14,6 +14,10 @@ const userQuery = z.object({
     .refine((id) => DEMO_USERS.some((u) => u.id === id), 'must be a demo user id').default(1),
 });
 
+const pageQuery = userQuery.extend({
+  record: z.string().refine((id) => Object.hasOwn(DEMO_RECORDS, id), 'must be a demo invoice id').optional(),
+});
+
 /** Demo mode only (createApp mounts it only then): the mock host page and its token route. */
 export function demoRoutes({ config }: Deps) {
   if (config.jwtKey.kind !== 'secret') throw new Error('demo mode signs its tokens with CHAT_JWT_SECRET');
@@ -22,9 +26,9 @@ export function demoRoutes({ config }: Deps) {
   const css = asset('demo.css');
   return new Hono()
     .get('/demo/', async (c) => {
-      const { user } = await parse('query', userQuery, c.req.query());
+      const { user, record } = await parse('query', pageQuery, c.req.query());
       c.header('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
-      return c.html(demoPage(user));
+      return c.html(demoPage(user, record));
     })
     .get('/demo/token', async (c) => {
       const { user } = await parse('query', userQuery, c.req.query());

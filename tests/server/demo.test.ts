@@ -103,6 +103,14 @@ describe('demo mode on the embedded default', () => {
     expect((await app.request('/demo/?user=<script>')).status).toBe(400);
   });
 
+  it('serves an invoice\'s page, whose widget is tied to the invoice', async () => {
+    const page = await (await app.request('/demo/?user=2&record=2025-0042')).text();
+    expect(page).toContain('<h1>Facture 2025-0042</h1>');
+    expect(page).toContain('<ipp-chat api="/api/chat" token-url="/demo/token?user=2" lang="fr" title-badge context-type="invoice" context-id="2025-0042" context-label="Facture 2025-0042" context-url="/demo/?record=2025-0042">');
+    expect(await (await app.request('/demo/?user=2')).text()).not.toContain('context-id');
+    for (const bad of ['9999-0001', '"><script>', '']) expect((await app.request(`/demo/?user=2&record=${encodeURIComponent(bad)}`)).status, bad).toBe(400);
+  });
+
   it('serves the widget bundle to pages of any origin, cached by ETag', async () => {
     const res = await app.request('/ipp-chat.js', { headers: { Origin: 'https://erp.example' } });
     expect(res.status).toBe(200);
