@@ -13,7 +13,7 @@ describe('the widget across the pages of the demo host app', () => {
   async function api(user: number, method: string, path: string, body?: unknown) {
     const { token } = await (await fetch(`${server.url}/demo/token?user=${user}`)).json();
     const res = await fetch(`${server.url}/api/chat${path}`, {
-      method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body),
+      method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
     });
     expect(res.ok, `${method} ${path}: ${res.status}`).toBe(true);
     return res.json();
