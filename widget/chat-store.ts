@@ -18,7 +18,7 @@ export interface Snapshot {
   /** The rooms opened last, most recent first, with their members and last page. */
   recent: { room: Room; page: { messages: Message[]; hasMore: boolean } }[];
   drafts: [number, Draft][];
-  /** Text messages not yet confirmed, sent again with their clientId after the reload. */
+  /** Text messages not confirmed: those still on their way are sent again with their clientId after the reload, failed ones keep their Retry. */
   outbox: ChatMessage[];
 }
 
@@ -155,7 +155,7 @@ export class ChatStore implements ReactiveController {
       const page = this.pages.get(id);
       return room && page && !page.loading ? [{ room, page: { messages: page.messages.filter(confirmed).slice(-PAGE), hasMore: page.hasMore || page.messages.length > PAGE } }] : [];
     });
-    const outbox = [...this.pages.values()].flatMap((p) => p.messages.filter((m) => m.status === 'sending' && !m.files?.length));
+    const outbox = [...this.pages.values()].flatMap((p) => p.messages.filter((m) => m.id < 0 && !m.files?.length));
     return { me: this.me, rooms: this.rooms, roomId: this.roomId, recent, drafts: [...this.drafts], outbox: outbox.map(({ progress, files, ...m }) => m) };
   }
 
@@ -172,6 +172,8 @@ export class ChatStore implements ReactiveController {
     this.roomId = s.roomId !== null && this.pages.has(s.roomId) ? s.roomId : null;
     for (const m of s.outbox) {
       this.seq = Math.max(this.seq, -m.id);
+      // A room whose page was not kept gets one, loaded when opened, so that the message is sent and shown.
+      if (!this.pages.has(m.roomId)) this.pages.set(m.roomId, { messages: [], hasMore: false, loading: true });
       this.upsert(m);
     }
     this.changed();
@@ -182,9 +184,9 @@ export class ChatStore implements ReactiveController {
     for (const page of this.pages.values()) for (const m of page.messages) if (m.status === 'sending') void this.deliver(m);
   }
 
-  /** Whether leaving the page would lose something: a message or an upload still on its way. */
+  /** Whether leaving the page would lose something or delay it: a message or an upload not confirmed. */
   get pending(): boolean {
-    return [...this.pages.values()].some((p) => p.messages.some((m) => m.status === 'sending'));
+    return [...this.pages.values()].some((p) => p.messages.some((m) => m.id < 0));
   }
 
   /** Records part of a room's draft (no re-render: the elements already show it). */

@@ -152,6 +152,31 @@ describe('<ipp-chat> across page loads', () => {
     dispatchEvent(calm);
     expect(calm.defaultPrevented).to.equal(false);
   });
+
+  it('keeps a refused message with its Retry action across the reload, without sending it again by itself', async () => {
+    await mount();
+    await chat!.show(11);
+    await until(() => textarea(chat!), 'the composer');
+    fake.failSend = 403;
+    textarea(chat!)!.value = 'Refusé par le serveur';
+    textarea(chat!)!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
+    const retry = () =>
+      [...(deep(chat!, 'ipp-room-view', 'ipp-message-list')?.shadowRoot?.querySelectorAll('ipp-message') ?? [])]
+        .flatMap((m) => [...m.shadowRoot!.querySelectorAll('button')])
+        .find((b) => b.textContent?.includes('Réessayer'));
+    await until(retry, 'the Retry action');
+    const unload = new Event('beforeunload', { cancelable: true });
+    dispatchEvent(unload);
+    expect(unload.defaultPrevented).to.equal(true);
+    fake.failSend = undefined;
+    await leave();
+
+    await mount();
+    await until(retry, 'the Retry action after the reload');
+    expect(fake.requests('POST', '/rooms/11/messages')).to.deep.equal([]);
+    retry()!.click();
+    await until(() => fake.messages.some((m) => m.content === 'Refusé par le serveur'), 'the message sent on Retry');
+  });
 });
 
 describe('<ipp-chat> on a host record\'s page', () => {
