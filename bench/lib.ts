@@ -21,7 +21,10 @@ export interface ServerProcess {
   /** Forgets the peak so far (Linux clear_refs), so peakRss() tells the peak from now on. */
   resetPeak(): void;
   peakRss(): number;
+  /** SIGTERM: the graceful stop. */
   stop(): Promise<void>;
+  /** SIGKILL: a crash, nothing cleaned up. */
+  kill(): Promise<void>;
 }
 
 function status(pid: number, field: 'VmRSS' | 'VmHWM'): number {
@@ -51,7 +54,13 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     resetPeak: () => writeFileSync(`/proc/${pid}/clear_refs`, '5'),
     peakRss: () => status(pid, 'VmHWM'),
     async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
       await once(child, 'exit');
     },
   };

@@ -61,6 +61,11 @@ interface Entry {
   sub: Subscriber;
   /** Live frames held while the stream replays: [event id or null for typing, frame]. */
   buffer: [number | null, string][] | null;
+  /**
+   * The last event id the replay wrote. A batch the hub read before the
+   * replay ended may still hold older events: they are not written twice.
+   */
+  replayed: number;
 }
 
 /** Builds the hub; timers run only while streams are open (pruning aside). */
@@ -97,7 +102,7 @@ export function createHub(opts: HubOptions): Hub {
     if (!entries) return;
     for (const e of entries) {
       if (e.buffer) e.buffer.push([id, chunk]);
-      else e.sub.write(chunk);
+      else if (id === null || id > e.replayed) e.sub.write(chunk);
     }
   }
 
@@ -203,6 +208,7 @@ export function createHub(opts: HubOptions): Hub {
     }
     const buffered = entry.buffer!;
     entry.buffer = null;
+    entry.replayed = sent;
     for (const [id, chunk] of buffered) if (id === null || id > sent) entry.sub.write(chunk);
   }
 
@@ -230,7 +236,7 @@ export function createHub(opts: HubOptions): Hub {
       } else {
         await seen();
       }
-      const entry: Entry = { sub, buffer: lastId !== undefined ? [] : null };
+      const entry: Entry = { sub, buffer: lastId !== undefined ? [] : null, replayed: 0 };
       add(entry);
       if (lastId !== undefined) {
         try {

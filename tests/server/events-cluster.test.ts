@@ -1,60 +1,29 @@
-import { once } from 'node:events';
-import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from './harness';
 import { eventually, sleep, startInstance, type Instance } from './events-harness';
+import { tcpRelay, type Relay } from './relay';
 import type { EventStream } from './sse-client';
 
 const REDIS = { host: '127.0.0.1', port: Number(process.env.TEST_REDIS_PORT ?? 6379) };
 
-/** A TCP relay in front of the real Redis, which a test can cut and restore like an outage. */
-async function redisRelay() {
-  const sockets = new Set<Socket>();
-  let server: Server;
-  let port = 0;
-  const listen = async () => {
-    server = createServer((client) => {
-      const upstream = connect(REDIS.port, REDIS.host);
-      for (const s of [client, upstream]) {
-        sockets.add(s);
-        s.on('error', () => s.destroy());
-        s.on('close', () => { sockets.delete(s); client.destroy(); upstream.destroy(); });
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    server.listen(port, '127.0.0.1');
-    await once(server, 'listening');
-    port = (server.address() as AddressInfo).port;
-  };
-  await listen();
-  return {
-    url: () => `redis://127.0.0.1:${port}`,
-    async cut() {
-      for (const s of sockets) s.destroy();
-      await new Promise((r) => server.close(r));
-    },
-    restore: listen,
-    close: () => { for (const s of sockets) s.destroy(); server.close(); },
-  };
-}
-
 describe('several instances on one MariaDB, with Redis', () => {
   let testDb: TestDb;
-  let relay: Awaited<ReturnType<typeof redisRelay>>;
+  let relay: Relay;
+  const redisUrl = () => `redis://127.0.0.1:${relay.port}`;
   const instances: Instance[] = [];
   const open: EventStream[] = [];
   // Its own channels, so that no other test run on the same Redis is heard.
   const prefix = `ipp-chat-test:${randomBytes(4).toString('hex')}`;
   // A poll far longer than any wait here: only Redis can explain a fast delivery across instances.
   const start = (opts: Record<string, unknown> = {}) =>
-    startInstance(testDb, { redisUrl: relay.url(), redisPrefix: prefix, pollMs: 60_000, ...opts }).then((i) => (instances.push(i), i));
+    startInstance(testDb, { redisUrl: redisUrl(), redisPrefix: prefix, pollMs: 60_000, ...opts }).then((i) => (instances.push(i), i));
   let a: Instance;
   let b: Instance;
 
   beforeAll(async () => {
     testDb = await createTestDb('mysql');
-    relay = await redisRelay();
+    relay = await tcpRelay(REDIS.host, REDIS.port);
     a = await start();
     b = await start();
   });

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app';
 import { createVerifier, type VerifyToken } from '../../server/auth';
@@ -87,7 +89,9 @@ describe('rate limits, per user', () => {
       } as RequestInit);
     };
     const pending = [slow('slow-1'), slow('slow-2'), slow('slow-3')];
-    await eventually(() => finish.length === 3, 5000, 'three uploads under way');
+    // Each upload has its staging folder once it holds its slot.
+    const staging = join(server.config.UPLOAD_DIR, '.staging');
+    await eventually(() => existsSync(staging) && readdirSync(staging).length === 3, 5000, 'three uploads under way');
     const form = new FormData();
     form.set('clientId', 'fourth');
     form.append('files', pdf(), 'quatre.pdf');
