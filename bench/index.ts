@@ -1,5 +1,6 @@
 import { benchContinuity } from './continuity';
 import { benchEvents } from './events';
+import { benchThroughput } from './throughput';
 import type { Row } from './lib';
 import { benchUploads } from './uploads';
 import { benchWidget } from './widget';

@@ -33,7 +33,9 @@ function status(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 }
 
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers (NODE_OPTIONS refuses --cpu-prof).
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/index.ts'], {
     // The benchmarks measure throughput, not the rate limits.
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...HIGH_LIMITS, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

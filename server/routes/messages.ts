@@ -35,8 +35,6 @@ export function messagesRoutes({ db, config, limits }: Deps & { limits: Limits }
       const release = await limits.send(me.id, multipart);
       try {
         const { id } = c.req.valid('param');
-        // Membership first: nobody else gets to upload anything.
-        await requireMember(db, id, me.id);
         if (!multipart) {
           if (!/^application\/json\b/i.test(c.req.header('Content-Type') ?? '')) {
             throw new Problem(415, 'Send the message as application/json, or as multipart/form-data with files.');
@@ -45,6 +43,8 @@ export function messagesRoutes({ db, config, limits }: Deps & { limits: Limits }
           const { message: sent, created } = await sendMessage(db, me, id, body);
           return c.json(sent, created ? 201 : 200);
         }
+        // Membership first: nobody else gets to upload anything (sendMessage checks it again, as for JSON).
+        await requireMember(db, id, me.id);
         const staging = join(config.UPLOAD_DIR, STAGING, randomUUID());
         try {
           const upload = await receiveUpload(c.req.raw, staging, config.MAX_UPLOAD_BYTES);

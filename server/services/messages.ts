@@ -57,9 +57,11 @@ export async function toViews(db: Db, rows: MessageRow[]): Promise<MessageView[]
   if (!rows.length) return [];
   const { messages, attachments } = db.t;
   const replyIds = [...new Set(rows.map((r) => r.replyToId).filter((id): id is number => id != null))];
+  // Only messages of type file carry attachments (sendMessage sets the type from the files).
+  const withFiles = rows.filter((r) => r.type === 'file').map((r) => r.id);
   const [replies, files] = await Promise.all([
     replyIds.length ? db.orm.select().from(messages).where(inArray(messages.id, replyIds)) : [],
-    db.orm.select().from(attachments).where(inArray(attachments.messageId, rows.map((r) => r.id))).orderBy(asc(attachments.id)),
+    withFiles.length ? db.orm.select().from(attachments).where(inArray(attachments.messageId, withFiles)).orderBy(asc(attachments.id)) : [],
   ]);
   const names = await usersByIds(db, [...rows, ...replies].map((r) => r.senderId));
   const replyById = new Map(replies.map((r) => [r.id, r]));
@@ -135,17 +137,19 @@ export async function sendMessage(
   let placedIn: string | undefined;
   const send = () => db.transaction(async (tx) => {
     await tx.lockRoom(roomId);
-    const existing = await byClientId(tx, me.id, input.clientId);
-    if (existing) return { id: existing.id, created: false, roomId: existing.roomId };
+    // A clientId already sent fails the insert on its unique key: the catch below answers with the first message.
     if (input.replyToId !== undefined) {
       const target = await messageById(tx, input.replyToId);
       if (!target || target.roomId !== roomId) throw badRequest('replyToId is not a message of this room.');
     }
     const at = now();
-    const id = await tx.insert(tx.t.messages, {
-      roomId, senderId: me.id, content, type: files.length ? 'file' : 'text',
+    const values = {
+      roomId, senderId: me.id, content, type: files.length ? 'file' as const : 'text' as const,
       replyToId: input.replyToId ?? null, clientId: input.clientId, createdAt: at,
-    });
+    };
+    const id = await tx.insert(tx.t.messages, values);
+    // The row as stored (times hold whole seconds), without reading it back.
+    const row: MessageRow = { ...values, id, isEdited: false, editedAt: null, isDeleted: false, deletedAt: null };
     if (upload && files.length) {
       placedIn = messageDir(upload.uploadDir, roomId, id);
       await placeFiles(tx, upload.uploadDir, roomId, id, files);
@@ -154,7 +158,7 @@ export async function sendMessage(
     // Your own message is read by you.
     await tx.orm.update(tx.t.members).set({ lastReadMessageId: id, lastReadAt: at })
       .where(and(eq(tx.t.members.roomId, roomId), eq(tx.t.members.userId, me.id)));
-    const [view] = await toViews(tx, [(await messageById(tx, id))!]);
+    const [view] = await toViews(tx, [row]);
     await recordEvents(tx, [{ roomId, type: 'message.created', data: view }]);
     return { id, created: true, roomId, view };
   });

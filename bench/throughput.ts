@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { createTestDb, mint, SECRET, USERS, type Dialect, type TestUser } from '../tests/server/harness';
+import { percentile, ms, startServerProcess, type Row } from './lib';
+
+const SENDERS = 10;
+const SECONDS = Number(process.env.BENCH_THROUGHPUT_SECONDS ?? 5);
+
+/**
+ * Accepted messages per second: 10 senders, each in a direct room of its own
+ * with Alice, who keeps the feed open, POST one message after another for a
+ * few seconds against a BFF in its own process.
+ */
+export async function benchThroughput(): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const dialect of ['sqlite', 'mysql'] as Dialect[]) rows.push(...(await throughput(dialect)));
+  return rows;
+}
+
+async function throughput(dialect: Dialect): Promise<Row[]> {
+  const senders: TestUser[] = Array.from({ length: SENDERS }, (_, i) => ({
+    id: 100 + i, username: `s${i}`, full_name: `Sender ${i}`, email: null, is_active: 1,
+  }));
+  const testDb = await createTestDb(dialect, [...USERS, ...senders]);
+  const server = await startServerProcess({ DATABASE_URL: testDb.url, CHAT_JWT_SECRET: SECRET, REDIS_URL: '' });
+  const api = `${server.url}/api/chat`;
+  const call = async (token: string, path: string, body: unknown) => {
+    const res = await fetch(`${api}${path}`, {
+      method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() as { id: number } };
+  };
+  try {
+    const tokens = await Promise.all(senders.map((u) => mint({ sub: String(u.id) })));
+    const rooms = await Promise.all(tokens.map(async (t) => (await call(t, '/rooms', { type: 'direct', userId: 1 })).body.id));
+    // Alice reads the feed, so every message is also fanned out.
+    const stop = new AbortController();
+    const feed = await fetch(`${api}/events`, { headers: { Authorization: `Bearer ${await mint({ sub: '1' })}` }, signal: stop.signal });
+    const drain = feed.body!.pipeTo(new WritableStream()).catch(() => {});
+    let accepted = 0;
+    let failed = 0;
+    const latencies: number[] = [];
+    const run = async (token: string, room: number, who: number, until: number) => {
+      for (let i = 0; performance.now() < until; i++) {
+        const t0 = performance.now();
+        const { status } = await call(token, `/rooms/${room}/messages`, { content: `message ${i} de ${who}`, clientId: `tp-${who}-${i}-${until}` });
+        if (status === 201) { accepted++; latencies.push(performance.now() - t0); } else failed++;
+      }
+    };
+    // A second of warm-up (JIT, pools), then the measure.
+    await Promise.all(tokens.map((t, i) => run(t, rooms[i], i, performance.now() + 1000)));
+    [accepted, failed] = [0, 0];
+    latencies.length = 0;
+    const cpuBefore = cpuSeconds(server.pid);
+    const mine = process.cpuUsage();
+    const started = performance.now();
+    await Promise.all(tokens.map((t, i) => run(t, rooms[i], i, started + SECONDS * 1000)));
+    const elapsed = (performance.now() - started) / 1000;
+    const rate = accepted / elapsed;
+    const serverCpu = (cpuSeconds(server.pid) - cpuBefore) / elapsed;
+    const clientUsage = process.cpuUsage(mine);
+    const clientCpu = (clientUsage.user + clientUsage.system) / 1e6 / elapsed;
+    stop.abort();
+    await drain;
+    latencies.sort((a, b) => a - b);
+    const target = dialect === 'mysql' ? 500 : undefined;
+    return [{
+      bench: `throughput ${dialect}`, metric: `accepted messages/s (${SENDERS} senders)`,
+      value: `${rate.toFixed(0)}/s${failed ? `, ${failed} failed` : ''}`,
+      target: target ? `≥ ${target}/s` : undefined, ok: target ? rate >= target && !failed : undefined,
+    }, {
+      bench: `throughput ${dialect}`, metric: 'POST p50 / p99 under that load', value: `${ms(percentile(latencies, 50))} / ${ms(percentile(latencies, 99))}`,
+    }, {
+      bench: `throughput ${dialect}`, metric: 'CPU busy: server / bench client', value: `${(serverCpu * 100).toFixed(0)} % / ${(clientCpu * 100).toFixed(0)} %`,
+    }];
+  } finally {
+    await server.stop();
+    await testDb.drop();
+  }
+}
+
+/** CPU time a process has used so far, in seconds (Linux). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  for (const r of await benchThroughput()) console.log(`${r.bench} | ${r.metric} | ${r.value} | ${r.target ?? ''} ${r.ok === undefined ? '' : r.ok ? '✓' : '✗'}`);
+  process.exit(0);
+}
