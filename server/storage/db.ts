@@ -82,4 +82,6 @@ export function describeUsersTable(table: string, nameColumns: string[], columns
 export interface OpenOptions {
   usersTable: string;
   nameColumns: string[];
+  /** Sees every statement Drizzle sends (MySQL), e.g. to EXPLAIN the hot queries in a test. */
+  logQuery?: (query: string, params: unknown[]) => void;
 }

@@ -48,7 +48,7 @@ async function requireUsersTable(pool: mysql.Pool): Promise<void> {
 /** The MySQL/MariaDB adapter of the storage port. */
 export async function openMysql(url: string, opts: OpenOptions): Promise<Db> {
   const pool = createMysqlPool(url);
-  const orm = drizzle({ client: pool, schema: t, mode: 'default' });
+  const orm = drizzle({ client: pool, schema: t, mode: 'default', ...(opts.logQuery ? { logger: { logQuery: opts.logQuery } } : {}) });
   try {
     const [cols] = await pool.query(
       'SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',

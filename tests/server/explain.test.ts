@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Me } from '../../server/auth';
+import { eventsAfter, eventsForUser, lastEventId, membersOf, prunedThrough, pruneEvents, roomsOf } from '../../server/events/outbox';
+import { listMessages, markRead, searchMessages, sendMessage } from '../../server/services/messages';
+import { getRoom, listChannels, listRooms, requireMember } from '../../server/services/rooms';
+import { openDb, type Db } from '../../server/storage';
+import { createTestDb, USERS, type TestDb } from './harness';
+
+const ROOMS = 300;
+const PER_ROOM = 8;
+const MESSAGES = 6000;
+const USER_COUNT = 50;
+
+/**
+ * Every statement the hot paths send to MariaDB — room list with unread
+ * counts, a page of messages, search, sending, read markers, the event feed's
+ * replay and live reads — is EXPLAINed on tables of a few thousand rows: none
+ * may scan a whole chat table.
+ */
+describe('the hot queries on MariaDB', () => {
+  let testDb: TestDb;
+  let db: Db;
+  const seen: { query: string; params: unknown[] }[] = [];
+  const me = (id: number): Me => ({ id, name: `User ${id}`, perms: new Set(['chat.read', 'chat.create']), exp: 0 } as Me);
+
+  beforeAll(async () => {
+    const users = [...USERS, ...Array.from({ length: USER_COUNT - USERS.length }, (_, i) => ({
+      id: USERS.length + 1 + i, username: `u${i}`, full_name: `User ${i}`, email: null, is_active: 1,
+    }))];
+    testDb = await createTestDb('mysql', users);
+    // MariaDB's sequence tables (seq_1_to_N) fill the tables in one statement each.
+    await testDb.exec(`INSERT INTO chat_rooms (id, name, room_type, created_by_id, created_at)
+      SELECT seq, CONCAT('Groupe ', seq), IF(seq % 10 = 0, 'channel', 'group'), (seq % ${USER_COUNT}) + 1, NOW() FROM seq_1_to_${ROOMS}`);
+    await testDb.exec(`INSERT INTO chat_room_members (room_id, user_id, role, joined_at)
+      SELECT r.seq, ((r.seq - 1 + k.seq * 7) % ${USER_COUNT}) + 1, IF(k.seq = 0, 'admin', 'member'), NOW()
+      FROM seq_1_to_${ROOMS} r JOIN seq_0_to_${PER_ROOM - 1} k`);
+    await testDb.exec(`INSERT INTO chat_messages (id, room_id, sender_id, content, message_type, created_at)
+      SELECT seq, (seq % ${ROOMS}) + 1, (((seq % ${ROOMS}) + (seq % ${PER_ROOM}) * 7) % ${USER_COUNT}) + 1,
+        CONCAT('message ', seq, IF(seq % 3 = 0, ' la facture est prête', ' bonjour à tous')), IF(seq % 20 = 0, 'file', 'text'), NOW()
+      FROM seq_1_to_${MESSAGES}`);
+    await testDb.exec(`INSERT INTO chat_attachments (message_id, file_name, file_path, file_size, file_type, file_extension)
+      SELECT id, 'devis.pdf', CONCAT(room_id, '/', id, '/x.pdf'), 100, 'application/pdf', 'pdf' FROM chat_messages WHERE message_type = 'file'`);
+    await testDb.exec(`UPDATE chat_rooms r SET last_message_id = (SELECT MAX(id) FROM chat_messages m WHERE m.room_id = r.id)`);
+    await testDb.exec(`UPDATE chat_room_members m SET last_read_message_id = (SELECT MAX(id) - 40 FROM chat_messages x WHERE x.room_id = m.room_id)`);
+    await testDb.exec(`INSERT INTO chat_events (id, room_id, type, data, audience, created_at)
+      SELECT seq, (seq % ${ROOMS}) + 1, 'message.created', '{}', IF(seq % 100 = 0, '1,2', NULL), NOW(3) FROM seq_1_to_${MESSAGES}`);
+    await testDb.exec('ANALYZE TABLE chat_rooms, chat_room_members, chat_messages, chat_attachments, chat_events, chat_message_reads');
+    db = await openDb(testDb.url, { usersTable: 'users', nameColumns: ['full_name', 'username'], logQuery: (query, params) => seen.push({ query, params }) });
+  });
+  afterAll(async () => {
+    await db?.close();
+    await testDb?.drop();
+  });
+
+  it('uses an index for every statement on a chat table', async () => {
+    const room = (await listRooms(db, 1, { filter: 'all' }))[0].id;
+    await listRooms(db, 1, { filter: 'unread' });
+    await listChannels(db, 1);
+    const other = (await getRoom(db, 1, room)).members!.find((m) => m.userId !== 1)!.userId;
+    await requireMember(db, room, 1);
+    const page = await listMessages(db, room, {});
+    await listMessages(db, room, { before: page.messages[0].id });
+    await listMessages(db, room, { after: page.messages[0].id, limit: 10 });
+    await searchMessages(db, me(1), 'facture');
+    await searchMessages(db, me(1), 'facture prête', room);
+    const sent = await sendMessage(db, me(1), room, { content: 'nouveau', clientId: 'explain-1', replyToId: page.messages[0].id });
+    await sendMessage(db, me(1), room, { content: 'nouveau', clientId: 'explain-1' });
+    await markRead(db, me(other), room, sent.message.id);
+    await eventsForUser(db, 1, 0, 500);
+    await eventsForUser(db, 1, MESSAGES - 100, 500);
+    await eventsAfter(db, MESSAGES - 50, 500);
+    await membersOf(db, [1, 2, 3]);
+    await roomsOf(db, 1);
+    await lastEventId(db);
+    await prunedThrough(db);
+    await pruneEvents(db, new Date(Date.now() - 24 * 3600_000));
+
+    // A scan of a table of a few rows is what the optimizer should do: only the tables filled above count.
+    const sizes = new Map((await testDb.exec(
+      "SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'chat\\_%'",
+    )).map((r) => [String(r.t), 0]));
+    for (const t of sizes.keys()) sizes.set(t, Number((await testDb.exec(`SELECT COUNT(*) AS n FROM ${t}`))[0].n));
+    expect(sizes.get('chat_messages')).toBeGreaterThan(MESSAGES);
+    const scans: string[] = [];
+    let explained = 0;
+    for (const { query, params } of seen) {
+      if (!/^\s*(select|update|delete)\b/i.test(query)) continue;
+      explained++;
+      const plan = await testDb.exec(`EXPLAIN ${query}`, params);
+      for (const step of plan) {
+        const table = String(step.table ?? '');
+        // <derivedN>/<subqueryN> are the query's own temporary results, users the host's table.
+        if ((sizes.get(table) ?? 0) >= 100 && step.type === 'ALL') {
+          scans.push(`${table} in: ${query}`);
+        }
+      }
+    }
+    expect(explained).toBeGreaterThan(25);
+    expect(scans).toEqual([]);
+  });
+});
