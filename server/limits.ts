@@ -120,9 +120,9 @@ export function createLimits(opts: LimitsOptions): Limits {
     async send(userId, withFiles) {
       let release = () => {};
       if (withFiles) {
-        release = hold('uploads', userId, opts.concurrentUploads) ?? (() => {
-          throw tooMany(`uploads at the same time (at most ${opts.concurrentUploads})`, 1000);
-        })();
+        const slot = hold('uploads', userId, opts.concurrentUploads);
+        if (!slot) throw tooMany(`uploads at the same time (at most ${opts.concurrentUploads})`, 1000);
+        release = slot;
         const wait = await hit('uploads', userId, opts.uploadsPerMinute);
         if (wait) {
           release();
