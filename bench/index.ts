@@ -7,7 +7,7 @@ import { benchWidget } from './widget';
 
 /** `npm run bench`: every benchmark, one table. */
 const rows: Row[] = [];
-for (const bench of [benchEvents, benchUploads, benchWidget, benchContinuity]) rows.push(...(await bench()));
+for (const bench of [benchEvents, benchThroughput, benchUploads, benchWidget, benchContinuity]) rows.push(...(await bench()));
 const widths = [30, 34, 26, 16];
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(' | ');
 console.log(line(['bench', 'metric', 'value', 'target']));
