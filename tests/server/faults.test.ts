@@ -137,7 +137,7 @@ describe('a server instance killed (SIGKILL) under 500 open streams', () => {
     const received = (c: (typeof clients)[number]) => [...c.first.events, ...(c.second?.events ?? [])]
       .filter((e) => e.event === 'message.created').map((e) => e.json.id as number);
 
-    // Every stream is subscribed once a first message reached them all.
+    // Every stream is following once a first message reached them all.
     const sent = [await send(b, 'warm')];
     await eventually(() => clients.every((c) => received(c).length >= 1), 15_000, 'the first message on every stream');
     for (let i = 0; i < 10; i++) sent.push(await send(i % 2 ? a : b, `before-${i}`));
