@@ -6,7 +6,7 @@ import { apiContext, i18nContext } from './context';
 import { emit } from './events';
 import { defaultI18n, type I18n } from './i18n';
 import { icon } from './icons';
-import { shared } from './styles';
+import { shared, view } from './styles';
 import { titleBar } from './title-bar';
 import type { Room, User } from './types';
 import './ipp-user-search';
@@ -25,12 +25,8 @@ export class IppNewRoom extends LitElement {
   static override shadowRootOptions = { ...LitElement.shadowRootOptions, delegatesFocus: true };
   static override styles = [
     shared,
+    view,
     css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        background: var(--ipp-bg);
-      }
       form {
         display: flex;
         flex-direction: column;

@@ -7,7 +7,7 @@ import { emit } from './events';
 import { roomName } from './format';
 import { defaultI18n, type I18n } from './i18n';
 import { icon } from './icons';
-import { shared } from './styles';
+import { shared, view } from './styles';
 import { titleBar } from './title-bar';
 import type { Room, RoomContext } from './types';
 
@@ -28,12 +28,8 @@ type Filter = 'all' | 'unread' | 'group' | 'direct';
 export class IppRoomList extends LitElement {
   static override styles = [
     shared,
+    view,
     css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        background: var(--ipp-bg);
-      }
       .tools {
         display: flex;
         flex-direction: column;

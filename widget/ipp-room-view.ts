@@ -6,7 +6,7 @@ import { emit, type Draft } from './events';
 import { defaultI18n, type I18n } from './i18n';
 import type { IppComposer } from './ipp-composer';
 import { icon } from './icons';
-import { shared } from './styles';
+import { shared, view } from './styles';
 import { titleBar } from './title-bar';
 import type { ChatMessage, Me, Member, Room } from './types';
 import './ipp-composer';
@@ -33,11 +33,9 @@ import './ipp-message-list';
 export class IppRoomView extends LitElement {
   static override styles = [
     shared,
+    view,
     css`
       :host {
-        display: flex;
-        flex-direction: column;
-        background: var(--ipp-bg);
         position: relative;
       }
       ipp-message-list {

@@ -5,6 +5,18 @@ import { css } from 'lit';
  * `ipp-chat`) feed the internal `--ipp-*` ones, which every element uses.
  * Default: the Hapag-Lloyd navy and orange, light or dark.
  */
+// The dark palette, for theme="dark" and for theme="auto" on a dark system.
+const dark = css`
+  --ipp-primary: var(--ipp-chat-primary, #16386f);
+  --ipp-bg: var(--ipp-chat-background, #111826);
+  --ipp-surface: var(--ipp-chat-surface, #1b2536);
+  --ipp-text: var(--ipp-chat-text, #e8edf5);
+  --ipp-muted: var(--ipp-chat-muted, #a3adbd);
+  --ipp-border: var(--ipp-chat-border, #2e3a50);
+  --ipp-mine: var(--ipp-chat-bubble-mine, #223a61);
+  --ipp-danger: var(--ipp-chat-danger, #ff8a80);
+`;
+
 export const tokens = css`
   :host {
     --ipp-primary: var(--ipp-chat-primary, #0f2b5b);
@@ -23,25 +35,11 @@ export const tokens = css`
     --ipp-font: var(--ipp-chat-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
   }
   :host([theme='dark']) {
-    --ipp-primary: var(--ipp-chat-primary, #16386f);
-    --ipp-bg: var(--ipp-chat-background, #111826);
-    --ipp-surface: var(--ipp-chat-surface, #1b2536);
-    --ipp-text: var(--ipp-chat-text, #e8edf5);
-    --ipp-muted: var(--ipp-chat-muted, #a3adbd);
-    --ipp-border: var(--ipp-chat-border, #2e3a50);
-    --ipp-mine: var(--ipp-chat-bubble-mine, #223a61);
-    --ipp-danger: var(--ipp-chat-danger, #ff8a80);
+    ${dark}
   }
   @media (prefers-color-scheme: dark) {
     :host([theme='auto']) {
-      --ipp-primary: var(--ipp-chat-primary, #16386f);
-      --ipp-bg: var(--ipp-chat-background, #111826);
-      --ipp-surface: var(--ipp-chat-surface, #1b2536);
-      --ipp-text: var(--ipp-chat-text, #e8edf5);
-      --ipp-muted: var(--ipp-chat-muted, #a3adbd);
-      --ipp-border: var(--ipp-chat-border, #2e3a50);
-      --ipp-mine: var(--ipp-chat-bubble-mine, #223a61);
-      --ipp-danger: var(--ipp-chat-danger, #ff8a80);
+      ${dark}
     }
   }
 `;
@@ -143,5 +141,14 @@ export const shared = css`
     font-size: 0.75rem;
     font-weight: 700;
     text-align: center;
+  }
+`;
+
+/** The host of a panel view (list, room, settings, new room): a column on the panel's background. */
+export const view = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+    background: var(--ipp-bg);
   }
 `;
