@@ -1,9 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { listen } from '../server/boot';
-import { parseEnv } from '../server/env';
+import { launchChromium, startDemo } from '../tests/e2e/harness';
 import { ms, percentile, type Row } from './lib';
 
 const RUNS = 12;
@@ -15,12 +10,8 @@ const RUNS = 12;
  * frame where a message bubble exists, from the new page's navigation start).
  */
 export async function benchContinuity(): Promise<Row[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'ippchat-bench-'));
-  const server = await listen(parseEnv({ CHAT_DEMO: '1', DATABASE_URL: `sqlite:${join(dir, 'chat.sqlite')}`, UPLOAD_DIR: join(dir, 'up') }), 0, '127.0.0.1');
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const server = await startDemo();
+  const browser = await launchChromium();
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
@@ -53,6 +44,5 @@ export async function benchContinuity(): Promise<Row[]> {
   } finally {
     await browser.close();
     await server.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,20 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { listen } from '../server/boot';
-import { parseEnv } from '../server/env';
+import { launchChromium, startDemo } from '../tests/e2e/harness';
 
 /**
  * `npm run screenshot`: docs/screenshot.png, the widget open on the demo page
  * (a fresh demo database, Camille's view of "Achats Asie"). Run `npm run build` first.
  */
-const dir = mkdtempSync(join(tmpdir(), 'ippchat-shot-'));
-const server = await listen(parseEnv({ CHAT_DEMO: '1', DATABASE_URL: `sqlite:${join(dir, 'chat.sqlite')}`, UPLOAD_DIR: join(dir, 'uploads') }), 0, '127.0.0.1');
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const server = await startDemo();
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 760 }, deviceScaleFactor: 1 });
   await page.goto(`${server.url}/demo/?user=1`);
@@ -28,5 +19,4 @@ try {
 } finally {
   await browser.close();
   await server.close();
-  rmSync(dir, { recursive: true, force: true });
 }
