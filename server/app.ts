@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { openAPIRouteHandler } from 'hono-openapi';
-import { authenticate, type AuthEnv } from './auth';
+import { authenticate, requirePerm, type AuthEnv } from './auth';
 import type { Deps } from './deps';
 import { onError, onNotFound, Problem } from './errors';
 import { createHub, wakeOnCommit } from './events/hub';
@@ -48,7 +48,9 @@ export function createApp(given: Deps) {
     .route('/', healthRoutes(deps))
     .get('/openapi.json', (c, next) => openapi(c as never, next))
     .use(authenticate(verify, db))
+    // /me answers any valid token; everything after it reads chat data, so chat.read is the price of entry.
     .route('/', meRoutes())
+    .use((c, next) => { requirePerm(c.var.me, 'chat.read'); return next(); })
     .route('/', usersRoutes(deps))
     .route('/', roomsRoutes(deps))
     .route('/', membersRoutes(deps))

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { requirePerm, type AuthEnv } from '../auth';
+import type { AuthEnv } from '../auth';
 import type { Deps } from '../deps';
 import { user, usersQuery } from '../schemas';
 import { searchUsers } from '../services/users';
@@ -11,7 +11,6 @@ export function usersRoutes({ db }: Deps) {
   return new Hono<AuthEnv>()
     .get('/users', doc('Active users matching q', { schema: z.object({ users: z.array(user) }) }, 400),
       valid('query', usersQuery), async (c) => {
-        requirePerm(c.var.me, 'chat.read');
         const { q, limit } = c.req.valid('query');
         return c.json({ users: await searchUsers(db, q.trim(), limit) });
       });
