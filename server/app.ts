@@ -7,6 +7,7 @@ import { authenticate, requirePerm, type AuthEnv } from './auth';
 import type { Deps } from './deps';
 import { onError, onNotFound, Problem } from './errors';
 import { createHub, wakeOnCommit } from './events/hub';
+import { POSITION_HEADER } from './events/stream';
 import { createLimits, limitsOptions } from './limits';
 import { eventsRoutes } from './routes/events';
 import { attachmentsRoutes } from './routes/attachments';
@@ -40,7 +41,7 @@ export function createApp(given: Deps) {
       origin: config.CORS_ORIGINS,
       allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
       allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
-      exposeHeaders: ['Retry-After', 'Content-Disposition'],
+      exposeHeaders: ['Retry-After', 'Content-Disposition', POSITION_HEADER],
       maxAge: 600,
     }))
     // Multipart bodies are streamed to disk by receiveUpload, which enforces its own limits.

@@ -27,10 +27,13 @@ export const conflict = (detail: string) => new Problem(409, detail);
 export const unauthorized = (detail: string) =>
   new Problem(401, detail, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
 
+/** The JSON of an RFC 9457 problem. */
+export const problemBody = (status: number, detail: string) =>
+  JSON.stringify({ type: 'about:blank', title: titles[status] ?? 'Error', status, detail });
+
 /** Renders a problem+json response. */
 export function problemResponse(c: Context, status: ContentfulStatusCode, detail: string, headers: Record<string, string> = {}) {
-  const body = { type: 'about:blank', title: titles[status] ?? 'Error', status, detail };
-  return c.body(JSON.stringify(body), status, { ...headers, 'Content-Type': 'application/problem+json' });
+  return c.body(problemBody(status, detail), status, { ...headers, 'Content-Type': 'application/problem+json' });
 }
 
 /** The one error handler: every failure leaves as problem+json, and only 5xx are logged. */

@@ -8,8 +8,12 @@ export interface StreamOptions {
   lastEventId?: string;
   signal: AbortSignal;
   onEvent(e: ChatEvent): void;
-  /** Called with true once a connection is up, false when it drops. */
-  onStatus?(up: boolean): void;
+  /**
+   * Called with true once a connection is up, false when it drops. A fresh
+   * stream (no event id yet) also gives `at`: the last event id before its
+   * first, where a following page resumes even if no event arrives.
+   */
+  onStatus?(up: boolean, at?: string): void;
   /** After this long without a byte, the connection is replaced (default STALL_MS). */
   stallMs?: number;
 }
@@ -65,7 +69,9 @@ export async function readEvents(api: ChatApi, opts: StreamOptions): Promise<voi
       const res = await api.fetch('/events', { headers, signal: connection.signal, cache: 'no-store' });
       if (!res.ok || !res.body) throw new Error(`events: HTTP ${res.status}`);
       failures = 0;
-      opts.onStatus?.(true);
+      const at = lastId ? undefined : res.headers.get('chat-last-event-id') ?? undefined;
+      if (at) lastId = at;
+      opts.onStatus?.(true, at);
       const reader = res.body.getReader();
       const decoder = new TextDecoder();
       for (;;) {

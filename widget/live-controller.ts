@@ -3,7 +3,7 @@ import type { ChatApi } from './api';
 import { readEvents } from './event-stream';
 import type { ChatEvent } from './types';
 
-type Wire = { kind: 'event'; event: ChatEvent } | { kind: 'status'; up: boolean };
+type Wire = { kind: 'event'; event: ChatEvent } | { kind: 'status'; up: boolean; at?: string };
 
 /**
  * One event stream per browser, shared by every tab: the tab holding the Web
@@ -48,7 +48,7 @@ export class LiveController implements ReactiveController {
         lastEventId: this.lastId,
         signal: abort.signal,
         onEvent: (event) => this.send({ kind: 'event', event }),
-        onStatus: (up) => this.send({ kind: 'status', up }),
+        onStatus: (up, at) => this.send({ kind: 'status', up, at }),
       });
       this.leader = false;
     };
@@ -77,6 +77,7 @@ export class LiveController implements ReactiveController {
   private receive(w: Wire) {
     if (w.kind === 'status') {
       this.online = w.up;
+      this.lastId ??= w.at;
       this.host.requestUpdate();
       return;
     }

@@ -14,6 +14,12 @@ export interface Subscriber {
   /** False once the stream is closed (a replay then stops). */
   readonly open: boolean;
   close(): void;
+  /**
+   * Called once, just before the first write can happen. A fresh stream (no
+   * Last-Event-ID) is told the id of the last event before its first one:
+   * where its client resumes even if no event ever reaches it.
+   */
+  ready?(after?: number): void;
 }
 
 export interface HubOptions {
@@ -237,6 +243,8 @@ export function createHub(opts: HubOptions): Hub {
         await seen();
       }
       const entry: Entry = { sub, buffer: lastId !== undefined ? [] : null, replayed: 0 };
+      // Live delivery to this stream starts right after lastSeen: no await between here and add().
+      sub.ready?.(lastId === undefined && typeof lastSeen === 'number' ? lastSeen : undefined);
       add(entry);
       if (lastId !== undefined) {
         try {

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { problemBody } from '../errors';
 import type { Hub, Subscriber } from './hub';
 
 /** A stream further behind than this is closed: its client resumes from the database with Last-Event-ID. */
@@ -17,18 +18,30 @@ export interface StreamOptions {
   onClose?: () => void;
 }
 
+/** Response header of a fresh stream: the id of the last event before its first, where its client resumes. */
+export const POSITION_HEADER = 'Chat-Last-Event-Id';
+
+interface StreamIo {
+  /** Sends the head (with the stream's position when known) and the retry hint. */
+  start(after?: number): void;
+  write(chunk: string): boolean;
+  drained(): Promise<void>;
+  /** Ends the stream; before start(), answers 503 when `failed`. */
+  end(abort: boolean, failed?: boolean): void;
+}
+
 /** The part shared by both kinds of response: subscribe, end at `exp`, release everything once. */
-function attach(opts: StreamOptions, io: { write(chunk: string): boolean; drained(): Promise<void>; end(abort: boolean): void }) {
+function attach(opts: StreamOptions, io: StreamIo) {
   let closed = false;
   let detach: (() => void) | undefined;
   /** Ends the stream; `abort` drops what is still buffered for a client too far behind. */
-  const close = (abort = false) => {
+  const close = (abort = false, failed = false) => {
     if (closed) return;
     closed = true;
     clearTimeout(expiry);
     detach?.();
     opts.onClose?.();
-    io.end(abort);
+    io.end(abort, failed);
   };
   const expiry = setTimeout(() => close(), Math.min(Math.max(0, opts.exp * 1000 - Date.now()), MAX_DELAY));
   const sub: Subscriber = {
@@ -37,19 +50,36 @@ function attach(opts: StreamOptions, io: { write(chunk: string): boolean; draine
     drained: () => (closed ? Promise.resolve() : io.drained()),
     get open() { return !closed; },
     close: () => close(),
+    ready: (after) => { if (!closed) io.start(after); },
   };
-  io.write('retry: 3000\n\n');
   opts.hub.subscribe(sub, opts.lastEventId).then(
     (off) => { if (closed) off(); else detach = off; },
-    (err) => { console.error('ipp-chat events: subscribing failed:', err instanceof Error ? err.message : err); close(); },
+    (err) => { console.error('ipp-chat events: subscribing failed:', err instanceof Error ? err.message : err); close(false, true); },
   );
   return close;
 }
 
+const headersAt = (headers: Record<string, string>, after?: number) =>
+  after === undefined ? headers : { ...headers, [POSITION_HEADER]: String(after) };
+
+const RETRY = 'retry: 3000\n\n';
+
+/** The 503 answered when the stream could not start (the database is down), with the CORS headers kept. */
+function unavailable(headers: Record<string, string>): [Record<string, string>, string] {
+  const { 'Content-Type': _, 'Cache-Control': __, 'X-Accel-Buffering': ___, ...rest } = headers;
+  return [
+    { ...rest, 'Content-Type': 'application/problem+json', 'Retry-After': '5' },
+    problemBody(503, 'The database is unavailable; try again shortly.'),
+  ];
+}
+
 /** Streams events straight to the Node response (no per-write promise or Web stream in between). */
 export function streamToNode(res: ServerResponse, opts: StreamOptions): void {
-  res.writeHead(200, opts.headers);
   const close = attach(opts, {
+    start(after) {
+      res.writeHead(200, headersAt(opts.headers, after));
+      res.write(RETRY);
+    },
     write(chunk) {
       const ok = res.write(chunk);
       if (res.writableLength > MAX_BACKLOG_BYTES) queueMicrotask(() => close(true));
@@ -60,17 +90,29 @@ export function streamToNode(res: ServerResponse, opts: StreamOptions): void {
       res.on('drain', done);
       res.on('close', done);
     }),
-    end: (abort) => (abort ? res.destroy() : res.end()),
+    end(abort, failed) {
+      if (failed && !res.headersSent) {
+        const [headers, body] = unavailable(opts.headers);
+        res.writeHead(503, headers).end(body);
+      } else if (abort) res.destroy();
+      else res.end();
+    },
   });
   res.on('close', () => close());
 }
 
-/** The same stream as a Web Response, where there is no Node response (app.request, other runtimes). */
-export function streamToWeb(opts: StreamOptions): Response {
+/**
+ * The same stream as a Web Response, where there is no Node response
+ * (app.request, other runtimes); resolves once the stream is subscribed.
+ */
+export function streamToWeb(opts: StreamOptions): Promise<Response> {
   const encoder = new TextEncoder();
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let close: (abort?: boolean) => void = () => {};
   let waiting: (() => void)[] = [];
+  let respond: ((r: Response) => void) | undefined;
+  const response = new Promise<Response>((resolve) => (respond = resolve));
+  const answer = (r: Response) => { respond?.(r); respond = undefined; };
   const wake = () => { const w = waiting; waiting = []; for (const f of w) f(); };
   const body = new ReadableStream<Uint8Array>({
     start(c) { controller = c; },
@@ -78,6 +120,10 @@ export function streamToWeb(opts: StreamOptions): Response {
     cancel() { close(); },
   }, { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength });
   close = attach(opts, {
+    start(after) {
+      controller.enqueue(encoder.encode(RETRY));
+      answer(new Response(body, { status: 200, headers: headersAt(opts.headers, after) }));
+    },
     write(chunk) {
       controller.enqueue(encoder.encode(chunk));
       const room = controller.desiredSize ?? 0;
@@ -85,13 +131,16 @@ export function streamToWeb(opts: StreamOptions): Response {
       return room > 0;
     },
     drained: () => new Promise<void>((resolve) => waiting.push(resolve)),
-    end(abort) {
+    end(abort, failed) {
       wake();
       try {
         if (abort) controller.error(new Error('too far behind'));
         else controller.close();
       } catch { /* already cancelled */ }
+      if (!respond) return;
+      const [headers, text] = failed ? unavailable(opts.headers) : [opts.headers, body];
+      answer(new Response(text, { status: failed ? 503 : 200, headers }));
     },
   });
-  return new Response(body, { status: 200, headers: opts.headers });
+  return response;
 }

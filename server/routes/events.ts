@@ -27,14 +27,21 @@ const feedDoc = describeRoute({
     '',
     'Send `Last-Event-ID` to resume: every non-typing event missed arrives in order, once. A `: keep-alive` comment comes',
     'every 15 s; the stream ends when the token expires (reconnect with a new one and `Last-Event-ID`).',
+    'A stream opened without `Last-Event-ID` answers with a `Chat-Last-Event-Id` header: the id of the last event before',
+    'its first one, the `Last-Event-ID` to resume with even when no event has arrived.',
   ].join('\n'),
   security: [{ bearer: [] }],
   parameters: [{ in: 'header', name: 'Last-Event-ID', required: false, schema: { type: 'string', pattern: '^[0-9]+$' } }],
   responses: {
-    200: { description: 'An endless event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+    200: {
+      description: 'An endless event stream',
+      headers: { 'Chat-Last-Event-Id': { description: 'Without Last-Event-ID: where the stream starts', schema: { type: 'string' } } },
+      content: { 'text/event-stream': { schema: { type: 'string' } } },
+    },
     401: { description: 'Problem' },
     403: { description: 'Problem' },
     429: { description: 'Problem: the user has too many streams open' },
+    503: { description: 'Problem: the database is unavailable' },
   },
 });
 

@@ -84,6 +84,23 @@ describe('the widget across the pages of the demo host app', () => {
     await expect.poll(() => page.getByText('Arrivé après la navigation', { exact: true }).count(), { timeout: 10_000 }).toBe(1);
   });
 
+  it('brings a quiet page up to date through the feed too, without fetching the list again', async () => {
+    const direct = (await api(2, 'POST', '/rooms', { type: 'direct', userId: 5 })) as Room;
+    const page = await newTab();
+    const feed = page.waitForResponse((r) => r.url().endsWith('/api/chat/events'));
+    await page.goto(`${server.url}/demo/?user=5`);
+    expect((await feed).headers()['chat-last-event-id']).toMatch(/^[0-9]+$/);
+    // The panel stays closed and no event arrives on this page; Julien writes while the tab is elsewhere.
+    await page.goto('about:blank');
+    await api(2, 'POST', `/rooms/${direct.id}/messages`, { content: 'Écrit pendant votre absence', clientId: 'while-away' });
+    const requests = record(page);
+    await page.goto(`${server.url}/demo/?user=5`);
+    await openButton(page).click();
+    await expect.poll(() => page.getByText('Écrit pendant votre absence').count(), { timeout: 10_000 }).toBe(1);
+    expect(requests).toContain('GET /events');
+    expect(requests.filter((r) => r.startsWith('GET /rooms'))).toEqual([]);
+  });
+
   it('shows nothing of the previous user to the next one in the same tab', async () => {
     const page = await newTab();
     await page.goto(`${server.url}/demo/?user=1`);

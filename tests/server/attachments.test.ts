@@ -78,6 +78,8 @@ describe.each(DIALECTS)('attachments on %s', (dialect) => {
   it('announces the message with its attachments on the event feed', async () => {
     const feed = await openEvents('http://in-process/api/chat', bruno.token, { fetch: (url, init) => server.app.request(url, init) });
     try {
+      // The in-process (Web stream) response tells where it starts too.
+      expect(feed.headers.get('chat-last-event-id')).toMatch(/^[0-9]+$/);
       const sent = await (await upload(alice, roomId, [{ name: 'bon.pdf', bytes: files.pdf }, { name: 'photo.png', bytes: files.png }])).json();
       const event = await feed.waitFor((e) => e.event === 'message.created' && e.json.id === sent.id);
       expect(event.json.attachments).toEqual(sent.attachments);

@@ -53,6 +53,7 @@ describe.each(DIALECTS)('the event feed on %s', (dialect) => {
     expect(s.headers.get('x-accel-buffering')).toBe('no');
     // A widget on the host's pages reads the stream cross-origin.
     expect(s.headers.get('access-control-allow-origin')).toBe('https://host.example');
+    expect(s.headers.get('access-control-expose-headers')).toMatch(/chat-last-event-id/i);
     await eventually(() => s.comments.length >= 2, 3000, 'two keep-alive comments');
     expect(s.comments[0].trim()).toBe('keep-alive');
     expect(s.retry).toBe(3000);
@@ -206,6 +207,23 @@ describe.each(DIALECTS)('the event feed on %s', (dialect) => {
       const inRoom = created.filter((e) => e.json.roomId === room.id).map((e) => e.json.id);
       expect(inRoom).toEqual([...inRoom].sort((a, b) => a - b));
     }
+  });
+
+  it('tells a fresh stream where it starts, so that a page that saw no event resumes from there', async () => {
+    const room = await group(1, 'Quiet', [2]);
+    const before = await send(1, room.id, 'avant');
+    // Bruno's page is quiet: nothing arrives, yet the head says where the feed stands.
+    const quiet = await listen(2);
+    const at = quiet.headers.get('chat-last-event-id');
+    expect(at).toMatch(/^[0-9]+$/);
+    quiet.close();
+    const missed = await send(1, room.id, 'pendant la navigation');
+    // The next page resumes from that id: what was sent meanwhile, and nothing older, no reset.
+    const next = await listen(2, at!);
+    await next.waitFor((e) => e.json?.id === missed.id);
+    expect(next.events.map((e) => [e.event, e.json?.id])).toEqual([['message.created', missed.id]]);
+    expect(next.headers.get('chat-last-event-id')).toBeNull();
+    expect(before.id).toBeLessThan(missed.id);
   });
 
   it('answers a garbage, future or expired Last-Event-ID with one reset, then goes on live', async () => {

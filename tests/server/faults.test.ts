@@ -48,6 +48,7 @@ describe('MariaDB unreachable', () => {
       ['POST', `/rooms/${room}/messages`, { content: 'pendant', clientId: 'during' }],
       ['GET', '/rooms', undefined],
       ['GET', `/rooms/${room}/messages`, undefined],
+      ['GET', '/events', undefined],
     ] as const) {
       const res = await fetch(`${inst.url}${path}`, {
         method,
