@@ -31,27 +31,35 @@ export interface StoredEvent {
 
 /**
  * Records events in the caller's transaction, so they exist exactly when the
- * change does. On MySQL it first locks the one `chat_event_seq` row until
- * commit: event ids are then committed in increasing order, and a reader that
- * has seen id N can never miss an N-1 committed later. (SQLite writes are
+ * change does. On MySQL the first insert locks the one `chat_event_seq` row
+ * until commit (INSERT … SELECT … FOR UPDATE: the lock is taken before the id
+ * is drawn): event ids are then committed in increasing order, and a reader
+ * that has seen id N can never miss an N-1 committed later. (SQLite writes are
  * already serialised.) Call it last in the transaction, to hold that lock briefly.
  */
 export async function recordEvents(tx: Db, list: NewEvent[]): Promise<void> {
   if (!list.length) return;
   recorded.add(tx);
   const { events, eventSeq } = tx.t;
-  if (tx.dialect === 'mysql') await tx.orm.select({ id: eventSeq.id }).from(eventSeq).where(eq(eventSeq.id, 1)).for('update');
   const createdAt = new Date();
-  for (const e of list) {
-    await tx.insert(events, {
-      roomId: e.roomId,
-      type: e.type,
-      // JSON.stringify escapes every newline, so the data is one line and no content can forge an event.
-      data: JSON.stringify(e.data),
-      audience: e.audience?.length ? e.audience.join(',') : null,
-      createdAt,
-    });
+  const rows = list.map((e) => ({
+    roomId: e.roomId,
+    type: e.type,
+    // JSON.stringify escapes every newline, so the data is one line and no content can forge an event.
+    data: JSON.stringify(e.data),
+    audience: e.audience?.length ? e.audience.join(',') : null,
+    createdAt,
+  }));
+  let rest = rows;
+  if (tx.dialect === 'mysql') {
+    const [first] = rows;
+    const names = sql.join([events.roomId, events.type, events.data, events.audience, events.createdAt].map((c) => sql.identifier(c.name)), sql`, `);
+    // One statement instead of a SELECT … FOR UPDATE and an INSERT: a round trip less on every send.
+    await tx.orm.execute(sql`INSERT INTO ${events} (${names})
+      SELECT ${first.roomId}, ${first.type}, ${first.data}, ${first.audience}, ${first.createdAt} FROM ${eventSeq} WHERE ${eventSeq.id} = 1 FOR UPDATE`);
+    rest = rows.slice(1);
   }
+  for (const row of rest) await tx.insert(events, row);
 }
 
 const columns = (db: Db) => {

@@ -42,7 +42,11 @@ export interface Db {
    * inside fn holds the room until commit (SQLite serialises every write).
    */
   transaction<R>(fn: (tx: Db) => Promise<R>): Promise<R>;
-  lockRoom(roomId: number): Promise<void>;
+  /**
+   * Locks the room until commit; with `memberId`, only if that user is a
+   * member. Resolves whether the room (with that member) exists.
+   */
+  lockRoom(roomId: number, memberId?: number): Promise<boolean>;
   /** A condition matching messages whose content has every word of the query, by full-text index. */
   matchContent(words: string[]): SQL;
   isUniqueViolation(err: unknown): boolean;

@@ -81,8 +81,13 @@ function bind(orm: MySql2Database<Tables>, users: UsersTable, pool: mysql.Pool):
     },
     affected: (result) => Number((result as [{ affectedRows?: number }])[0]?.affectedRows ?? 0),
     transaction: (fn) => orm.transaction((tx) => fn(bind(tx as unknown as MySql2Database<Tables>, users, pool))),
-    async lockRoom(roomId) {
-      await orm.select({ id: t.rooms.id }).from(t.rooms).where(sql`${t.rooms.id} = ${roomId}`).for('update');
+    async lockRoom(roomId, memberId) {
+      // The membership is read in a subquery, which does not lock it: only the room row is held,
+      // always before any member row, as every other writer does.
+      const member = memberId === undefined ? undefined
+        : sql`EXISTS (SELECT 1 FROM ${t.members} WHERE ${t.members.roomId} = ${roomId} AND ${t.members.userId} = ${memberId})`;
+      const rows = await orm.select({ id: t.rooms.id }).from(t.rooms).where(and(sql`${t.rooms.id} = ${roomId}`, member)).for('update');
+      return rows.length > 0;
     },
     matchContent(words) {
       // InnoDB leaves its stopwords out of the index, and a required one (+the*) matches

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createClient, type Client } from '@libsql/client';
-import { sql, type SQL } from 'drizzle-orm';
+import { and, sql, type SQL } from 'drizzle-orm';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import type { MySql2Database } from 'drizzle-orm/mysql2';
@@ -105,7 +105,13 @@ function bind(lite: LibSQLDatabase<typeof sqliteSchema>, users: UsersTable, own:
     },
     affected: (result) => Number((result as { rowsAffected?: number }).rowsAffected ?? 0),
     transaction: own.transaction!,
-    async lockRoom() { /* every write already holds the writer */ },
+    async lockRoom(roomId, memberId) {
+      // Every write already holds the writer: only the existence is checked.
+      const member = memberId === undefined ? undefined
+        : sql`EXISTS (SELECT 1 FROM ${t.members} WHERE ${t.members.roomId} = ${roomId} AND ${t.members.userId} = ${memberId})`;
+      const rooms = sqliteSchema.rooms;
+      return (await lite.select({ id: rooms.id }).from(rooms).where(and(sql`${rooms.id} = ${roomId}`, member))).length > 0;
+    },
     matchContent(words) {
       const query = words.map((w) => `"${w}"*`).join(' ');
       return sql`${t.messages.id} IN (SELECT rowid FROM chat_messages_fts WHERE chat_messages_fts MATCH ${query})`;
