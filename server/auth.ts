@@ -29,6 +29,9 @@ const claimsSchema = z.object({
 export type Claims = z.output<typeof claimsSchema>;
 export type VerifyToken = (token: string) => Promise<Claims>;
 
+const CLOCK_TOLERANCE = 30;
+const MAX_VERIFIED = 10_000;
+
 /**
  * Builds the verifier of host-minted tokens (API.md §3): one algorithm
  * (HS256 for a secret, the key's own for a PEM, asymmetric ones for a JWKS),
@@ -47,17 +50,26 @@ export async function createVerifier(key: JwtKeyConfig, opts: { issuer?: string;
     getKey = createRemoteJWKSet(new URL(key.url));
     algorithms = ['RS256', 'ES256', 'EdDSA'];
   }
+  // Verified tokens, kept a minute at most: a client sends the same token with every request,
+  // and verifying it again gives the same answer until it expires. Failures are not kept.
+  const verified = new Map<string, { claims: Claims; until: number }>();
   return async (token) => {
+    const now = Date.now();
+    const hit = verified.get(token);
+    if (hit && now < hit.until) return hit.claims;
     try {
       const { payload } = await jwtVerify(token, getKey as Uint8Array, {
         algorithms,
         issuer: opts.issuer,
         audience: opts.audience,
-        clockTolerance: 30,
+        clockTolerance: CLOCK_TOLERANCE,
         requiredClaims: ['sub', 'exp', 'iat'],
       });
       const claims = claimsSchema.safeParse(payload);
       if (!claims.success) throw unauthorized(`The token's claims are invalid: ${claims.error.issues[0].message}.`);
+      if (verified.size >= MAX_VERIFIED) verified.clear();
+      // Until `exp` plus the clock tolerance, as jose would judge it.
+      verified.set(token, { claims: claims.data, until: Math.min(now + 60_000, (claims.data.exp + CLOCK_TOLERANCE) * 1000) });
       return claims.data;
     } catch (err) {
       if (err instanceof Problem) throw err;

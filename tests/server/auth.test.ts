@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ALL_PERMS, clientFor, DIALECTS, expectProblem, SECRET, startServer, type Client, type TestServer } from './harness';
 
 const secretKey = new TextEncoder().encode(SECRET);
@@ -233,5 +233,24 @@ describe.each(DIALECTS)('permissions on %s', (dialect) => {
     const page = await (await alice.get(`/rooms/${directId}/messages`)).json();
     expect(page.messages[0]).toMatchObject({ id: messageId, content: 'Premier message (corrigé)', deletedAt: null });
     expect((await alice.delete(`/messages/${messageId}`)).status).toBe(200);
+  });
+});
+
+describe('the token verifier', () => {
+  it('keeps a verified token no longer than it is valid', async () => {
+    const { createVerifier } = await import('../../server/auth');
+    const verify = await createVerifier({ kind: 'secret', secret: SECRET }, { audience: 'ipp-chat' });
+    const start = Date.now();
+    const token = await new SignJWT({ perms: ['chat.read'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('1')
+      .setAudience('ipp-chat').setIssuedAt(Math.floor(start / 1000)).setExpirationTime(Math.floor(start / 1000) + 5)
+      .sign(new TextEncoder().encode(SECRET));
+    expect((await verify(token)).sub).toBe('1');
+    expect((await verify(token)).sub).toBe('1');
+    vi.useFakeTimers({ now: start + 36_000, toFake: ['Date'] });
+    try {
+      await expect(verify(token)).rejects.toMatchObject({ status: 401, detail: 'The token has expired.' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
