@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { openAPIRouteHandler } from 'hono-openapi';
 import { authenticate, requirePerm, type AuthEnv } from './auth';
+import { limitBody } from './body';
 import type { Deps } from './deps';
-import { onError, onNotFound, Problem } from './errors';
+import { onError, onNotFound } from './errors';
 import { createHub, wakeOnCommit } from './events/hub';
 import { POSITION_HEADER } from './events/stream';
 import { createLimits, limitsOptions } from './limits';
@@ -14,7 +14,6 @@ import { attachmentsRoutes } from './routes/attachments';
 import { demoRoutes } from './routes/demo';
 import { healthRoutes } from './routes/health';
 import { widgetRoutes } from './routes/widget';
-import { isMultipart } from './services/uploads';
 import { meRoutes } from './routes/me';
 import { membersRoutes } from './routes/members';
 import { messagesRoutes } from './routes/messages';
@@ -32,10 +31,6 @@ export function createApp(given: Deps) {
   const deps = { ...given, events, limits, db: wakeOnCommit(given.db, events.wake) };
   const { config, db, verify } = deps;
   const app = new Hono();
-  const jsonLimit = bodyLimit({
-    maxSize: JSON_BODY_LIMIT,
-    onError: () => { throw new Problem(413, `The request body must be at most ${JSON_BODY_LIMIT} bytes.`); },
-  });
   const api = new Hono<AuthEnv>()
     .use(cors({
       origin: config.CORS_ORIGINS,
@@ -44,8 +39,7 @@ export function createApp(given: Deps) {
       exposeHeaders: ['Retry-After', 'Content-Disposition', POSITION_HEADER],
       maxAge: 600,
     }))
-    // Multipart bodies are streamed to disk by receiveUpload, which enforces its own limits.
-    .use((c, next) => (isMultipart(c.req.header('Content-Type')) ? next() : jsonLimit(c, next)))
+    .use(limitBody(JSON_BODY_LIMIT))
     .route('/', healthRoutes(deps))
     .get('/openapi.json', (c, next) => openapi(c as never, next))
     .use(authenticate(verify, db))

@@ -169,8 +169,8 @@ describe.each(DIALECTS)('bad input on %s', (dialect) => {
       expect((await res.json()).clientId).toBe('streamed-ok');
     });
 
-    /** POSTs a body with Transfer-Encoding: chunked to a real HTTP server on the app. */
-    async function postChunked(path: string, json: string) {
+    /** POSTs a body to a real HTTP server on the app, with Transfer-Encoding: chunked unless `length`. */
+    async function postChunked(path: string, json: string, { length = false } = {}) {
       const http = serve({ fetch: server.app.fetch, port: 0, hostname: '127.0.0.1' });
       try {
         await new Promise((resolve) => http.once('listening', resolve));
@@ -178,7 +178,10 @@ describe.each(DIALECTS)('bad input on %s', (dialect) => {
         return await new Promise<{ status: number; type: string | undefined; body: string }>((resolve, reject) => {
           const req = httpRequest({
             host: '127.0.0.1', port, method: 'POST', path: `/api/chat${path}`,
-            headers: { Authorization: `Bearer ${alice.token}`, 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' },
+            headers: {
+              Authorization: `Bearer ${alice.token}`, 'Content-Type': 'application/json',
+              ...(length ? { 'Content-Length': String(Buffer.byteLength(json)) } : { 'Transfer-Encoding': 'chunked' }),
+            },
           }, (res) => {
             let text = '';
             res.setEncoding('utf8').on('data', (chunk) => { text += chunk; })
@@ -200,6 +203,18 @@ describe.each(DIALECTS)('bad input on %s', (dialect) => {
       expect(status).toBe(413);
       expect(type).toMatch(/^application\/problem\+json/);
       expect(JSON.parse(body)).toMatchObject({ status: 413, title: expect.any(String), detail: expect.any(String) });
+      await unchanged();
+    });
+
+    it('refuses one with a Content-Length on a real HTTP server (413), and JSON that is not JSON (400)', async () => {
+      const big = await postChunked(`/rooms/${roomId}/messages`, bigMessage(), { length: true });
+      expect(big.status).toBe(413);
+      expect(big.type).toMatch(/^application\/problem\+json/);
+      for (const bad of ['{"content":"texte",', '', 'null']) {
+        const res = await postChunked(`/rooms/${roomId}/messages`, bad, { length: true });
+        expect(res.status, bad).toBe(400);
+        expect(res.type).toMatch(/^application\/problem\+json/);
+      }
       await unchanged();
     });
 
