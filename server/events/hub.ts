@@ -60,6 +60,8 @@ export interface Hub {
 }
 
 const BATCH = 500;
+/** Under a steady flow of commits, the outbox is read at most this often. */
+const BUSY_GAP_MS = 4;
 const KEEP_ALIVE = ': keep-alive\n\n';
 const validId = /^(0|[1-9][0-9]{0,15})$/;
 
@@ -140,6 +142,8 @@ export function createHub(opts: HubOptions): Hub {
         after = rows[rows.length - 1].id;
         lastSeen = after;
         if (rows.length === BATCH) again = true;
+        // Commits keep coming: a few more ms let one read serve several of them instead of one each.
+        else if (again) await new Promise((resolve) => setTimeout(resolve, BUSY_GAP_MS));
       } while (again);
       failing.delete('reading the outbox');
     } catch (err) {
