@@ -37,6 +37,9 @@ function toError(status: number, body: string): ApiError {
  * in the Authorization header; a 401 triggers one token renewal and one retry.
  */
 export class ChatApi {
+  /** The last event the latest room list reflects (its `Chat-Last-Event-Id`): where the feed can start. */
+  listedAt?: string;
+
   constructor(
     readonly base: string,
     private tokens: TokenSource,
@@ -69,6 +72,7 @@ export class ChatApi {
     });
     const text = await res.text();
     if (!res.ok) throw toError(res.status, text);
+    this.listedAt = res.headers.get('chat-last-event-id') ?? this.listedAt;
     return (text ? JSON.parse(text) : undefined) as T;
   }
 

@@ -360,15 +360,18 @@ export class ChatStore implements ReactiveController {
     switch (type) {
       case 'message.created': {
         const m = data as Message;
-        const known = this.rooms.some((r) => r.id === m.roomId);
+        const room = this.rooms.find((r) => r.id === m.roomId);
+        // A replay may bring a message the list already counts.
+        const counted = m.id <= (room?.lastMessage?.id ?? 0);
         this.upsert(m);
         this.typing.delete(m.senderId);
-        if (!known) this.refreshRooms();
-        else if (m.senderId !== meId) {
+        if (!room) this.refreshRooms();
+        if (m.senderId === meId || counted) break;
+        if (room) {
           if (this.visible && this.roomId === m.roomId) this.markRead(m.roomId);
           else this.setRoom(m.roomId, { unreadCount: (this.rooms.find((r) => r.id === m.roomId)?.unreadCount ?? 0) + 1 });
         }
-        if (m.senderId !== meId) this.onIncoming?.(m, this.rooms.find((r) => r.id === m.roomId));
+        this.onIncoming?.(m, this.rooms.find((r) => r.id === m.roomId));
         break;
       }
       case 'message.updated':

@@ -249,10 +249,12 @@ export class IppChat extends LitElement {
       if (this.store.me) break;
       await new Promise((r) => setTimeout(r, delay));
     }
-    // The feed replays what happened since the previous page; when it cannot, the list and room are fetched again.
-    const replayed = await this.live.start(client, this.store.me!.user.id, saved?.lastEventId);
+    // The feed replays what happened since the previous page, or since the list was read; when it cannot,
+    // the list and room are fetched again.
+    const from = saved ? saved.lastEventId : client.listedAt;
+    const replayed = await this.live.start(client, this.store.me!.user.id, from);
     const s = this.store;
-    if (saved && !replayed) await s.refresh();
+    if ((saved || from) && !replayed) await s.refresh();
     else if (s.visible && s.roomId !== null) s.markRead(s.roomId);
     s.resend();
   }

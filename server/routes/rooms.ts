@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AuthEnv } from '../auth';
 import type { Deps } from '../deps';
+import { lastEventId } from '../events/outbox';
+import { POSITION_HEADER } from '../events/stream';
 import { createRoomBody, member, muteBody, readBody, readMarker, renameBody, room, roomParam, roomsQuery } from '../schemas';
 import { removeFiles } from '../services/attachments';
 import { markRead } from '../services/messages';
@@ -13,9 +15,12 @@ import { doc, valid } from '../validate';
 /** Rooms: the caller's conversations, public channels, and what a member does to a room. */
 export function roomsRoutes({ db, config }: Deps) {
   return new Hono<AuthEnv>()
-    .get('/rooms', doc('My rooms, most recent activity first', { schema: z.object({ rooms: z.array(room) }) }, 400),
+    .get('/rooms', doc('My rooms, most recent activity first. The `Chat-Last-Event-Id` header is the last event the list reflects: the `Last-Event-ID` to open the feed with', { schema: z.object({ rooms: z.array(room) }) }, 400),
       valid('query', roomsQuery), async (c) => {
-        return c.json({ rooms: await listRooms(db, c.var.me.id, c.req.valid('query')) });
+        // Read before the list: every event up to it is committed, so the list shows it.
+        const at = await lastEventId(db);
+        const rooms = await listRooms(db, c.var.me.id, c.req.valid('query'));
+        return c.json({ rooms }, 200, { [POSITION_HEADER]: String(at) });
       })
     .post('/rooms', doc('Open a direct conversation (200 existing, 201 new), create a group or channel, or open the group of a host record (`context`: 200 existing, 201 new, 404 when it exists and the caller is not a member)', { status: 201, schema: room }, 400, 404),
       valid('json', createRoomBody), async (c) => {

@@ -226,6 +226,20 @@ describe.each(DIALECTS)('the event feed on %s', (dialect) => {
     expect(before.id).toBeLessThan(missed.id);
   });
 
+  it('tells with the room list the last event it reflects: the feed opened from there misses nothing', async () => {
+    const room = await group(1, 'Liste', [2]);
+    const listed = await send(1, room.id, 'dans la liste');
+    const list = await inst.call(2, 'GET', '/rooms');
+    expect(list.body.rooms.find((r: { id: number }) => r.id === room.id).lastMessage.id).toBe(listed.id);
+    const at = list.headers.get('chat-last-event-id');
+    expect(at).toMatch(/^[0-9]+$/);
+    // Sent after the list was read and before the feed opens: it must still arrive, and nothing the list had.
+    const between = await send(1, room.id, 'entre la liste et le flux');
+    const feed = await listen(2, at!);
+    await feed.waitFor((e) => e.json?.id === between.id);
+    expect(feed.events.map((e) => [e.event, e.json?.id])).toEqual([['message.created', between.id]]);
+  });
+
   it('answers a garbage, future or expired Last-Event-ID with one reset, then goes on live', async () => {
     const room = await group(1, 'Reset', [2]);
     const old = await send(1, room.id, 'ancien');

@@ -77,4 +77,15 @@ describe('ChatStore', () => {
     expect(unread()).to.equal(0);
     expect(store.rooms[0].id).to.equal(12);
   });
+
+  it('counts a replayed message once when the room list already counts it', async () => {
+    const unread = () => store.rooms.find((r) => r.id === 10)!.unreadCount;
+    const replayed = fake.addMessage(10, 2, 'déjà dans la liste');
+    await store.loadRooms();
+    const counted = unread();
+    store.apply({ type: 'message.created', data: replayed });
+    expect(unread()).to.equal(counted);
+    store.apply({ type: 'message.created', data: fake.addMessage(10, 2, 'nouveau') });
+    expect(unread()).to.equal(counted + 1);
+  });
 });
