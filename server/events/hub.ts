@@ -1,4 +1,5 @@
 import type { Db } from '../storage';
+import { activeUserIds } from '../services/users';
 import {
   eventsAfter, eventsForUser, frame, inAudience, lastEventId, membersOf, prunedThrough, pruneEvents, recordedIn,
 } from './outbox';
@@ -37,6 +38,8 @@ export interface HubOptions {
   pruneEveryMs?: number;
   /** One typing signal per user and room per this many ms. */
   typingEveryMs?: number;
+  /** How often the users of open streams are checked to be still active (default 60 s). */
+  recheckMs?: number;
 }
 
 /** The real-time hub of one process: reads the outbox once per batch and fans each event out. */
@@ -83,6 +86,7 @@ export function createHub(opts: HubOptions): Hub {
   const keepAliveMs = opts.keepAliveMs ?? 15_000;
   const retentionMs = opts.retentionMs ?? 24 * 3600_000;
   const typingEveryMs = opts.typingEveryMs ?? 1000;
+  const recheckMs = opts.recheckMs ?? 60_000;
   const byUser = new Map<number, Set<Entry>>();
   let count = 0;
   let lastSeen: Promise<number> | number | null = null;
@@ -163,8 +167,24 @@ export function createHub(opts: HubOptions): Hub {
     }
   }
 
+  /** Ends the streams of users who are no longer active: the REST API refuses them at once, the feed soon after. */
+  async function dropInactive() {
+    const ids = [...byUser.keys()];
+    try {
+      for (let i = 0; i < ids.length; i += 1000) {
+        const chunk = ids.slice(i, i + 1000);
+        const active = await activeUserIds(db, chunk);
+        for (const id of chunk) if (!active.has(id)) for (const e of [...(byUser.get(id) ?? [])]) e.sub.close();
+      }
+      failing.delete('checking users');
+    } catch (err) {
+      warn('checking users', err);
+    }
+  }
+
   function startTimers() {
     timers.push(setInterval(() => void pump(), pollMs));
+    timers.push(setInterval(() => void dropInactive(), recheckMs));
     timers.push(setInterval(() => {
       for (const entries of byUser.values()) for (const e of entries) if (!e.buffer) e.sub.write(KEEP_ALIVE);
     }, keepAliveMs));

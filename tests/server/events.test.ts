@@ -12,7 +12,7 @@ describe.each(DIALECTS)('the event feed on %s', (dialect) => {
 
   beforeAll(async () => {
     testDb = await createTestDb(dialect);
-    inst = await startInstance(testDb, { keepAliveMs: 200, pollMs: 200 }, { CORS_ORIGINS: 'https://host.example' });
+    inst = await startInstance(testDb, { keepAliveMs: 200, pollMs: 200, recheckMs: 500 }, { CORS_ORIGINS: 'https://host.example' });
   });
   afterAll(async () => {
     await inst?.close();
@@ -299,6 +299,24 @@ describe.each(DIALECTS)('the event feed on %s', (dialect) => {
     await s.ended;
     expect(Date.now() - t0).toBeLessThan(4000);
     await eventually(() => inst.hub.stats().subscribers === 0);
+  });
+
+  it('ends the stream of a user deactivated in the users table', async () => {
+    const chloe = await listen(3);
+    const alice = await listen(1);
+    await testDb.exec('UPDATE users SET is_active = 0 WHERE id = 3');
+    try {
+      const t0 = Date.now();
+      await chloe.ended;
+      expect(Date.now() - t0).toBeLessThan(3000);
+      // Her reconnection is refused like any request of hers; the others' streams go on.
+      expect((await inst.events(3)).status).toBe(403);
+      expect(inst.hub.stats().subscribers).toBe(1);
+      const room = await group(1, 'Après le départ', [2]);
+      await alice.waitFor((e) => e.event === 'room.created' && e.json.id === room.id);
+    } finally {
+      await testDb.exec('UPDATE users SET is_active = 1 WHERE id = 3');
+    }
   });
 
   it('releases everything after 1000 connect/close cycles', async () => {
