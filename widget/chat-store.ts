@@ -130,8 +130,7 @@ export class ChatStore implements ReactiveController {
   async loadRooms(): Promise<void> {
     this.busy++;
     try {
-      const { rooms } = await this.api!.get<{ rooms: Room[] }>('/rooms');
-      this.rooms = rooms;
+      this.rooms = await this.api!.get<Room[]>('/rooms');
     } finally {
       this.busy--;
     }

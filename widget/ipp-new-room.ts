@@ -78,7 +78,7 @@ export class IppNewRoom extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (!this.group) this.api?.get<{ rooms: Room[] }>('/channels').then(({ rooms }) => (this.channels = rooms), () => {});
+    if (!this.group) this.api?.get<Room[]>('/channels').then((rooms) => (this.channels = rooms), () => {});
   }
 
   /** Creates (or joins) a room, then hands it up. */

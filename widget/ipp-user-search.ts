@@ -67,7 +67,7 @@ export class IppUserSearch extends LitElement {
     const seq = ++this.seq;
     if (!q) return void (this.users = []);
     try {
-      const { users } = await this.api!.get<{ users: User[] }>(`/users?q=${encodeURIComponent(q)}&limit=20`);
+      const users = await this.api!.get<User[]>(`/users?q=${encodeURIComponent(q)}&limit=20`);
       // An older, slower answer must not replace a newer one.
       if (seq === this.seq) this.users = users;
     } catch {

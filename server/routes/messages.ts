@@ -68,9 +68,9 @@ export function messagesRoutes({ db, config, limits }: Deps & { limits: Limits }
         if (removedFiles.length) await removeFiles(config.UPLOAD_DIR, deleted.roomId, deleted.id);
         return c.json(deleted);
       })
-    .get('/search', doc('Messages of my rooms matching q, newest first', { schema: z.object({ messages: z.array(message) }) }, 400, 404),
+    .get('/search', doc('Messages of my rooms matching q, newest first', { schema: z.array(message) }, 400, 404),
       valid('query', searchQuery), async (c) => {
         const { q, roomId } = c.req.valid('query');
-        return c.json({ messages: await searchMessages(db, c.var.me, q, roomId) });
+        return c.json(await searchMessages(db, c.var.me, q, roomId));
       });
 }

@@ -15,12 +15,12 @@ import { doc, valid } from '../validate';
 /** Rooms: the caller's conversations, public channels, and what a member does to a room. */
 export function roomsRoutes({ db, config }: Deps) {
   return new Hono<AuthEnv>()
-    .get('/rooms', doc('My rooms, most recent activity first. The `Chat-Last-Event-Id` header is the last event the list reflects: the `Last-Event-ID` to open the feed with', { schema: z.object({ rooms: z.array(room) }) }, 400),
+    .get('/rooms', doc('My rooms, most recent activity first. The `Chat-Last-Event-Id` header is the last event the list reflects: the `Last-Event-ID` to open the feed with', { schema: z.array(room) }, 400),
       valid('query', roomsQuery), async (c) => {
         // Read before the list: every event up to it is committed, so the list shows it.
         const at = await lastEventId(db);
         const rooms = await listRooms(db, c.var.me.id, c.req.valid('query'));
-        return c.json({ rooms }, 200, { [POSITION_HEADER]: String(at) });
+        return c.json(rooms, 200, { [POSITION_HEADER]: String(at) });
       })
     .post('/rooms', doc('Open a direct conversation (200 existing, 201 new), create a group or channel, or open the group of a host record (`context`: 200 existing, 201 new, 404 when it exists and the caller is not a member)', { status: 201, schema: room }, 400, 404),
       valid('json', createRoomBody), async (c) => {
@@ -36,8 +36,8 @@ export function roomsRoutes({ db, config }: Deps) {
         }
         return c.json(await createRoom(db, me, body), 201);
       })
-    .get('/channels', doc('Public channels', { schema: z.object({ rooms: z.array(room) }) }), async (c) => {
-      return c.json({ rooms: await listChannels(db, c.var.me.id) });
+    .get('/channels', doc('Public channels', { schema: z.array(room) }), async (c) => {
+      return c.json(await listChannels(db, c.var.me.id));
     })
     .get('/rooms/:id', doc('A room with its members', { schema: room }, 404), valid('param', roomParam), async (c) => {
       return c.json(await getRoom(db, c.var.me.id, c.req.valid('param').id));

@@ -9,9 +9,9 @@ import { doc, valid } from '../validate';
 /** GET /users: the directory of active users, to start a conversation with. */
 export function usersRoutes({ db }: Deps) {
   return new Hono<AuthEnv>()
-    .get('/users', doc('Active users matching q', { schema: z.object({ users: z.array(user) }) }, 400),
+    .get('/users', doc('Active users matching q', { schema: z.array(user) }, 400),
       valid('query', usersQuery), async (c) => {
         const { q, limit } = c.req.valid('query');
-        return c.json({ users: await searchUsers(db, q.trim(), limit) });
+        return c.json(await searchUsers(db, q.trim(), limit));
       });
 }

@@ -23,7 +23,7 @@ describe('the widget across the pages of the demo host app', () => {
     server = await startDemo();
     browser = await launchChromium();
     // A history long enough to scroll in the "Achats Asie" group.
-    const { rooms } = (await api(2, 'GET', '/rooms')) as { rooms: Room[] };
+    const rooms = (await api(2, 'GET', '/rooms')) as Room[];
     const achats = rooms.find((r) => r.name === 'Achats Asie')!;
     for (let i = 1; i <= 40; i++) await api(i % 2 ? 2 : 3, 'POST', `/rooms/${achats.id}/messages`, { content: `Point ${i} sur la commande`, clientId: `seed-${i}` });
   });
@@ -156,12 +156,12 @@ describe('the widget across the pages of the demo host app', () => {
     await other.getByRole('button', { name: 'Discuter de Facture 2025-0043' }).click();
     await expect.poll(() => other.getByText('Le client conteste la remise').count()).toBe(1);
     // One room for the record, not two.
-    const { rooms } = (await api(1, 'GET', '/rooms')) as { rooms: Room[] };
+    const rooms = (await api(1, 'GET', '/rooms')) as Room[];
     expect(rooms.filter((r) => r.context?.id === '2025-0043')).toHaveLength(1);
   });
 
   async function roomOf(user: number, name: string): Promise<Room> {
-    const { rooms } = (await api(user, 'GET', '/rooms')) as { rooms: Room[] };
+    const rooms = (await api(user, 'GET', '/rooms')) as Room[];
     return rooms.find((r) => r.name === name)!;
   }
 });

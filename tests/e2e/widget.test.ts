@@ -112,7 +112,7 @@ describe('the widget on the demo page, against the real server', () => {
     const api = (path: string, init: RequestInit = {}) => fetch(`${server.url}/api/chat${path}`, {
       ...init, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
     }).then((r) => r.json());
-    const { rooms } = await api('/rooms');
+    const rooms = await api('/rooms');
     const room = rooms.find((r: { name: string }) => r.name === roomName);
     return api(`/rooms/${room.id}/messages`, { method: 'POST', body: JSON.stringify({ content, clientId: crypto.randomUUID() }) });
   }
@@ -160,7 +160,7 @@ describe('the widget on the demo page, against the real server', () => {
 
     const { token } = await (await fetch(`${server.url}/demo/token?user=1`)).json();
     const headers = { Authorization: `Bearer ${token}` };
-    const { rooms } = await (await fetch(`${server.url}/api/chat/rooms`, { headers })).json();
+    const rooms = await (await fetch(`${server.url}/api/chat/rooms`, { headers })).json();
     const room = rooms.find((r: { name: string }) => r.name === 'Sophie Lefèvre');
     const sent = async () => {
       const { messages } = await (await fetch(`${server.url}/api/chat/rooms/${room.id}/messages`, { headers })).json();

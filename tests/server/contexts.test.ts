@@ -19,7 +19,7 @@ describe.each(DIALECTS)('rooms tied to a host record on %s', (dialect) => {
     const res = await c.post('/rooms', body(context, memberIds));
     return { status: res.status, room: (await res.json()) as Room };
   };
-  const list = async (c: Client) => (await (await c.get('/rooms')).json()).rooms as Room[];
+  const list = async (c: Client) => (await (await c.get('/rooms')).json()) as Room[];
   const contextRows = async (type: string, id: string) =>
     server.testDb.exec('SELECT room_id FROM chat_room_contexts WHERE context_type = ? AND context_id = ?', [type, id]);
 

@@ -70,7 +70,7 @@ describe('demo mode on the embedded default', () => {
 
   it('has a history with replies, an edit, read markers and three kinds of attachments', async () => {
     const camille = await as(1);
-    const { rooms } = await (await camille.get('/rooms')).json();
+    const rooms = await (await camille.get('/rooms')).json();
     expect(rooms.map((r: { name: string }) => r.name).sort()).toEqual(['Achats Asie', 'Annonces', 'Julien Moreau', 'Sophie Lefèvre']);
     expect(rooms.find((r: { name: string }) => r.name === 'Sophie Lefèvre').unreadCount).toBe(2);
     const achats = rooms.find((r: { name: string }) => r.name === 'Achats Asie');

@@ -29,15 +29,29 @@ describe.each(DIALECTS)('a conversation on %s', (dialect) => {
     expect(msg).toMatchObject({ roomId: room.id, senderId: 1, senderName: 'Alice Martin', type: 'text', clientId: 'c-1' });
 
     const list = await (await bruno.get('/rooms')).json();
-    expect(list.rooms).toHaveLength(1);
-    expect(list.rooms[0]).toMatchObject({ id: room.id, name: 'Alice Martin', unreadCount: 1, myRole: 'member', muted: false });
-    expect(list.rooms[0].lastMessage.id).toBe(msg.id);
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ id: room.id, name: 'Alice Martin', unreadCount: 1, myRole: 'member', muted: false });
+    expect(list[0].lastMessage.id).toBe(msg.id);
 
     const read = await bruno.post(`/rooms/${room.id}/read`, { messageId: msg.id });
     expect(read.status).toBe(200);
-    expect((await (await bruno.get('/rooms?filter=unread')).json()).rooms).toHaveLength(0);
+    expect((await (await bruno.get('/rooms?filter=unread')).json())).toHaveLength(0);
 
     const found = await (await bruno.get('/search?q=facture')).json();
-    expect(found.messages.map((m: { id: number }) => m.id)).toEqual([msg.id]);
+    expect(found.map((m: { id: number }) => m.id)).toEqual([msg.id]);
+  });
+
+  it('finds active users by name or email, for a new conversation', async () => {
+    const search = async (query: string) => (await (await alice.get(`/users${query}`)).json()) as { id: number; name: string }[];
+    expect(await search('?q=BRU')).toEqual([{ id: 2, name: 'Bruno Durand', email: 'bruno@ipp.test' }]);
+    expect((await search('?q=david@')).map((u) => u.name)).toEqual(['david']);
+    // Eve is not active: she is nobody's to find.
+    expect(await search('?q=eve')).toEqual([]);
+    expect((await search('')).map((u) => u.id)).toEqual([1, 2, 3, 4]);
+    expect(await search('?limit=2')).toHaveLength(2);
+    // LIKE wildcards in q are plain characters.
+    expect(await search('?q=%25')).toEqual([]);
+    expect(await search('?q=_')).toEqual([]);
+    for (const bad of ['?limit=0', '?limit=101', '?limit=x']) expect((await alice.get(`/users${bad}`)).status, bad).toBe(400);
   });
 });

@@ -230,13 +230,13 @@ export class FakeChat {
     const m = req.method;
     let match: RegExpMatchArray | null;
     if (m === 'GET' && path === '/me') return this.json({ user: this.me, perms: this.perms });
-    if (m === 'GET' && path === '/rooms') return this.json({ rooms: this.rooms.map((r) => this.roomFor(r)) });
+    if (m === 'GET' && path === '/rooms') return this.json(this.rooms.map((r) => this.roomFor(r)));
     if (m === 'GET' && path === '/users') {
       const s = (q.get('q') ?? '').toLowerCase();
-      return this.json({ users: this.users.filter((u) => u.name.toLowerCase().includes(s)) });
+      return this.json(this.users.filter((u) => u.name.toLowerCase().includes(s)));
     }
     if (m === 'GET' && path === '/events') return this.stream(req);
-    if (m === 'GET' && path === '/channels') return this.json({ rooms: this.channels });
+    if (m === 'GET' && path === '/channels') return this.json(this.channels);
     if ((match = path.match(/^\/rooms\/(\d+)\/join$/)) && m === 'POST') {
       const channel = this.channels.find((c) => c.id === +match![1]);
       if (!channel) return this.problem(404);
