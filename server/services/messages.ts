@@ -275,9 +275,12 @@ export async function markRead(db: Db, me: Me, roomId: number, messageId: number
 
 /** Messages of the caller's rooms (or one of them) containing every word of q, newest first. */
 export async function searchMessages(db: Db, me: Me, q: string, roomId?: number, limit = PAGE_DEFAULT) {
-  // Words of 3+ letters: the shortest a MySQL/MariaDB full-text index keeps.
-  const words = [...new Set(q.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? [])].slice(0, 8);
-  if (!words.length) throw badRequest('q must contain a word of at least 3 letters or digits.');
+  const all = [...new Set(q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])];
+  // Words of 3+ letters, the shortest a MySQL/MariaDB full-text index keeps; shorter ones
+  // ("de", "la") count only in a query that has nothing longer ("PO", "42").
+  const long = all.filter((w) => [...w].length >= 3);
+  const words = (long.length ? long : all).slice(0, 8);
+  if (!words.length) throw badRequest('q must contain a letter or a digit.');
   if (roomId !== undefined) await requireMember(db, roomId, me.id);
   const { messages, members } = db.t;
   const rows = await db.orm.select({ m: messages }).from(messages)

@@ -90,13 +90,16 @@ function bind(orm: MySql2Database<Tables>, users: UsersTable, pool: mysql.Pool):
       return rows.length > 0;
     },
     matchContent(words) {
-      // InnoDB leaves its stopwords out of the index, and a required one (+the*) matches
-      // nothing: those words are checked with LIKE on the rows the other words find.
-      const indexed = words.filter((w) => !INNODB_STOPWORDS.has(w));
+      // InnoDB leaves its stopwords and words under 3 letters out of the index, and a required
+      // one (+the*) matches nothing: those words are checked with LIKE on the rows the others find.
+      const short = (w: string) => [...w].length < 3;
+      const indexed = words.filter((w) => !short(w) && !INNODB_STOPWORDS.has(w));
       const query = indexed.map((w) => `+${w}*`).join(' ');
       return and(
         indexed.length ? sql`MATCH(${t.messages.content}) AGAINST (${query} IN BOOLEAN MODE)` : undefined,
         ...words.filter((w) => INNODB_STOPWORDS.has(w)).map((w) => like(t.messages.content, `%${w}%`)),
+        // A short word starts a word, as in the SQLite index's prefix search: "po" finds "PO 42", not "reporté".
+        ...words.filter(short).map((w) => sql`${t.messages.content} REGEXP ${`(^|[^[:alnum:]])${w}`}`),
       )!;
     },
     isUniqueViolation: (err) => someCause(err, (e) => e.errno === 1062 || e.code === 'ER_DUP_ENTRY'),
