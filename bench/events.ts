@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createTestDb, mint, SECRET, USERS, type Dialect, type TestUser } from '../tests/server/harness';
-import { ms, percentile, startServerProcess, type Row } from './lib';
+import { benchDialects, ms, percentile, printTable, startServerProcess, type Row } from './lib';
 
 /**
  * The real-time feed: 1-to-1 send→receive latency over 500 messages (SQLite
@@ -15,10 +15,10 @@ import { ms, percentile, startServerProcess, type Row } from './lib';
  * the same run (both servers in their own process, the same client, rounds
  * alternated). BENCH_SKIP_FANOUT=1 runs the 1-to-1 part only.
  */
-export async function benchEvents(): Promise<Row[]> {
+export async function benchEvents(dialects: Dialect[]): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const dialect of ['sqlite', 'mysql'] as Dialect[]) rows.push(...(await oneToOne(dialect)));
-  if (!process.env.BENCH_SKIP_FANOUT) rows.push(...(await fanOut(2000)));
+  for (const dialect of dialects) rows.push(...(await oneToOne(dialect)));
+  if (!process.env.BENCH_SKIP_FANOUT) rows.push(...(await fanOut(2000, dialects.at(-1)!)));
   return rows;
 }
 
@@ -186,11 +186,11 @@ async function measureFanOut(targets: FanOutTarget[], n: number) {
   });
 }
 
-async function fanOut(n: number): Promise<Row[]> {
+async function fanOut(n: number, dialect: Dialect): Promise<Row[]> {
   const users: TestUser[] = [...USERS, ...Array.from({ length: n }, (_, i) => ({
     id: 100 + i, username: `u${i}`, full_name: `User ${i}`, email: null, is_active: 1,
   }))];
-  const testDb = await createTestDb('mysql', users);
+  const testDb = await createTestDb(dialect, users);
   const server = await startServerProcess({ DATABASE_URL: testDb.url, CHAT_JWT_SECRET: SECRET, REDIS_URL: '' });
   const plain = await startPlainProcess();
   try {
@@ -212,9 +212,9 @@ async function fanOut(n: number): Promise<Row[]> {
     }], n);
     const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
     return [
-      { bench: `events fan-out ${n} mysql`, metric: 'delivered', value: `${bff.delivered} / ${5 * n}`, target: 'all', ok: bff.delivered === 5 * n },
-      { bench: `events fan-out ${n} mysql`, metric: 'p50 / p99', value: `${ms(bff.p50)} / ${ms(bff.p99)}`, target: `p50 ≤ ${ms(2 * base.p50)}`, ok: bff.p50 <= 2 * base.p50 },
-      { bench: `events fan-out ${n} mysql`, metric: 'memory per stream', value: kb(bff.perStream), target: '≤ 64 KB', ok: bff.perStream <= 64 * 1024 },
+      { bench: `events fan-out ${n} ${dialect}`, metric: 'delivered', value: `${bff.delivered} / ${5 * n}`, target: 'all', ok: bff.delivered === 5 * n },
+      { bench: `events fan-out ${n} ${dialect}`, metric: 'p50 / p99', value: `${ms(bff.p50)} / ${ms(bff.p99)}`, target: `p50 ≤ ${ms(2 * base.p50)}`, ok: bff.p50 <= 2 * base.p50 },
+      { bench: `events fan-out ${n} ${dialect}`, metric: 'memory per stream', value: kb(bff.perStream), target: '≤ 64 KB', ok: bff.perStream <= 64 * 1024 },
       { bench: `plain node:http ${n}`, metric: 'p50 / p99', value: `${ms(base.p50)} / ${ms(base.p99)}` },
       { bench: `plain node:http ${n}`, metric: 'memory per stream', value: kb(base.perStream) },
     ];
@@ -227,12 +227,7 @@ async function fanOut(n: number): Promise<Row[]> {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (process.argv[2] === 'plain') plainBroadcaster();
   else {
-    const rows = await benchEvents();
-    const widths = [26, 30, 22, 20];
-    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(' | ');
-    console.log(line(['bench', 'metric', 'value', 'target']));
-    console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
-    for (const r of rows) console.log(line([r.bench, r.metric, r.value, r.target ? `${r.target} ${r.ok ? '✓' : '✗'}` : '']));
+    printTable(await benchEvents(await benchDialects()));
     process.exit(0);
   }
 }

@@ -1,7 +1,25 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { HIGH_LIMITS } from '../tests/server/harness';
+import mysql from 'mysql2/promise';
+import { HIGH_LIMITS, mysqlRoot, type Dialect } from '../tests/server/harness';
+
+/**
+ * The databases measured (API.md §8): the embedded SQLite, and MySQL on the
+ * server DATABASE_URL names when it is a mysql:// URL (the bench makes and
+ * drops its own databases there), else on the local MariaDB if it answers.
+ */
+export async function benchDialects(): Promise<Dialect[]> {
+  const url = process.env.DATABASE_URL;
+  if (url?.startsWith('mysql://')) process.env.TEST_MYSQL_URL = url.replace(/\/[^/]*$/, '');
+  try {
+    await (await mysql.createConnection({ uri: mysqlRoot() })).end();
+    return ['sqlite', 'mysql'];
+  } catch (err) {
+    console.error(`No MySQL at ${new URL(mysqlRoot()).host} (${(err as Error).message}): SQLite only.`);
+    return ['sqlite'];
+  }
+}
 
 /** One line of the bench table. */
 export interface Row {
@@ -10,6 +28,15 @@ export interface Row {
   value: string;
   target?: string;
   ok?: boolean;
+}
+
+/** Prints the rows as one table, each target marked met or not. */
+export function printTable(rows: Row[]): void {
+  const widths = [30, 34, 26, 16];
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(' | ');
+  console.log(line(['bench', 'metric', 'value', 'target']));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  for (const r of rows) console.log(line([r.bench, r.metric, r.value, r.target ? `${r.target} ${r.ok ? '✓' : '✗'}` : '']));
 }
 
 /** A BFF in its own process, so its memory is measured apart from the client's. */

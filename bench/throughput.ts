@@ -3,7 +3,7 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createTestDb, mint, SECRET, USERS, type Dialect, type TestUser } from '../tests/server/harness';
-import { percentile, ms, startServerProcess, type Row } from './lib';
+import { benchDialects, ms, percentile, printTable, startServerProcess, type Row } from './lib';
 
 const SENDERS = 10;
 const SECONDS = Number(process.env.BENCH_THROUGHPUT_SECONDS ?? 5);
@@ -13,9 +13,9 @@ const SECONDS = Number(process.env.BENCH_THROUGHPUT_SECONDS ?? 5);
  * with Alice, who keeps the feed open, POST one message after another for a
  * few seconds against a BFF in its own process.
  */
-export async function benchThroughput(): Promise<Row[]> {
+export async function benchThroughput(dialects: Dialect[]): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const dialect of ['sqlite', 'mysql'] as Dialect[]) rows.push(...(await throughput(dialect)));
+  for (const dialect of dialects) rows.push(...(await throughput(dialect)));
   return rows;
 }
 
@@ -100,6 +100,6 @@ function cpuSeconds(pid: number): number {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  for (const r of await benchThroughput()) console.log(`${r.bench} | ${r.metric} | ${r.value} | ${r.target ?? ''} ${r.ok === undefined ? '' : r.ok ? '✓' : '✗'}`);
+  printTable(await benchThroughput(await benchDialects()));
   process.exit(0);
 }

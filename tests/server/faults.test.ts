@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../../bench/lib';
-import { createTestDb, expectProblem, mint, MYSQL_ROOT, SECRET, USERS, type TestDb, type TestUser } from './harness';
+import { createTestDb, expectProblem, mint, mysqlRoot, SECRET, USERS, type TestDb, type TestUser } from './harness';
 import { eventually, sleep, startInstance, type Instance } from './events-harness';
 import { tcpRelay, type Relay } from './relay';
 import { openEvents, type EventStream } from './sse-client';
 
-const MYSQL = new URL(MYSQL_ROOT);
+const MYSQL = new URL(mysqlRoot());
 const REDIS_URL = `redis://127.0.0.1:${process.env.TEST_REDIS_PORT ?? 6379}`;
 
 describe('MariaDB unreachable', () => {

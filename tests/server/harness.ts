@@ -11,7 +11,8 @@ import { createVerifier } from '../../server/auth';
 import { parseEnv, type Config } from '../../server/env';
 import { migrateDb, openDb, type Db } from '../../server/storage';
 
-export const MYSQL_ROOT = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+/** The MySQL/MariaDB server where test databases are made (and dropped): TEST_MYSQL_URL, read when one is made. */
+export const mysqlRoot = () => process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 export const SECRET = 'test-secret-of-at-least-32-bytes-long!!';
 export const ALL_PERMS = ['chat.read', 'chat.create', 'chat.update', 'chat.delete', 'chat.manage_rooms'];
 
@@ -61,10 +62,10 @@ export async function createTestDb(dialect: Dialect, users: TestUser[] = USERS, 
   const { usersTable = true, migrate = true } = opts;
   const name = `ippchat_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   if (dialect === 'mysql') {
-    const root = await mysql.createConnection({ uri: MYSQL_ROOT });
+    const root = await mysql.createConnection({ uri: mysqlRoot() });
     await root.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     await root.end();
-    const url = `${MYSQL_ROOT}/${name}`;
+    const url = `${mysqlRoot()}/${name}`;
     const conn = await mysql.createConnection({ uri: url });
     if (usersTable) {
       await conn.query(USERS_DDL.mysql);
