@@ -137,9 +137,6 @@ export async function sendMessage(
   const content = files.length && !input.content.trim() ? '' : checkContent(input.content);
   let placedIn: string | undefined;
   const send = () => db.transaction(async (tx) => {
-    // The membership is checked under the room's lock: one round trip, and no send after a removal.
-    if (!(await tx.lockRoom(roomId, me.id))) throw notFound('room');
-    // A clientId already sent fails the insert on its unique key: the catch below answers with the first message.
     if (input.replyToId !== undefined) {
       const target = await messageById(tx, input.replyToId);
       if (!target || target.roomId !== roomId) throw badRequest('replyToId is not a message of this room.');
@@ -149,14 +146,17 @@ export async function sendMessage(
       roomId, senderId: me.id, content, type: files.length ? 'file' as const : 'text' as const,
       replyToId: input.replyToId ?? null, clientId: input.clientId, createdAt: at,
     };
-    const id = await tx.insert(tx.t.messages, values);
+    // Under the room's lock, so that a room's message ids follow commit order: one statement on MySQL.
+    // A clientId already sent fails the insert on its unique key: the catch below answers with the first message.
+    const id = await tx.insertLocked(tx.t.messages, values, roomId);
+    // Only a member's message stays (checked under the lock: no send after a removal).
+    if (id === null || !(await markSent(tx, roomId, me.id, id, at))) throw notFound('room');
     // The row as stored (times hold whole seconds), without reading it back.
     const row: MessageRow = { ...values, id, isEdited: false, editedAt: null, isDeleted: false, deletedAt: null };
     if (upload && files.length) {
       placedIn = messageDir(upload.uploadDir, roomId, id);
       await placeFiles(tx, upload.uploadDir, roomId, id, files);
     }
-    await markSent(tx, roomId, me.id, id, at);
     const [view] = await toViews(tx, [row], [me]);
     await recordEvents(tx, [{ roomId, type: 'message.created', data: view }]);
     return { id, created: true, roomId, view };
@@ -178,19 +178,21 @@ export async function sendMessage(
   return { message, created: result.created };
 }
 
-/** The room's last message is this one, and its sender has read it. */
-async function markSent(tx: Db, roomId: number, senderId: number, id: number, at: Date) {
+/** The room's last message is this one, and its sender has read it; false when the sender is not a member. */
+async function markSent(tx: Db, roomId: number, senderId: number, id: number, at: Date): Promise<boolean> {
   const { rooms, members } = tx.t;
   if (tx.dialect === 'mysql') {
-    // Both rows in one statement, a round trip less on every send; the room's row first, as lockRoom.
-    await tx.orm.execute(sql`UPDATE ${rooms} JOIN ${members} ON ${members.roomId} = ${rooms.id} AND ${members.userId} = ${senderId}
+    // Both rows in one statement, a round trip less on every send (the room's row is already locked).
+    const both = await tx.orm.execute(sql`UPDATE ${rooms} JOIN ${members} ON ${members.roomId} = ${rooms.id} AND ${members.userId} = ${senderId}
       SET ${rooms.lastMessageId} = ${id}, ${rooms.updatedAt} = ${at}, ${members.lastReadMessageId} = ${id}, ${members.lastReadAt} = ${at}
       WHERE ${rooms.id} = ${roomId}`);
-    return;
+    return tx.affected(both) > 0;
   }
-  await tx.orm.update(rooms).set({ lastMessageId: id, updatedAt: at }).where(eq(rooms.id, roomId));
-  await tx.orm.update(members).set({ lastReadMessageId: id, lastReadAt: at })
+  const read = await tx.orm.update(members).set({ lastReadMessageId: id, lastReadAt: at })
     .where(and(eq(members.roomId, roomId), eq(members.userId, senderId)));
+  if (!tx.affected(read)) return false;
+  await tx.orm.update(rooms).set({ lastMessageId: id, updatedAt: at }).where(eq(rooms.id, roomId));
+  return true;
 }
 
 async function byClientId(db: Db, senderId: number, clientId: string) {

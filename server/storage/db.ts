@@ -42,11 +42,13 @@ export interface Db {
    * inside fn holds the room until commit (SQLite serialises every write).
    */
   transaction<R>(fn: (tx: Db) => Promise<R>): Promise<R>;
+  /** Locks the room until commit; resolves whether it exists. */
+  lockRoom(roomId: number): Promise<boolean>;
   /**
-   * Locks the room until commit; with `memberId`, only if that user is a
-   * member. Resolves whether the room (with that member) exists.
+   * lockRoom(roomId), then insert: one statement on MySQL. Resolves the new
+   * row's id, or null (and inserts nothing) when there is no such room.
    */
-  lockRoom(roomId: number, memberId?: number): Promise<boolean>;
+  insertLocked<T extends MySqlTable>(table: T, values: T['$inferInsert'], roomId: number): Promise<number | null>;
   /** A condition matching messages whose content has every word of the query, by full-text index. */
   matchContent(words: string[]): SQL;
   isUniqueViolation(err: unknown): boolean;

@@ -1,4 +1,4 @@
-import { and, like, sql, type SQL } from 'drizzle-orm';
+import { and, getTableColumns, like, sql, type SQL } from 'drizzle-orm';
 import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2';
 import { migrate } from 'drizzle-orm/mysql2/migrator';
 import type { MySqlTable } from 'drizzle-orm/mysql-core';
@@ -81,13 +81,20 @@ function bind(orm: MySql2Database<Tables>, users: UsersTable, pool: mysql.Pool):
     },
     affected: (result) => Number((result as [{ affectedRows?: number }])[0]?.affectedRows ?? 0),
     transaction: (fn) => orm.transaction((tx) => fn(bind(tx as unknown as MySql2Database<Tables>, users, pool))),
-    async lockRoom(roomId, memberId) {
-      // The membership is read in a subquery, which does not lock it: only the room row is held,
-      // always before any member row, as every other writer does.
-      const member = memberId === undefined ? undefined
-        : sql`EXISTS (SELECT 1 FROM ${t.members} WHERE ${t.members.roomId} = ${roomId} AND ${t.members.userId} = ${memberId})`;
-      const rows = await orm.select({ id: t.rooms.id }).from(t.rooms).where(and(sql`${t.rooms.id} = ${roomId}`, member)).for('update');
+    async lockRoom(roomId) {
+      const rows = await orm.select({ id: t.rooms.id }).from(t.rooms).where(sql`${t.rooms.id} = ${roomId}`).for('update');
       return rows.length > 0;
+    },
+    async insertLocked<T extends MySqlTable>(table: T, values: T['$inferInsert'], roomId: number) {
+      // INSERT … SELECT … FOR UPDATE locks the room row before the id is drawn, like lockRoom then insert.
+      // Nothing else may be read here: INSERT … SELECT share-locks every row it reads.
+      const columns = getTableColumns(table);
+      const set = Object.entries(values as Record<string, unknown>).filter(([, v]) => v !== undefined);
+      const names = sql.join(set.map(([k]) => sql.identifier(columns[k].name)), sql`, `);
+      const params = sql.join(set.map(([k, v]) => sql.param(v, columns[k])), sql`, `);
+      const [header] = (await orm.execute(sql`INSERT INTO ${table} (${names}) SELECT ${params} FROM ${t.rooms}
+        WHERE ${t.rooms.id} = ${roomId} FOR UPDATE`)) as unknown as [{ affectedRows: number; insertId: number }];
+      return header.affectedRows ? Number(header.insertId) : null;
     },
     matchContent(words) {
       // InnoDB leaves its stopwords and words under 3 letters out of the index, and a required

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createClient, type Client } from '@libsql/client';
-import { and, sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import type { MySql2Database } from 'drizzle-orm/mysql2';
@@ -105,12 +105,13 @@ function bind(lite: LibSQLDatabase<typeof sqliteSchema>, users: UsersTable, own:
     },
     affected: (result) => Number((result as { rowsAffected?: number }).rowsAffected ?? 0),
     transaction: own.transaction!,
-    async lockRoom(roomId, memberId) {
+    async lockRoom(roomId) {
       // Every write already holds the writer: only the existence is checked.
-      const member = memberId === undefined ? undefined
-        : sql`EXISTS (SELECT 1 FROM ${t.members} WHERE ${t.members.roomId} = ${roomId} AND ${t.members.userId} = ${memberId})`;
       const rooms = sqliteSchema.rooms;
-      return (await lite.select({ id: rooms.id }).from(rooms).where(and(sql`${rooms.id} = ${roomId}`, member))).length > 0;
+      return (await lite.select({ id: rooms.id }).from(rooms).where(sql`${rooms.id} = ${roomId}`)).length > 0;
+    },
+    async insertLocked(table, values, roomId) {
+      return (await db.lockRoom(roomId)) ? db.insert(table, values) : null;
     },
     matchContent(words) {
       const query = words.map((w) => `"${w}"*`).join(' ');
