@@ -37,7 +37,8 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
       throw err instanceof Problem ? err : badRequest('The request body could not be read.');
     }
     // Where c.req.json() reads the text from: the validators parse it (a 400 when it is not JSON).
-    c.req.bodyCache.text = Promise.resolve(Buffer.concat(chunks).toString('utf8'));
+    // (hono types the cache entries as Body's methods; it stores their promises.)
+    (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(Buffer.concat(chunks).toString('utf8'));
     return next();
   };
 }
