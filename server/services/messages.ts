@@ -137,20 +137,20 @@ export async function sendMessage(
   const content = files.length && !input.content.trim() ? '' : checkContent(input.content);
   let placedIn: string | undefined;
   const send = () => db.transaction(async (tx) => {
-    if (input.replyToId !== undefined) {
-      const target = await messageById(tx, input.replyToId);
-      if (!target || target.roomId !== roomId) throw badRequest('replyToId is not a message of this room.');
-    }
+    const target = input.replyToId === undefined ? undefined : await messageById(tx, input.replyToId);
+    const badReply = input.replyToId !== undefined && target?.roomId !== roomId;
     const at = now();
     const values = {
       roomId, senderId: me.id, content, type: files.length ? 'file' as const : 'text' as const,
-      replyToId: input.replyToId ?? null, clientId: input.clientId, createdAt: at,
+      replyToId: badReply ? null : input.replyToId ?? null, clientId: input.clientId, createdAt: at,
     };
     // Under the room's lock, so that a room's message ids follow commit order: one statement on MySQL.
     // A clientId already sent fails the insert on its unique key: the catch below answers with the first message.
     const id = await tx.insertLocked(tx.t.messages, values, roomId);
     // Only a member's message stays (checked under the lock: no send after a removal).
     if (id === null || !(await markSent(tx, roomId, me.id, id, at))) throw notFound('room');
+    // Told only once the caller is known to be a member: nobody else learns where a message is.
+    if (badReply) throw badRequest('replyToId is not a message of this room.');
     // The row as stored (times hold whole seconds), without reading it back.
     const row: MessageRow = { ...values, id, isEdited: false, editedAt: null, isDeleted: false, deletedAt: null };
     if (upload && files.length) {
@@ -171,6 +171,8 @@ export async function sendMessage(
     if (!db.isUniqueViolation(err)) throw err;
     const existing = await byClientId(db, me.id, input.clientId);
     if (!existing) throw err;
+    // A repeated clientId tells a non-member nothing of the room, not even that it exists.
+    await requireMember(db, roomId, me.id);
     result = { id: existing.id, created: false, roomId: existing.roomId };
   }
   if (result.roomId !== roomId) throw conflict('This clientId was already used for a message of another room.');

@@ -226,8 +226,16 @@ describe.each(DIALECTS)('messages on %s', (dialect) => {
       expect((await page(alice, roomId, '?limit=100')).messages).toHaveLength(count);
     });
 
-    it('refuses a sender who is not in the room (404)', async () => {
+    it('refuses a sender who is not in the room (404), whatever the reply or clientId tells', async () => {
       await expectProblem(await david.post(`/rooms/${roomId}/messages`, { content: 'Intrus', clientId: 'intrus' }), 404);
+      // Neither a reply to one of its messages nor a clientId David already used elsewhere tells him more.
+      const inside = await send(alice, roomId, 'Interne');
+      await expectProblem(await david.post(`/rooms/${roomId}/messages`, { content: 'Intrus', clientId: 'intrus-2', replyToId: inside.id }), 404);
+      await expectProblem(await david.post(`/rooms/${roomId}/messages`, { content: 'Intrus', clientId: 'intrus-3', replyToId: 987654 }), 404);
+      const own = (await (await david.post('/rooms', { type: 'direct', userId: 3 })).json()) as { id: number };
+      await send(david, own.id, 'À Chloé', { clientId: 'reused' });
+      await expectProblem(await david.post(`/rooms/${roomId}/messages`, { content: 'Intrus', clientId: 'reused' }), 404);
+      await expectProblem(await david.post('/rooms/987654/messages', { content: 'Intrus', clientId: 'reused' }), 404);
       expect(contents(await page(alice, roomId))).not.toContain('Intrus');
     });
 
