@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { memberRoles } from '../drizzle/mysql';
+import { memberRoles, messageTypes, roomTypes } from '../drizzle/mysql';
 import { MAX_CONTENT, PAGE_MAX } from './services/messages';
 
 /**
@@ -95,7 +95,7 @@ export const attachment = z.object({
 }).meta({ id: 'Attachment' });
 export const message = z.object({
   id: z.number(), roomId: z.number(), senderId: z.number(), senderName: z.string(), content: z.string(),
-  type: z.enum(['text', 'file', 'system']),
+  type: z.enum(messageTypes),
   replyTo: z.object({ id: z.number(), senderName: z.string(), excerpt: z.string() }).nullable(),
   attachments: z.array(attachment), createdAt: time, editedAt: time.nullable(), deletedAt: time.nullable(),
   clientId: z.string().nullable(),
@@ -105,10 +105,18 @@ export const member = z.object({
   lastReadAt: time.nullable(), lastReadMessageId: z.number().nullable(), muted: z.boolean(),
 }).meta({ id: 'Member' });
 export const room = z.object({
-  id: z.number(), type: z.enum(['direct', 'group', 'channel']), name: z.string().nullable(), createdBy: z.number(),
+  id: z.number(), type: z.enum(roomTypes), name: z.string().nullable(), createdBy: z.number(),
   createdAt: time, updatedAt: time.nullable(), lastMessage: message.nullable(), unreadCount: z.number(),
   muted: z.boolean(), myRole: z.enum(memberRoles).nullable(), members: z.array(member).optional(),
   context: roomContext.optional().describe('The host record the room is tied to, if any.'),
 }).meta({ id: 'Room' });
 export const readMarker = z.object({ roomId: z.number(), userId: z.number(), messageId: z.number(), readAt: time.nullable() });
 export const problem = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }).meta({ id: 'Problem' });
+
+/** The objects of the API as the server answers them (one definition: these schemas). */
+export type UserView = z.output<typeof user>;
+export type AttachmentView = z.output<typeof attachment>;
+export type MessageView = z.output<typeof message>;
+export type MemberView = z.output<typeof member>;
+export type RoomView = z.output<typeof room>;
+export type RoomContext = z.output<typeof roomContext>;

@@ -1,4 +1,7 @@
-/** Objects of the REST API (API.md §4). Ids are numbers, times ISO 8601 strings. */
+/**
+ * Objects of the REST API (API.md §4) as the widget holds them. Ids are numbers, times ISO 8601 strings.
+ * Looser than the server's (server/schemas.ts): a message still on its way has no server fields yet.
+ */
 
 export type Perm = 'chat.read' | 'chat.create' | 'chat.update' | 'chat.delete' | 'chat.manage_rooms';
 export type RoomType = 'direct' | 'group' | 'channel';

@@ -2,11 +2,12 @@ import { and, asc, eq, ne } from 'drizzle-orm';
 import type { MemberRole } from '../../drizzle/mysql';
 import type { Me } from '../auth';
 import { conflict, forbidden, notFound } from '../errors';
+import type { MemberView } from '../schemas';
 import type { Db } from '../storage';
 import { recordEvents } from '../events/outbox';
 import { canModerate, recordMembersAdded, recordRoomEvent, requireMember } from './rooms';
 import { findActiveUser } from './users';
-import { memberView, now, type MemberView } from './views';
+import { memberView, now } from './views';
 
 async function memberOf(db: Db, roomId: number, userId: number) {
   const { members } = db.t;

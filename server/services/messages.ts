@@ -3,6 +3,7 @@ import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-or
 import type { AttachmentRow, MessageRow } from '../../drizzle/mysql';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import type { Me } from '../auth';
+import type { AttachmentView, MessageView } from '../schemas';
 import type { Db } from '../storage';
 import { requireMember, canModerate } from './rooms';
 import { nameOf, usersByIds, type User } from './users';
@@ -15,32 +16,6 @@ export const MAX_CONTENT = 10_000;
 export const PAGE_DEFAULT = 50;
 export const PAGE_MAX = 100;
 
-/** An attachment as the API shows it; the file itself is fetched with the token. */
-export interface AttachmentView {
-  id: number;
-  fileName: string;
-  size: number;
-  mimeType: string;
-  extension: string;
-  url: string;
-  thumbnailUrl?: string;
-}
-
-/** A message as the API shows it. */
-export interface MessageView {
-  id: number;
-  roomId: number;
-  senderId: number;
-  senderName: string;
-  content: string;
-  type: MessageRow['type'];
-  replyTo: { id: number; senderName: string; excerpt: string } | null;
-  attachments: AttachmentView[];
-  createdAt: string;
-  editedAt: string | null;
-  deletedAt: string | null;
-  clientId: string | null;
-}
 
 export const attachmentView = (a: AttachmentRow): AttachmentView => ({
   id: a.id,

@@ -1,38 +1,14 @@
 import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
-import type { MemberRow, RoomContextRow, RoomRow, RoomType } from '../../drizzle/mysql';
+import type { MemberRow, RoomContextRow, RoomRow } from '../../drizzle/mysql';
 import type { Me } from '../auth';
 import { requirePerm } from '../auth';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import type { Db } from '../storage';
-import { toViews, type MessageView } from './messages';
+import type { MemberView, RoomContext, RoomView } from '../schemas';
+import { toViews } from './messages';
 import { activeUserIds, findActiveUser, nameOf, usersByIds } from './users';
-import { directKey, directPeer, iso, memberView, now, type MemberView } from './views';
+import { directKey, directPeer, iso, memberView, now } from './views';
 import { recordEvents } from '../events/outbox';
-
-/** A room as the API shows it to one user. */
-export interface RoomView {
-  id: number;
-  type: RoomType;
-  name: string | null;
-  createdBy: number;
-  createdAt: string;
-  updatedAt: string | null;
-  lastMessage: MessageView | null;
-  unreadCount: number;
-  muted: boolean;
-  myRole: MemberRow['role'] | null;
-  members?: MemberView[];
-  /** The host record the room is tied to. */
-  context?: RoomContext;
-}
-
-/** A host record a group room is about (chat_room_contexts). */
-export interface RoomContext {
-  type: string;
-  id: string;
-  label: string;
-  url?: string;
-}
 
 export const canModerate = (m: MemberRow) => m.role === 'admin' || m.role === 'moderator';
 

@@ -1,12 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
+import type { UserView } from '../schemas';
 import type { Db } from '../storage';
 
 /** A host user as the chat shows them. */
-export interface User {
-  id: number;
-  name: string;
-  email?: string;
-}
+export type User = UserView;
 
 type UserRow = Record<string, unknown> & { id: number | string };
 

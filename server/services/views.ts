@@ -1,20 +1,10 @@
 import type { MemberRow, RoomRow } from '../../drizzle/mysql';
+import type { MemberView } from '../schemas';
 
 /** Database times hold whole seconds: the API answers what a later read will give. */
 export const now = () => new Date(Math.floor(Date.now() / 1000) * 1000);
 
 export const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
-
-/** Member as the API shows it. */
-export interface MemberView {
-  userId: number;
-  name: string;
-  role: MemberRow['role'];
-  joinedAt: string;
-  lastReadAt: string | null;
-  lastReadMessageId: number | null;
-  muted: boolean;
-}
 
 export const memberView = (m: MemberRow, name: string): MemberView => ({
   userId: m.userId,

@@ -1,20 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageView as Message } from '../../server/schemas';
 import { DIALECTS, expectProblem, startServer, type Client, type TestServer } from './harness';
 
-interface Message {
-  id: number;
-  roomId: number;
-  senderId: number;
-  senderName: string;
-  content: string;
-  type: string;
-  replyTo?: { id: number; senderName: string; excerpt: string } | null;
-  attachments: unknown[];
-  createdAt: string;
-  editedAt?: string | null;
-  deletedAt?: string | null;
-  clientId?: string | null;
-}
 interface Page { messages: Message[]; hasMore: boolean }
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
