@@ -50,8 +50,16 @@ export class ChatStore implements ReactiveController {
   pages = new Map<number, Page>();
   /** Who is typing in the open room, by user id. */
   typing = new Map<number, { name: string; until: number }>();
+  private shown = false;
   /** Whether the open room is on screen (panel open, tab visible): its messages are read at once. */
-  visible = false;
+  get visible(): boolean {
+    return this.shown;
+  }
+  set visible(on: boolean) {
+    const appearing = on && !this.shown;
+    this.shown = on;
+    if (appearing && this.roomId !== null) this.markRead(this.roomId);
+  }
   /** The last failure, shown for a few seconds. */
   error: unknown = null;
   /** Per room: the composer's text, the reply in progress and the scroll position. */

@@ -292,10 +292,8 @@ export class IppChat extends LitElement {
     else void this.show();
   }
 
-  private onVisibility = () => {
-    this.requestUpdate();
-    if (document.visibilityState === 'visible' && this.open && this.store.roomId !== null) this.store.markRead(this.store.roomId);
-  };
+  // willUpdate tells the store whether the room is on screen, which marks it read when it appears.
+  private onVisibility = () => this.requestUpdate();
 
   private onKeydown(e: KeyboardEvent) {
     if (e.key !== 'Escape' || e.defaultPrevented) return;

@@ -208,6 +208,19 @@ describe('<ipp-chat>', () => {
     await until(() => !chat.shadowRoot!.querySelector('[part=badge]'), 'the badge to go');
   });
 
+  it('marks the open room read when the panel is opened again over it', async () => {
+    const chat = await mount();
+    await openRoom(chat, 11);
+    await until(() => fake.requests('POST', '/rooms/11/read').length === 1, 'the first POST /read');
+    await chat.hide();
+    const arrived = fake.receive(11, 2, 'Pendant que le panneau était fermé');
+    await until(() => deep(chat, '[part=badge]')?.textContent === '1', 'the unread badge');
+    await chat.show();
+    await until(() => fake.requests('POST', '/rooms/11/read').length === 2, 'a POST /read on reopening');
+    expect(fake.requests('POST', '/rooms/11/read')[1].body).to.deep.equal({ messageId: arrived.id });
+    await until(() => !chat.shadowRoot!.querySelector('[part=badge]'), 'the badge to go');
+  });
+
   it('sends with Enter: the message shows at once, then exactly once after the server echo', async () => {
     const chat = await mount();
     await openRoom(chat, 10);
