@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ApiError, type ChatApi } from './api';
+import { sleep } from './event-stream';
 import type { Draft, SendDetail } from './events';
 import type { ChatEvent, ChatMessage, Me, Member, Message, Perm, Room, RoomContext } from './types';
 
@@ -31,7 +32,6 @@ const TYPING_MS = 5000;
 const order = (m: Message) => (m.id > 0 ? m.id : 1e15 - m.id);
 const byId = (a: Message, b: Message) => order(a) - order(b);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const online = () =>
   navigator.onLine ? Promise.resolve() : new Promise((r) => addEventListener('online', r, { once: true }));
 

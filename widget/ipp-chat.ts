@@ -3,6 +3,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { ApiError, ChatApi } from './api';
+import { sleep } from './event-stream';
 import { ChatStore } from './chat-store';
 import { ContinuityController } from './continuity-controller';
 import { apiContext, i18nContext } from './context';
@@ -247,7 +248,7 @@ export class IppChat extends LitElement {
       await this.store.load(client, !!saved);
       if (!current()) return;
       if (this.store.me) break;
-      await new Promise((r) => setTimeout(r, delay));
+      await sleep(delay);
     }
     // The feed replays what happened since the previous page, or since the list was read; when it cannot,
     // the list and room are fetched again.
