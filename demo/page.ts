@@ -34,7 +34,7 @@ export function demoPage(userId: number, record?: string) {
     <span class="brand">Import <b>Profit</b> Pro</span>
     <label class="who">Vu par
       <select id="user-switch" aria-label="Ouvrir la page en tant que">
-        ${DEMO_USERS.map((u) => html`<option value="${u.id}" ?selected=${u.id === userId} ${u.id === userId ? 'selected' : ''}>${u.full_name} — ${u.job}</option>`)}
+        ${DEMO_USERS.map((u) => html`<option value="${u.id}" ${u.id === userId ? 'selected' : ''}>${u.full_name} — ${u.job}</option>`)}
       </select>
     </label>
     <span class="avatar" aria-hidden="true">${user.full_name.split(' ').map((p) => p[0]).join('')}</span>

@@ -41,7 +41,6 @@ const fr = {
   newMessages: 'Nouveaux messages',
   typing: (names: string[]) =>
     names.length === 1 ? `${names[0]} écrit…` : `${names.join(', ')} écrivent…`,
-  you: 'Vous',
   download: (name: string) => `Télécharger ${name}`.trim(),
   enlarge: (name: string) => `Agrandir ${name}`,
   searchUsers: 'Rechercher une personne',
@@ -113,7 +112,6 @@ const en: Strings = {
   loadOlder: 'Earlier messages',
   newMessages: 'New messages',
   typing: (names) => (names.length === 1 ? `${names[0]} is typing…` : `${names.join(', ')} are typing…`),
-  you: 'You',
   download: (name) => `Download ${name}`.trim(),
   enlarge: (name) => `Enlarge ${name}`,
   searchUsers: 'Search people',

@@ -82,7 +82,6 @@ export class IppComposer extends LitElement {
   @property({ attribute: false }) replyTo: ChatMessage | null = null;
   /** The message being edited, if any. */
   @property({ attribute: false }) editing: ChatMessage | null = null;
-  @property({ type: Boolean }) disabled = false;
   /** The text to start with (the room's draft). */
   @property() text = '';
 
@@ -171,7 +170,7 @@ export class IppComposer extends LitElement {
       <div class="row">
         ${this.editing
           ? nothing
-          : html`<button aria-label=${t.attach} title=${t.attach} ?disabled=${this.disabled} @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')!.click()}>${icon('attach')}</button>
+          : html`<button aria-label=${t.attach} title=${t.attach} @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')!.click()}>${icon('attach')}</button>
               <input
                 type="file"
                 multiple
@@ -188,12 +187,11 @@ export class IppComposer extends LitElement {
           rows="1"
           aria-label=${t.message}
           placeholder=${t.message}
-          ?disabled=${this.disabled}
           @keydown=${this.onKeydown}
           @input=${() => (emit(this, 'ipp-typing'), this.editing || emit(this, 'ipp-draft', { text: this.input.value }))}
           @paste=${this.onPaste}
         ></textarea>
-        <button class="primary" ?disabled=${this.disabled} @click=${this.submit}>${this.editing ? t.save : t.send}</button>
+        <button class="primary" @click=${this.submit}>${this.editing ? t.save : t.send}</button>
       </div>
     `;
   }
