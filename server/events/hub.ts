@@ -139,9 +139,11 @@ export function createHub(opts: HubOptions): Hub {
         // No await from here to the end of the loop body: a stream that subscribes meanwhile sees all or nothing of it.
         for (const r of rows) {
           const chunk = frame(r.id, r.type, r.data);
-          const to = new Set(members.get(r.roomId));
-          for (const u of r.audience?.split(',') ?? []) to.add(Number(u));
-          for (const u of to) deliver(u, r.id, chunk);
+          const room = members.get(r.roomId)!;
+          // Walk the smaller side: a large channel's members, or the few users with a stream here.
+          if (room.size <= byUser.size) for (const u of room) deliver(u, r.id, chunk);
+          else for (const u of byUser.keys()) if (room.has(u)) deliver(u, r.id, chunk);
+          for (const a of new Set(r.audience?.split(','))) if (!room.has(Number(a))) deliver(Number(a), r.id, chunk);
         }
         after = rows[rows.length - 1].id;
         lastSeen = after;
