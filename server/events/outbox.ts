@@ -50,14 +50,9 @@ export async function recordEvents(tx: Db, list: NewEvent[]): Promise<void> {
     audience: e.audience?.length ? e.audience.join(',') : null,
     createdAt,
   }));
-  let rest = rows;
-  if (tx.dialect === 'mysql') {
-    const [first] = rows;
-    const names = sql.join([events.roomId, events.type, events.data, events.audience, events.createdAt].map((c) => sql.identifier(c.name)), sql`, `);
-    // One statement instead of a SELECT … FOR UPDATE and an INSERT: a round trip less on every send.
-    await tx.orm.execute(sql`INSERT INTO ${events} (${names})
-      SELECT ${first.roomId}, ${first.type}, ${first.data}, ${first.audience}, ${first.createdAt} FROM ${eventSeq} WHERE ${eventSeq.id} = 1 FOR UPDATE`);
-    rest = rows.slice(1);
+  const [first, ...rest] = rows;
+  if ((await tx.insertLocked(events, first, { table: eventSeq, id: 1 })) === null) {
+    throw new Error('chat_event_seq has no row 1: apply the migrations (npm run db:migrate)');
   }
   for (const row of rest) await tx.insert(events, row);
 }

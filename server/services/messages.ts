@@ -121,7 +121,7 @@ export async function sendMessage(
     };
     // Under the room's lock, so that a room's message ids follow commit order: one statement on MySQL.
     // A clientId already sent fails the insert on its unique key: the catch below answers with the first message.
-    const id = await tx.insertLocked(tx.t.messages, values, roomId);
+    const id = await tx.insertLocked(tx.t.messages, values, { table: tx.t.rooms, id: roomId });
     // Only a member's message stays (checked under the lock: no send after a removal).
     if (id === null || !(await markSent(tx, roomId, me.id, id, at))) throw notFound('room');
     // Told only once the caller is known to be a member: nobody else learns where a message is.

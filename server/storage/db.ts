@@ -24,6 +24,12 @@ export interface UsersTable {
  * select/update/delete builders have the same shape in both, and the SQLite
  * adapter passes its own tables (same names and columns) at run time.
  */
+/** A row that serialises writers: a room (its messages), or the one event sequence row. */
+export interface LockedRow {
+  table: Tables['rooms'] | Tables['eventSeq'];
+  id: number;
+}
+
 export interface Db {
   readonly dialect: 'mysql' | 'sqlite';
   readonly orm: MySql2Database<Tables>;
@@ -45,10 +51,11 @@ export interface Db {
   /** Locks the room until commit; resolves whether it exists. */
   lockRoom(roomId: number): Promise<boolean>;
   /**
-   * lockRoom(roomId), then insert: one statement on MySQL. Resolves the new
-   * row's id, or null (and inserts nothing) when there is no such room.
+   * Locks a row until commit (a room, or the event sequence), then inserts:
+   * one statement on MySQL. Resolves the new row's id, or null (and inserts
+   * nothing) when there is no such row to lock.
    */
-  insertLocked<T extends MySqlTable>(table: T, values: T['$inferInsert'], roomId: number): Promise<number | null>;
+  insertLocked<T extends MySqlTable>(table: T, values: T['$inferInsert'], lock: LockedRow): Promise<number | null>;
   /** A condition matching messages whose content has every word of the query, by full-text index. */
   matchContent(words: string[]): SQL;
   isUniqueViolation(err: unknown): boolean;

@@ -3,7 +3,7 @@ import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2';
 import { migrate } from 'drizzle-orm/mysql2/migrator';
 import type { MySqlTable } from 'drizzle-orm/mysql-core';
 import mysql from 'mysql2/promise';
-import { describeUsersTable, mysqlTables as t, someCause, type Db, type OpenOptions, type Tables, type UsersTable } from './db';
+import { describeUsersTable, mysqlTables as t, someCause, type Db, type LockedRow, type OpenOptions, type Tables, type UsersTable } from './db';
 
 const migrationsFolder = new URL('../../drizzle/migrations/mysql', import.meta.url).pathname;
 
@@ -85,15 +85,15 @@ function bind(orm: MySql2Database<Tables>, users: UsersTable, pool: mysql.Pool):
       const rows = await orm.select({ id: t.rooms.id }).from(t.rooms).where(sql`${t.rooms.id} = ${roomId}`).for('update');
       return rows.length > 0;
     },
-    async insertLocked<T extends MySqlTable>(table: T, values: T['$inferInsert'], roomId: number) {
-      // INSERT … SELECT … FOR UPDATE locks the room row before the id is drawn, like lockRoom then insert.
+    async insertLocked<T extends MySqlTable>(table: T, values: T['$inferInsert'], lock: LockedRow) {
+      // INSERT … SELECT … FOR UPDATE locks the row before the id is drawn, like SELECT … FOR UPDATE then insert.
       // Nothing else may be read here: INSERT … SELECT share-locks every row it reads.
       const columns = getTableColumns(table);
       const set = Object.entries(values as Record<string, unknown>).filter(([, v]) => v !== undefined);
       const names = sql.join(set.map(([k]) => sql.identifier(columns[k].name)), sql`, `);
       const params = sql.join(set.map(([k, v]) => sql.param(v, columns[k])), sql`, `);
-      const [header] = (await orm.execute(sql`INSERT INTO ${table} (${names}) SELECT ${params} FROM ${t.rooms}
-        WHERE ${t.rooms.id} = ${roomId} FOR UPDATE`)) as unknown as [{ affectedRows: number; insertId: number }];
+      const [header] = (await orm.execute(sql`INSERT INTO ${table} (${names}) SELECT ${params} FROM ${lock.table}
+        WHERE ${lock.table.id} = ${lock.id} FOR UPDATE`)) as unknown as [{ affectedRows: number; insertId: number }];
       return header.affectedRows ? Number(header.insertId) : null;
     },
     matchContent(words) {

@@ -7,7 +7,7 @@ import { migrate } from 'drizzle-orm/libsql/migrator';
 import type { MySql2Database } from 'drizzle-orm/mysql2';
 import type { MySqlTable } from 'drizzle-orm/mysql-core';
 import * as sqliteSchema from '../../drizzle/sqlite';
-import { describeUsersTable, someCause, type Db, type OpenOptions, type Tables, type UsersTable } from './db';
+import { describeUsersTable, someCause, type Db, type LockedRow, type OpenOptions, type Tables, type UsersTable } from './db';
 
 const migrationsFolder = new URL('../../drizzle/migrations/sqlite', import.meta.url).pathname;
 
@@ -87,6 +87,8 @@ export async function openSqlite(url: string, opts: OpenOptions): Promise<Db> {
 }
 
 function bind(lite: LibSQLDatabase<typeof sqliteSchema>, users: UsersTable, own: Partial<Db>): Db {
+  const exists = async ({ table, id }: LockedRow) =>
+    (await lite.all(sql`SELECT 1 FROM ${table} WHERE ${table.id} = ${id}`)).length > 0;
   const db: Db = {
     dialect: 'sqlite',
     orm: lite as unknown as MySql2Database<Tables>,
@@ -105,13 +107,10 @@ function bind(lite: LibSQLDatabase<typeof sqliteSchema>, users: UsersTable, own:
     },
     affected: (result) => Number((result as { rowsAffected?: number }).rowsAffected ?? 0),
     transaction: own.transaction!,
-    async lockRoom(roomId) {
-      // Every write already holds the writer: only the existence is checked.
-      const rooms = sqliteSchema.rooms;
-      return (await lite.select({ id: rooms.id }).from(rooms).where(sql`${rooms.id} = ${roomId}`)).length > 0;
-    },
-    async insertLocked(table, values, roomId) {
-      return (await db.lockRoom(roomId)) ? db.insert(table, values) : null;
+    // Every write already holds the writer: locking a row only checks that it exists.
+    lockRoom: (roomId) => exists({ table: t.rooms, id: roomId }),
+    async insertLocked(table, values, lock) {
+      return (await exists(lock)) ? db.insert(table, values) : null;
     },
     matchContent(words) {
       const query = words.map((w) => `"${w}"*`).join(' ');
