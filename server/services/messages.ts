@@ -237,17 +237,19 @@ export async function markRead(db: Db, me: Me, roomId: number, messageId: number
   if (!target || target.roomId !== roomId) throw badRequest('messageId is not a message of this room.');
   const { members, messageReads } = db.t;
   const at = now();
-  await db.transaction(async (tx) => {
+  const moved = await db.transaction(async (tx) => {
     const result = await tx.orm.update(members).set({ lastReadMessageId: messageId, lastReadAt: at })
       .where(and(
         eq(members.roomId, roomId), eq(members.userId, me.id),
         or(isNull(members.lastReadMessageId), lt(members.lastReadMessageId, messageId)),
       ));
-    if (tx.affected(result) > 0) {
-      await tx.insertIgnore(messageReads, [{ messageId, userId: me.id, readAt: at }]);
-      await recordEvents(tx, [{ roomId, type: 'read', data: { roomId, userId: me.id, messageId, readAt: iso(at) } }]);
-    }
+    if (!tx.affected(result)) return false;
+    await tx.insertIgnore(messageReads, [{ messageId, userId: me.id, readAt: at }]);
+    await recordEvents(tx, [{ roomId, type: 'read', data: { roomId, userId: me.id, messageId, readAt: iso(at) } }]);
+    return true;
   });
+  if (moved) return { roomId, userId: me.id, messageId, readAt: iso(at) };
+  // The marker was already there or further: answer where it is.
   const { member } = await requireMember(db, roomId, me.id);
   return { roomId, userId: me.id, messageId: member.lastReadMessageId ?? messageId, readAt: iso(member.lastReadAt) };
 }

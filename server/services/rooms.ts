@@ -249,11 +249,10 @@ export async function joinChannel(db: Db, me: Me, roomId: number): Promise<RoomV
 
 /** Mutes or unmutes a room for the caller. */
 export async function setMuted(db: Db, me: Me, roomId: number, muted: boolean): Promise<MemberView> {
-  await requireMember(db, roomId, me.id);
-  const { members } = db.t;
-  await db.transaction((tx) => tx.orm.update(members).set({ muted }).where(and(eq(members.roomId, roomId), eq(members.userId, me.id))));
   const { member } = await requireMember(db, roomId, me.id);
-  return memberView(member, me.name);
+  const { members } = db.t;
+  await db.orm.update(members).set({ muted }).where(eq(members.id, member.id));
+  return memberView({ ...member, muted }, me.name);
 }
 
 async function memberIds(db: Db, roomId: number): Promise<Set<number>> {
