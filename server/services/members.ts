@@ -5,15 +5,9 @@ import { conflict, forbidden, notFound } from '../errors';
 import type { MemberView } from '../schemas';
 import type { Db } from '../storage';
 import { recordEvents } from '../events/outbox';
-import { canModerate, recordMembersAdded, recordRoomEvent, requireMember } from './rooms';
-import { findActiveUser } from './users';
+import { canModerate, memberOf, recordMembersAdded, recordRoomEvent, requireMember } from './rooms';
+import { findActiveUser, nameOf, usersByIds } from './users';
 import { memberView, now } from './views';
-
-async function memberOf(db: Db, roomId: number, userId: number) {
-  const { members } = db.t;
-  const [row] = await db.orm.select().from(members).where(and(eq(members.roomId, roomId), eq(members.userId, userId)));
-  return row;
-}
 
 async function adminCount(db: Db, roomId: number): Promise<number> {
   const { members } = db.t;
@@ -60,8 +54,9 @@ export async function changeRole(db: Db, me: Me, roomId: number, userId: number,
     // The feed has no member.updated: a room.updated makes clients fetch the room and its roles again.
     await recordRoomEvent(tx, roomId, 'room.updated');
   });
-  const name = (await findActiveUser(db, userId))?.name ?? `#${userId}`;
-  return memberView((await memberOf(db, roomId, userId))!, name);
+  // Named as in the room's member list, whether the user is still active or not.
+  const names = await usersByIds(db, [userId]);
+  return memberView({ ...target, role }, nameOf(names, userId));
 }
 
 /**

@@ -12,6 +12,13 @@ import { recordEvents } from '../events/outbox';
 
 export const canModerate = (m: MemberRow) => m.role === 'admin' || m.role === 'moderator';
 
+/** A user's membership of a room, if any (no check of the room). */
+export async function memberOf(db: Db, roomId: number, userId: number) {
+  const { members } = db.t;
+  const [row] = await db.orm.select().from(members).where(and(eq(members.roomId, roomId), eq(members.userId, userId)));
+  return row;
+}
+
 /**
  * The room and the user's membership of it. Anyone else gets the same 404 as
  * for a room that does not exist, so rooms cannot be enumerated.
@@ -240,7 +247,7 @@ export async function joinChannel(db: Db, me: Me, roomId: number): Promise<RoomV
   const [room] = await db.orm.select().from(rooms).where(and(eq(rooms.id, roomId), eq(rooms.type, 'channel')));
   if (!room) throw notFound('room');
   await db.transaction(async (tx) => {
-    if ((await memberIds(tx, roomId)).has(me.id)) return;
+    if (await memberOf(tx, roomId, me.id)) return;
     await tx.insertIgnore(members, [{ roomId, userId: me.id, role: 'member', joinedAt: now() }]);
     await recordMembersAdded(tx, roomId, [me.id]);
   });
