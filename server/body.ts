@@ -4,7 +4,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { badRequest, Problem } from './errors';
 import { isMultipart } from './services/uploads';
 
-const isJson = (type: string | undefined) => /^application\/(.+\+)?json\s*(;|$)/i.test(type ?? '');
+/** Whether a Content-Type is JSON (application/json, or a +json type). */
+export const isJson = (type: string | undefined) => /^application\/(.+\+)?json\s*(;|$)/i.test(type ?? '');
 
 /**
  * Caps request bodies at `maxBytes` (413 past it, however they are sent);

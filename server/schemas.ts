@@ -78,7 +78,7 @@ export const sendBody = z.strictObject({
 export const sendFields = z.strictObject({
   content: z.string().max(MAX_CONTENT).default(''),
   clientId,
-  replyToId: z.string().regex(/^[1-9][0-9]{0,15}$/, 'must be a positive integer id').transform(Number).optional(),
+  replyToId: idString.optional(),
 });
 export const sendMultipart = z.object({
   content: z.string().optional(), clientId: z.string(), replyToId: z.string().optional(),

@@ -7,6 +7,7 @@ import { removeFiles } from '../services/attachments';
 import { isMultipart, receiveUpload, STAGING } from '../services/uploads';
 import { z } from 'zod';
 import { requirePerm, type AuthEnv } from '../auth';
+import { isJson } from '../body';
 import type { Deps } from '../deps';
 import type { Limits } from '../limits';
 import { editBody, message, messagesQuery, roomParam, searchQuery, sendBody, sendFields, sendMultipart } from '../schemas';
@@ -34,20 +35,19 @@ export function messagesRoutes({ db, config, limits }: Deps & { limits: Limits }
       try {
         const { id } = c.req.valid('param');
         if (!multipart) {
-          if (!/^application\/json\b/i.test(c.req.header('Content-Type') ?? '')) {
+          if (!isJson(c.req.header('Content-Type'))) {
             throw new Problem(415, 'Send the message as application/json, or as multipart/form-data with files.');
           }
           const body = await parse('json', sendBody, await c.req.json().catch(() => { throw badRequest('The body is not valid JSON.'); }));
           const { message: sent, created } = await sendMessage(db, me, id, body);
           return c.json(sent, created ? 201 : 200);
         }
-        // Membership first: nobody else gets to upload anything (sendMessage checks it again, as for JSON).
+        // Membership first: nobody else gets to upload anything (sendMessage checks it again, under the room's lock).
         await requireMember(db, id, me.id);
         const staging = join(config.UPLOAD_DIR, STAGING, randomUUID());
         try {
           const upload = await receiveUpload(c.req.raw, staging, config.MAX_UPLOAD_BYTES);
           const fields = await parse('form', sendFields, upload.fields);
-          if (!upload.files.length && !fields.content.trim()) throw badRequest('A message needs content or files.');
           const { message: sent, created } = await sendMessage(db, me, id, fields, { files: upload.files, uploadDir: config.UPLOAD_DIR });
           return c.json(sent, created ? 201 : 200);
         } finally {
