@@ -129,9 +129,3 @@ export const inAudience = (audience: string | null, userId: number) =>
 export const frame = (id: number | null, type: string, data: string) =>
   `${id !== null ? `id: ${id}\n` : ''}event: ${type}\ndata: ${data}\n\n`;
 
-/** The ids of the rooms a user is a member of now. */
-export async function roomsOf(db: Db, userId: number): Promise<Set<number>> {
-  const { members } = db.t;
-  const rows = await db.orm.select({ roomId: members.roomId }).from(members).where(eq(members.userId, userId));
-  return new Set(rows.map((r) => r.roomId));
-}

@@ -217,17 +217,16 @@ export async function renameRoom(db: Db, me: Me, roomId: number, rawName: string
   return getRoom(db, me.id, roomId);
 }
 
-/** Deletes a room and everything in it: its admins only. Returns the former member ids. */
-export async function deleteRoom(db: Db, me: Me, roomId: number): Promise<{ memberIds: number[] }> {
+/** Deletes a room and everything in it: its admins only. */
+export async function deleteRoom(db: Db, me: Me, roomId: number): Promise<void> {
   const { member } = await requireMember(db, roomId, me.id);
   if (member.role !== 'admin') throw forbidden('Only the admins of a room can delete it.');
-  return db.transaction(async (tx) => {
+  await db.transaction(async (tx) => {
     const rows = await tx.orm.select({ userId: tx.t.members.userId }).from(tx.t.members).where(eq(tx.t.members.roomId, roomId));
     await tx.orm.delete(tx.t.rooms).where(eq(tx.t.rooms.id, roomId));
     const ids = rows.map((r) => r.userId);
     // They are members no more, so the event names them to reach them.
     await recordEvents(tx, [{ roomId, type: 'room.deleted', data: { id: roomId }, audience: ids }]);
-    return { memberIds: ids };
   });
 }
 
