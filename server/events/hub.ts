@@ -1,4 +1,5 @@
 import type { Db } from '../storage';
+import { sqliteFile } from '../storage/sqlite';
 import { activeUserIds } from '../services/users';
 import {
   eventsAfter, eventsForUser, frame, inAudience, lastEventId, membersOf, prunedThrough, pruneEvents, recordedIn,
@@ -324,7 +325,7 @@ export function createHub(opts: HubOptions): Hub {
  * and another database (staging, a test run) on the same Redis does not hear them.
  */
 export function redisPrefix(databaseUrl: string): string {
-  const name = databaseUrl.startsWith('mysql://') ? new URL(databaseUrl).pathname.slice(1) : databaseUrl.replace(/^sqlite:/, '');
+  const name = databaseUrl.startsWith('mysql://') ? new URL(databaseUrl).pathname.slice(1) : sqliteFile(databaseUrl);
   return `ipp-chat:${name}`;
 }
 

@@ -17,10 +17,13 @@ const t = sqliteSchema as unknown as Tables;
 
 /** `sqlite:PATH` → an absolute file path, its folder created. */
 export function sqlitePath(url: string): string {
-  const path = resolve(url.replace(/^sqlite:(\/\/)?/, ''));
+  const path = sqliteFile(url);
   mkdirSync(dirname(path), { recursive: true });
   return path;
 }
+
+/** The absolute path of the file a sqlite: URL names (sqlite:x.db, sqlite://x.db). */
+export const sqliteFile = (url: string) => resolve(url.replace(/^sqlite:(\/\/)?/, ''));
 
 /** One connection (concurrency 1), so its PRAGMAs hold for every statement. */
 async function connect(path: string): Promise<Client> {
