@@ -27,12 +27,16 @@ export interface Limits {
   send(userId: number, withFiles: boolean): Promise<() => void>;
   /** Holds one of the user's stream slots until `release()`; throws 429 when all are taken. */
   stream(userId: number): () => void;
+  /** Counts a typing signal of the user in a room: one a second; throws 429 past it. */
+  typing(userId: number, roomId: number): Promise<void>;
   /** Whether the shared counters' Redis answers; null when Redis is not configured. */
   redis(): Promise<'ok' | 'error' | null>;
   close(): void;
 }
 
 const MINUTE = 60_000;
+/** One typing signal per user and room per this long. */
+const TYPING_MS = 1000;
 /** Multipart sends one user may have under way at once on one instance. */
 export const CONCURRENT_UPLOADS = 3;
 
@@ -81,13 +85,13 @@ export function createLimits(opts: LimitsOptions): Limits {
   }
   const prefix = `${opts.redisPrefix ?? 'ipp-chat'}:rate`;
 
-  /** One hit on a per-minute counter: 0 when under max, else the ms until the window ends. */
-  async function hit(name: string, userId: number, max: number): Promise<number> {
+  /** One hit on a counter of `windowMs` (a minute): 0 when under max, else the ms until the window ends. */
+  async function hit(name: string, key: string | number, max: number, windowMs = MINUTE): Promise<number> {
     if (!max) return 0;
-    const key = `${name}:${userId}`;
+    key = `${name}:${key}`;
     if (redis?.status === 'ready') {
       try {
-        const [n, ttl] = await redis.window(`${prefix}:${key}`, MINUTE);
+        const [n, ttl] = await redis.window(`${prefix}:${key}`, windowMs);
         return n > max ? Math.max(1, ttl) : 0;
       } catch (err) {
         failed(err);
@@ -96,7 +100,7 @@ export function createLimits(opts: LimitsOptions): Limits {
     const now = Date.now();
     if (local.size > 10_000) for (const [k, w] of local) if (w.resetAt <= now) local.delete(k);
     let w = local.get(key);
-    if (!w || w.resetAt <= now) local.set(key, (w = { n: 0, resetAt: now + MINUTE }));
+    if (!w || w.resetAt <= now) local.set(key, (w = { n: 0, resetAt: now + windowMs }));
     return ++w.n > max ? w.resetAt - now : 0;
   }
 
@@ -140,6 +144,10 @@ export function createLimits(opts: LimitsOptions): Limits {
       const release = hold('streams', userId, opts.streamsPerUser);
       if (!release) throw tooMany(`open event streams (at most ${opts.streamsPerUser}); close another one`, 3000);
       return release;
+    },
+    async typing(userId, roomId) {
+      const wait = await hit('typing', `${userId}:${roomId}`, 1, TYPING_MS);
+      if (wait) throw tooMany('typing signals (one a second per room)', wait);
     },
     async redis() {
       if (!redis) return null;

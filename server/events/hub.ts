@@ -37,8 +37,6 @@ export interface HubOptions {
   /** Events are kept at least this long (API.md: 24 h), pruned every `pruneEveryMs` (0: never). */
   retentionMs?: number;
   pruneEveryMs?: number;
-  /** One typing signal per user and room per this many ms. */
-  typingEveryMs?: number;
   /** How often the users of open streams are checked to be still active (default 60 s). */
   recheckMs?: number;
 }
@@ -53,8 +51,8 @@ export interface Hub {
    * buffer. Resolves with the function that detaches it.
    */
   subscribe(sub: Subscriber, lastEventId?: string): Promise<() => void>;
-  /** Sends a typing signal to the room's members; resolves with 0, or the ms to wait when rate-limited. */
-  typing(roomId: number, user: { id: number; name: string }): Promise<number>;
+  /** Sends a typing signal to the room's other members, on every instance (the caller limits it). */
+  typing(roomId: number, user: { id: number; name: string }): Promise<void>;
   /** Deletes the events past the retention window. */
   prune(): Promise<number>;
   /** Open streams, and those still replaying. */
@@ -86,7 +84,6 @@ export function createHub(opts: HubOptions): Hub {
   const pollMs = opts.pollMs ?? 1000;
   const keepAliveMs = opts.keepAliveMs ?? 15_000;
   const retentionMs = opts.retentionMs ?? 24 * 3600_000;
-  const typingEveryMs = opts.typingEveryMs ?? 1000;
   const recheckMs = opts.recheckMs ?? 60_000;
   const byUser = new Map<number, Set<Entry>>();
   let count = 0;
@@ -95,7 +92,6 @@ export function createHub(opts: HubOptions): Hub {
   let again = false;
   let timers: NodeJS.Timeout[] = [];
   let closed = false;
-  const typingUntil = new Map<string, number>();
   // Logged once per outage, not once per poll.
   const failing = new Set<string>();
   const warn = (what: string, err: unknown) => {
@@ -285,19 +281,9 @@ export function createHub(opts: HubOptions): Hub {
     },
 
     async typing(roomId, user) {
-      const key = `${user.id}:${roomId}`;
-      const now = Date.now();
-      const until = typingUntil.get(key) ?? 0;
-      if (until > now) return until - now;
-      if (typingUntil.size > 10_000) for (const [k, t] of typingUntil) if (t <= now) typingUntil.delete(k);
-      typingUntil.set(key, now + typingEveryMs);
-      // Shared by the instances; without Redis, the local limit above still holds.
-      const wait = await redis?.limit(`typing:${key}`, typingEveryMs);
-      if (wait) return wait;
       const chunk = frame(null, 'typing', JSON.stringify({ roomId, userId: user.id, name: user.name }));
       await deliverTyping(roomId, user.id, chunk);
       redis?.publishTyping(roomId, user.id, chunk);
-      return 0;
     },
 
     prune,

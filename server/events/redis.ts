@@ -7,8 +7,6 @@ export interface RedisLink {
   publishWake(): void;
   /** A typing frame for a room's members, delivered by every other instance. */
   publishTyping(roomId: number, userId: number, frame: string): void;
-  /** Takes a shared rate-limit slot: 0 when taken, else the ms left; null when Redis cannot say. */
-  limit(key: string, ms: number): Promise<number | null>;
   close(): void;
 }
 
@@ -52,17 +50,6 @@ export function connectRedis(url: string, prefix: string, on: RedisHandlers): Re
   return {
     publishWake: () => publish(wakeChannel, ''),
     publishTyping: (roomId, userId, frame) => publish(typingChannel, JSON.stringify({ from: instance, roomId, userId, frame })),
-    async limit(key, ms) {
-      if (pub.status !== 'ready') return null;
-      try {
-        const k = `${prefix}:limit:${key}`;
-        if ((await pub.set(k, '1', 'PX', ms, 'NX')) === 'OK') return 0;
-        return Math.max(1, await pub.pttl(k));
-      } catch (err) {
-        failed(err);
-        return null;
-      }
-    },
     close() {
       // disconnect(), not quit(): quit would wait for a Redis that may be down.
       pub.disconnect();

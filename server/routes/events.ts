@@ -4,7 +4,6 @@ import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { requirePerm, type AuthEnv } from '../auth';
 import type { Deps } from '../deps';
-import { Problem } from '../errors';
 import type { Hub } from '../events/hub';
 import type { Limits } from '../limits';
 import { streamToNode, streamToWeb } from '../events/stream';
@@ -73,8 +72,8 @@ export function eventsRoutes({ db, events, limits }: Deps & { events: Hub; limit
         requirePerm(me, 'chat.create');
         const { id } = c.req.valid('param');
         await requireMember(db, id, me.id);
-        const waitMs = await events.typing(id, me);
-        if (waitMs) throw new Problem(429, 'Typing signals are limited to one per second per room.', { 'Retry-After': String(Math.ceil(waitMs / 1000)) });
+        await limits.typing(me.id, id);
+        await events.typing(id, me);
         return c.body(null, 204);
       });
 }

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../../server/app';
+import { createLimits, limitsOptions } from '../../server/limits';
 import { createVerifier } from '../../server/auth';
 import { parseEnv } from '../../server/env';
 import { createHub, type Hub, type HubOptions } from '../../server/events/hub';
@@ -28,7 +29,9 @@ export async function startInstance(testDb: TestDb, hubOpts: Partial<HubOptions>
   const db = await openDb(config.DATABASE_URL, { usersTable: config.USERS_TABLE, nameColumns: config.USERS_NAME_COLUMNS });
   const verify = await createVerifier(config.jwtKey, { issuer: config.CHAT_JWT_ISSUER, audience: config.CHAT_JWT_AUDIENCE });
   const hub = createHub({ db, ...hubOpts });
-  const app = createApp({ config, db, verify, events: hub });
+  // Limits counted in the same Redis as the hub's, as boot() does.
+  const limits = createLimits(limitsOptions(config, { redisUrl: hubOpts.redisUrl, redisPrefix: hubOpts.redisPrefix }));
+  const app = createApp({ config, db, verify, events: hub, limits });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/chat`;
@@ -57,6 +60,7 @@ export async function startInstance(testDb: TestDb, hubOpts: Partial<HubOptions>
       if (closed) return;
       closed = true;
       await hub.close();
+      limits.close();
       server.close();
       (server as unknown as { closeAllConnections(): void }).closeAllConnections();
       await db.close();
