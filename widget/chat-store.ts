@@ -477,11 +477,16 @@ export class ChatStore implements ReactiveController {
     this.roomsTimer = setTimeout(() => ((this.roomsTimer = undefined), void this.run(() => this.loadRooms())), 50);
   }
 
+  // Wakes once, when the first "is typing" runs out, rather than every second.
   private expireTyping() {
     clearTimeout(this.typingTimer);
     const now = Date.now();
+    const before = this.typing.size;
     for (const [id, t] of this.typing) if (t.until <= now) this.typing.delete(id);
-    if (this.typing.size) this.typingTimer = setTimeout(() => (this.expireTyping(), this.changed()), 1000);
+    if (this.typing.size < before) this.changed();
+    if (!this.typing.size) return;
+    const next = Math.min(...[...this.typing.values()].map((t) => t.until));
+    this.typingTimer = setTimeout(() => this.expireTyping(), next - now);
   }
 
   private async run(work: () => Promise<void>) {
