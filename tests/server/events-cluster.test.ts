@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from './harness';
-import { eventually, sleep, startInstance, type Instance } from './events-harness';
+import { sleep, startInstance, type Instance } from './events-harness';
 import { tcpRelay, type Relay } from './relay';
 import type { EventStream } from './sse-client';
 
@@ -35,22 +35,12 @@ describe('several instances on one MariaDB, with Redis', () => {
   afterEach(() => { for (const s of open.splice(0)) s.close(); });
 
   async function listen(inst: Instance, userId: number, lastEventId?: string) {
-    const s = await inst.events(userId, { lastEventId });
+    const s = await inst.listen(userId, lastEventId);
     open.push(s);
-    await eventually(() => inst.hub.stats().subscribers > 0 && inst.hub.stats().replaying === 0, 5000, 'the subscription');
     return s;
   }
-  async function group(inst: Instance, memberIds: number[]) {
-    const res = await inst.call(1, 'POST', '/rooms', { type: 'group', name: 'Cluster', memberIds });
-    expect(res.status).toBe(201);
-    return res.body.id as number;
-  }
-  let n = 0;
-  async function send(inst: Instance, roomId: number, content: string) {
-    const res = await inst.call(1, 'POST', `/rooms/${roomId}/messages`, { content, clientId: `k-${++n}` });
-    expect(res.status).toBe(201);
-    return res.body as { id: number };
-  }
+  const group = async (inst: Instance, memberIds: number[]) => (await inst.group(1, 'Cluster', memberIds)).id;
+  const send = (inst: Instance, roomId: number, content: string) => inst.send(1, roomId, content);
 
   it('delivers an event produced on one instance to a subscriber on the other, typing included', async () => {
     const room = await group(a, [2]);

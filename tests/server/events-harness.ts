@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { expect } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../../server/app';
@@ -20,8 +21,17 @@ export interface Instance {
   call(userId: number, method: string, path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }>;
   /** Opens the event feed as a user. */
   events(userId: number, opts?: { lastEventId?: string; perms?: string[]; headers?: Record<string, string> }): Promise<EventStream>;
+  /** Opens the feed and waits until this hub has it (replay done), so that nothing sent afterwards can be missed. */
+  listen(userId: number, lastEventId?: string): Promise<EventStream>;
+  /** Creates a group as `adminId`, expecting 201. */
+  group(adminId: number, name: string, memberIds: number[]): Promise<{ id: number }>;
+  /** Sends a message with a clientId of its own, expecting 201. */
+  send(userId: number, roomId: number, content: string): Promise<{ id: number; content: string }>;
   close(): Promise<void>;
 }
+
+// Shared by the instances of a run: one sender's clientIds stay unique across them.
+let sent = 0;
 
 /** Starts an instance: its own pool, hub (fast keep-alive, configurable poll and Redis) and HTTP server. */
 export async function startInstance(testDb: TestDb, hubOpts: Partial<HubOptions> = {}, env: Record<string, string> = {}): Promise<Instance> {
@@ -42,7 +52,7 @@ export async function startInstance(testDb: TestDb, hubOpts: Partial<HubOptions>
     if (!tokens.has(key)) tokens.set(key, mint({ sub: String(userId), perms }));
     return tokens.get(key)!;
   };
-  return {
+  const inst: Instance = {
     url, db, hub, server,
     async call(userId, method, path, body) {
       const res = await fetch(`${url}${path}`, {
@@ -56,6 +66,22 @@ export async function startInstance(testDb: TestDb, hubOpts: Partial<HubOptions>
     async events(userId, opts = {}) {
       return openEvents(url, await token(userId, opts.perms), opts);
     },
+    async listen(userId, lastEventId) {
+      const before = hub.stats().subscribers;
+      const s = await inst.events(userId, { lastEventId });
+      await eventually(() => hub.stats().subscribers > before && hub.stats().replaying === 0, 5000, 'the subscription');
+      return s;
+    },
+    async group(adminId, name, memberIds) {
+      const res = await inst.call(adminId, 'POST', '/rooms', { type: 'group', name, memberIds });
+      expect(res.status).toBe(201);
+      return res.body;
+    },
+    async send(userId, roomId, content) {
+      const res = await inst.call(userId, 'POST', `/rooms/${roomId}/messages`, { content, clientId: `sent-${++sent}` });
+      expect(res.status).toBe(201);
+      return res.body;
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -66,6 +92,7 @@ export async function startInstance(testDb: TestDb, hubOpts: Partial<HubOptions>
       await db.close();
     },
   };
+  return inst;
 }
 
 /** Polls until the condition holds (for states the API cannot await, like a hub's subscriber count). */

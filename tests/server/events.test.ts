@@ -23,25 +23,13 @@ describe.each(DIALECTS)('the event feed on %s', (dialect) => {
     await eventually(() => inst.hub.stats().subscribers === 0, 5000, 'every stream to be released');
   });
 
-  /** Opens a stream and waits until the hub has it, so that nothing sent afterwards can be missed. */
-  async function listen(userId: number, lastEventId?: string) {
-    const before = inst.hub.stats().subscribers;
-    const s = await inst.events(userId, { lastEventId });
+  const listen = async (userId: number, lastEventId?: string) => {
+    const s = await inst.listen(userId, lastEventId);
     open.push(s);
-    await eventually(() => inst.hub.stats().subscribers > before && inst.hub.stats().replaying === 0, 5000, 'the subscription');
     return s;
-  }
-  async function group(adminId: number, name: string, memberIds: number[]) {
-    const res = await inst.call(adminId, 'POST', '/rooms', { type: 'group', name, memberIds });
-    expect(res.status).toBe(201);
-    return res.body as { id: number };
-  }
-  let n = 0;
-  async function send(userId: number, roomId: number, content: string) {
-    const res = await inst.call(userId, 'POST', `/rooms/${roomId}/messages`, { content, clientId: `c-${++n}` });
-    expect(res.status).toBe(201);
-    return res.body as { id: number; content: string };
-  }
+  };
+  const group: Instance['group'] = (...args) => inst.group(...args);
+  const send: Instance['send'] = (...args) => inst.send(...args);
   const ofRoom = (s: EventStream, roomId: number) => s.events.filter((e) => (e.json?.roomId ?? e.json?.id) === roomId);
 
   it('answers with an event stream, its headers, a retry hint and keep-alive comments', async () => {
@@ -211,7 +199,7 @@ describe.each(DIALECTS)('the event feed on %s', (dialect) => {
 
   it('tells a fresh stream where it starts, so that a page that saw no event resumes from there', async () => {
     const room = await group(1, 'Quiet', [2]);
-    const before = await send(1, room.id, 'avant');
+    await send(1, room.id, 'avant');
     // Bruno's page is quiet: nothing arrives, yet the head says where the feed stands.
     const quiet = await listen(2);
     const at = quiet.headers.get('chat-last-event-id');
@@ -223,7 +211,6 @@ describe.each(DIALECTS)('the event feed on %s', (dialect) => {
     await next.waitFor((e) => e.json?.id === missed.id);
     expect(next.events.map((e) => [e.event, e.json?.id])).toEqual([['message.created', missed.id]]);
     expect(next.headers.get('chat-last-event-id')).toBeNull();
-    expect(before.id).toBeLessThan(missed.id);
   });
 
   it('tells with the room list the last event it reflects: the feed opened from there misses nothing', async () => {
@@ -242,7 +229,7 @@ describe.each(DIALECTS)('the event feed on %s', (dialect) => {
 
   it('answers a garbage, future or expired Last-Event-ID with one reset, then goes on live', async () => {
     const room = await group(1, 'Reset', [2]);
-    const old = await send(1, room.id, 'ancien');
+    await send(1, room.id, 'ancien');
     const bruno0 = await listen(2);
     const later = await send(1, room.id, 'plus tard');
     const seen = await bruno0.waitFor((e) => e.json?.id === later.id);
@@ -261,7 +248,6 @@ describe.each(DIALECTS)('the event feed on %s', (dialect) => {
     expect(await createHub({ db: inst.db, retentionMs: -1000 }).prune()).toBeGreaterThan(0);
     const s = await listen(2, String(Number(seen.id) - 1));
     expect((await s.waitFor(() => true)).event).toBe('reset');
-    expect(old.id).toBeLessThan(later.id);
   });
 
   it('sends typing live to the other members only, rate-limited, never replayed', async () => {
