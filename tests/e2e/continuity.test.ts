@@ -1,8 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, startDemo, type RunningServer } from './harness';
+import type { RoomView as Room } from '../../server/schemas';
 
-interface Room { id: number; name: string | null; context?: { id: string } }
 
 describe('the widget across the pages of the demo host app', () => {
   let server: RunningServer;

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, expectProblem, startServer, type Client, type TestServer } from './harness';
+import type { RoomContext as Context, RoomView as Room } from '../../server/schemas';
 
-interface Context { type: string; id: string; label: string; url?: string }
-interface Room { id: number; type: string; name: string; myRole: string | null; context?: Context; members?: { userId: number }[] }
 
 let seq = 0;
 /** A record of the host app no other test of the file uses. */

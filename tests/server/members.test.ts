@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, expectProblem, startServer, type Client, type TestServer } from './harness';
+import type { MemberView as Member } from '../../server/schemas';
 
-interface Member { userId: number; name: string; role: string; muted: boolean }
 
 describe.each(DIALECTS)('members on %s', (dialect) => {
   let server: TestServer;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, expectProblem, startServer, type Client, type TestServer } from './harness';
+import type { RoomView as Room } from '../../server/schemas';
 
-interface Room { id: number; type: string; name: string | null; createdBy: number; unreadCount: number; muted: boolean; myRole: string | null; lastMessage: { id: number; content: string } | null; members?: { userId: number; name: string; role: string }[] }
 
 const ids = (rooms: Room[]) => rooms.map((r) => r.id);
 /** The room ids of a list, kept to those a test made (other tests of the file share the database). */
