@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Me } from '../auth';
 import { notFound } from '../errors';
 import type { Db } from '../storage';
-import { requireMember } from './rooms';
 import type { StagedFile } from './uploads';
 import { now } from './views';
 
@@ -42,12 +41,13 @@ export async function removeFiles(uploadDir: string, roomId: number, messageId?:
 
 /** An attachment and the absolute path of its file (or thumbnail), for a member of its room only. */
 export async function attachmentForMember(db: Db, me: Me, uploadDir: string, id: number, thumbnail = false) {
-  const { attachments, messages } = db.t;
-  const [row] = await db.orm.select({ a: attachments, roomId: messages.roomId }).from(attachments)
+  const { attachments, messages, members } = db.t;
+  // One query: the attachment, only if the caller is a member of its message's room (else the same 404).
+  const [row] = await db.orm.select({ a: attachments }).from(attachments)
     .innerJoin(messages, eq(messages.id, attachments.messageId))
+    .innerJoin(members, and(eq(members.roomId, messages.roomId), eq(members.userId, me.id)))
     .where(eq(attachments.id, id));
   if (!row) throw notFound('attachment');
-  await requireMember(db, row.roomId, me.id, 'attachment');
   const rel = thumbnail ? row.a.thumbnailPath : row.a.filePath;
   if (!rel) throw notFound('thumbnail');
   // Paths come from our own rows, but a path leaving UPLOAD_DIR is never served.

@@ -42,6 +42,9 @@ export async function toViews(db: Db, rows: MessageRow[], known: User[] = []): P
   const missing = [...rows, ...replies].map((r) => r.senderId).filter((id) => !names.has(id));
   for (const [id, u] of await usersByIds(db, missing)) names.set(id, u);
   const replyById = new Map(replies.map((r) => [r.id, r]));
+  // (Map.groupBy is not in Node 20.)
+  const filesOf = new Map<number, AttachmentRow[]>();
+  for (const f of files) filesOf.get(f.messageId)?.push(f) ?? filesOf.set(f.messageId, [f]);
   return rows.map((m) => {
     const reply = m.replyToId != null ? replyById.get(m.replyToId) : undefined;
     return {
@@ -52,7 +55,7 @@ export async function toViews(db: Db, rows: MessageRow[], known: User[] = []): P
       content: m.content,
       type: m.type,
       replyTo: reply ? { id: reply.id, senderName: nameOf(names, reply.senderId), excerpt: excerpt(reply) } : null,
-      attachments: files.filter((f) => f.messageId === m.id).map(attachmentView),
+      attachments: (filesOf.get(m.id) ?? []).map(attachmentView),
       createdAt: m.createdAt.toISOString(),
       editedAt: iso(m.editedAt),
       deletedAt: iso(m.deletedAt),
