@@ -2,7 +2,7 @@ import type { Db } from '../storage';
 import { sqliteFile } from '../storage/sqlite';
 import { activeUserIds } from '../services/users';
 import {
-  eventsAfter, eventsForUser, frame, inAudience, lastEventId, membersOf, prunedThrough, pruneEvents, recordedIn,
+  eventBounds, eventsAfter, eventsForUser, frame, inAudience, lastEventId, membersOf, pruneEvents, recordedIn,
 } from './outbox';
 import { connectRedis } from './redis';
 
@@ -226,7 +226,7 @@ export function createHub(opts: HubOptions): Hub {
 
   async function resume(entry: Entry, lastId: string) {
     const from = validId.test(lastId) ? Number(lastId) : null;
-    const [newest, pruned] = await Promise.all([lastEventId(db), prunedThrough(db)]);
+    const { newest, pruned } = await eventBounds(db);
     let sent: number;
     if (from === null || from > newest || from < pruned) {
       // Cannot resume from there: the client refetches, and resumes from now.

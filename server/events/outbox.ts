@@ -82,19 +82,21 @@ export async function eventsForUser(db: Db, userId: number, afterId: number, lim
     .orderBy(asc(events.id)).limit(limit);
 }
 
-/** The highest event id ever given (the table's, or the retention mark once every row is pruned). */
-export async function lastEventId(db: Db): Promise<number> {
-  const { events } = db.t;
-  const [[row], pruned] = await Promise.all([db.orm.select({ id: max(events.id) }).from(events), prunedThrough(db)]);
-  return Math.max(Number(row?.id ?? 0), pruned);
+/**
+ * In one query: `newest`, the highest event id ever given (the table's, or the
+ * retention mark once every row is pruned), and `pruned`, the highest deleted
+ * by retention (a resume from before it has lost events).
+ */
+export async function eventBounds(db: Db): Promise<{ newest: number; pruned: number }> {
+  const { events, eventSeq } = db.t;
+  const [row] = await db.orm.select({ pruned: eventSeq.prunedThrough, top: sql<number | null>`(SELECT MAX(${events.id}) FROM ${events})` })
+    .from(eventSeq).where(eq(eventSeq.id, 1));
+  const pruned = Number(row?.pruned ?? 0);
+  return { newest: Math.max(Number(row?.top ?? 0), pruned), pruned };
 }
 
-/** The highest event id deleted by retention: a resume from before it has lost events. */
-export async function prunedThrough(db: Db): Promise<number> {
-  const { eventSeq } = db.t;
-  const [row] = await db.orm.select({ n: eventSeq.prunedThrough }).from(eventSeq).where(eq(eventSeq.id, 1));
-  return Number(row?.n ?? 0);
-}
+/** The highest event id ever given: where a feed opened now starts. */
+export const lastEventId = async (db: Db) => (await eventBounds(db)).newest;
 
 /** Deletes the events older than the cutoff and moves the retention mark past them. */
 export async function pruneEvents(db: Db, olderThan: Date): Promise<number> {
