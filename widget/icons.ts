@@ -19,3 +19,7 @@ const paths = {
 export function icon(name: keyof typeof paths): TemplateResult {
   return html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d=${paths[name]}></path></svg>`;
 }
+
+/** A button showing only an icon, named (and titled) by `label`. */
+export const iconButton = (name: keyof typeof paths, label: string, onClick: () => void): TemplateResult =>
+  html`<button aria-label=${label} title=${label} @click=${onClick}>${icon(name)}</button>`;

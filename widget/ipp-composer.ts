@@ -4,7 +4,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { i18nContext } from './context';
 import { emit } from './events';
 import { defaultI18n, type I18n } from './i18n';
-import { icon } from './icons';
+import { iconButton } from './icons';
 import { shared } from './styles';
 import type { ChatMessage } from './types';
 
@@ -154,7 +154,7 @@ export class IppComposer extends LitElement {
       ${context
         ? html`<div class="context">
             <span>${context}</span>
-            <button aria-label=${t.cancel} @click=${() => emit(this, 'ipp-cancel')}>${icon('close')}</button>
+            ${iconButton('close', t.cancel, () => emit(this, 'ipp-cancel'))}
           </div>`
         : nothing}
       ${this.files.length
@@ -162,7 +162,7 @@ export class IppComposer extends LitElement {
             ${this.files.map(
               (f, i) => html`<span
                 >${f.name} ${this.i18n.size(f.size)}
-                <button aria-label=${t.removeFile(f.name)} @click=${() => (this.files = this.files.filter((_, j) => j !== i))}>${icon('close')}</button></span
+                ${iconButton('close', t.removeFile(f.name), () => (this.files = this.files.filter((_, j) => j !== i)))}</span
               >`,
             )}
           </div>`
@@ -170,7 +170,7 @@ export class IppComposer extends LitElement {
       <div class="row">
         ${this.editing
           ? nothing
-          : html`<button aria-label=${t.attach} title=${t.attach} @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')!.click()}>${icon('attach')}</button>
+          : html`${iconButton('attach', t.attach, () => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')!.click())}
               <input
                 type="file"
                 multiple

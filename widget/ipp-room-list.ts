@@ -6,7 +6,7 @@ import { i18nContext } from './context';
 import { emit } from './events';
 import { roomName } from './format';
 import { defaultI18n, type I18n } from './i18n';
-import { icon } from './icons';
+import { icon, iconButton } from './icons';
 import { shared, view } from './styles';
 import { titleBar } from './title-bar';
 import type { Room, RoomContext } from './types';
@@ -143,9 +143,9 @@ export class IppRoomList extends LitElement {
         this,
         null,
         t.conversations,
-        html`${this.askNotify ? this.iconButton('bell', t.notifications, () => emit(this, 'ipp-notify')) : nothing}
-        ${this.canCreate ? this.iconButton('add', t.newChat, () => emit(this, 'ipp-new-room', { group: false })) : nothing}
-        ${this.canManage ? this.iconButton('group', t.newGroup, () => emit(this, 'ipp-new-room', { group: true })) : nothing}`,
+        html`${this.askNotify ? iconButton('bell', t.notifications, () => emit(this, 'ipp-notify')) : nothing}
+        ${this.canCreate ? iconButton('add', t.newChat, () => emit(this, 'ipp-new-room', { group: false })) : nothing}
+        ${this.canManage ? iconButton('group', t.newGroup, () => emit(this, 'ipp-new-room', { group: true })) : nothing}`,
       )}
       <div class="tools">
         ${this.context && (this.contextRoom || this.canManage)
@@ -166,9 +166,6 @@ export class IppRoomList extends LitElement {
     `;
   }
 
-  private iconButton(name: 'bell' | 'add' | 'group', label: string, onClick: () => void) {
-    return html`<button aria-label=${label} title=${label} @click=${onClick}>${icon(name)}</button>`;
-  }
 
   private renderRoom(r: Room) {
     const { t } = this.i18n;

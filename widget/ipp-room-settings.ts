@@ -5,7 +5,7 @@ import { ApiError, type ChatApi } from './api';
 import { apiContext, i18nContext } from './context';
 import { emit } from './events';
 import { defaultI18n, type I18n } from './i18n';
-import { icon } from './icons';
+import { iconButton } from './icons';
 import { shared, view } from './styles';
 import { titleBar } from './title-bar';
 import type { Me, Member, Role, Room } from './types';
@@ -135,7 +135,7 @@ export class IppRoomSettings extends LitElement {
                 </select>`
               : html`<small>${t.roles[m.role]}</small>`}
             ${manage && m.userId !== meId
-              ? html`<button aria-label=${t.remove(m.name)} title=${t.remove(m.name)} @click=${() => this.call('DELETE', `/members/${m.userId}`)}>${icon('close')}</button>`
+              ? iconButton('close', t.remove(m.name), () => this.call('DELETE', `/members/${m.userId}`))
               : nothing}
           </li>`,
         )}

@@ -5,7 +5,7 @@ import { i18nContext } from './context';
 import { emit, type Draft } from './events';
 import { defaultI18n, type I18n } from './i18n';
 import type { IppComposer } from './ipp-composer';
-import { icon } from './icons';
+import { iconButton } from './icons';
 import { shared, view } from './styles';
 import { titleBar } from './title-bar';
 import type { ChatMessage, Me, Member, Room } from './types';
@@ -132,7 +132,7 @@ export class IppRoomView extends LitElement {
         this,
         t.back,
         this.name,
-        html`<button aria-label=${t.settings} title=${t.settings} @click=${() => emit(this, 'ipp-settings')}>${icon('more')}</button>`,
+        iconButton('more', t.settings, () => emit(this, 'ipp-settings')),
       )}
       ${this.renderRecord()}
       <ipp-message-list

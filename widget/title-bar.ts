@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { emit } from './events';
-import { icon } from './icons';
+import { iconButton } from './icons';
 
 /**
  * The title bar of a view: a Back button (when `back` holds its label) that
@@ -9,7 +9,7 @@ import { icon } from './icons';
  */
 export function titleBar(host: HTMLElement, back: string | null, title: string, extra: unknown = nothing): TemplateResult {
   return html`<div class="bar" part="header">
-    ${back ? html`<button aria-label=${back} title=${back} @click=${() => emit(host, 'ipp-back')}>${icon('back')}</button>` : nothing}
+    ${back ? iconButton('back', back, () => emit(host, 'ipp-back')) : nothing}
     <h2>${title}</h2>
     ${extra}
     <slot name="actions"></slot>
