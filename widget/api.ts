@@ -16,6 +16,11 @@ export class ApiError extends Error {
     super(detail || `HTTP ${status}`);
   }
 
+  /** What to tell the user of a failure: the server's explanation, else `fallback`. */
+  static text(e: unknown, fallback: string): string {
+    return (e instanceof ApiError && e.detail) || fallback;
+  }
+
   /** Whether trying again later may succeed (network failure, overload, server error). */
   static retryable(e: unknown): boolean {
     return !(e instanceof ApiError) || e.status === 0 || e.status === 408 || e.status === 429 || e.status >= 500;

@@ -339,7 +339,7 @@ export class IppChat extends LitElement {
     const t = this.i18n.t;
     const e = this.store.error;
     // The server's own words when it gave some (problem+json detail), else a generic message.
-    const error = e ? (e instanceof ApiError && e.detail) || t.error : this.live.online ? '' : t.offline;
+    const error = e ? ApiError.text(e, t.error) : this.live.online ? '' : t.offline;
     // The widget's language, which may not be the page's: screen readers pronounce accordingly.
     return html`<section id="panel" part="panel" role="dialog" lang=${this.i18n.lang} aria-label=${t.chat} @keydown=${this.onKeydown}>
       ${error ? html`<div class="status" role="alert">${error}</div>` : nothing} ${this.renderView()}

@@ -87,7 +87,7 @@ export class IppNewRoom extends LitElement {
       const room = await this.api!.json<Room>('POST', path, body);
       emit(this, 'ipp-room-created', { room });
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : this.i18n.t.error;
+      this.error = ApiError.text(e, this.i18n.t.error);
     }
   }
 

@@ -82,7 +82,7 @@ export class IppRoomSettings extends LitElement {
       await this.api!.json(method, `/rooms/${this.room.id}${path}`, body);
       emit(this, 'ipp-room-changed', { roomId: this.room.id, left });
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : this.i18n.t.error;
+      this.error = ApiError.text(e, this.i18n.t.error);
     }
   }
 
