@@ -1,4 +1,4 @@
-import { launchChromium, startDemo } from '../tests/e2e/harness';
+import { launcher, launchChromium, startDemo } from '../tests/e2e/harness';
 import { ms, percentile, type Row } from './lib';
 
 const RUNS = 12;
@@ -23,7 +23,7 @@ export async function benchContinuity(): Promise<Row[]> {
       requestAnimationFrame(tick);
     })()`);
     await page.goto(`${server.url}/demo/?user=1`);
-    await page.getByRole('button', { name: /^Ouvrir la messagerie/ }).click();
+    await launcher(page).click();
     await page.locator('ipp-chat').getByRole('button', { name: /^Achats Asie/ }).click();
     await page.waitForFunction(() => (window as unknown as { painted?: number }).painted);
     const times: number[] = [];

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { launchChromium, startDemo } from '../tests/e2e/harness';
+import { launcher, launchChromium, startDemo } from '../tests/e2e/harness';
 import { ms, percentile, type Row } from './lib';
 
 /**
@@ -22,8 +22,7 @@ export async function benchWidget(): Promise<Row[]> {
       const context = await browser.newContext(); // cold: no cache, no storage
       const page = await context.newPage();
       await page.goto(`${server.url}/demo/?user=1`);
-      const launcher = page.getByRole('button', { name: /^Ouvrir la messagerie/ });
-      await launcher.waitFor();
+      await launcher(page).waitFor();
       // The launcher has its accessible name: it is rendered and its click handler bound.
       times.push(await page.evaluate(() => {
         const script = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/ipp-chat.js')) as PerformanceResourceTiming;

@@ -1,4 +1,4 @@
-import { launchChromium, startDemo } from '../tests/e2e/harness';
+import { launcher, launchChromium, startDemo } from '../tests/e2e/harness';
 
 /**
  * `npm run screenshot`: docs/screenshot.png, the widget open on the demo page
@@ -9,7 +9,7 @@ const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 760 }, deviceScaleFactor: 1 });
   await page.goto(`${server.url}/demo/?user=1`);
-  await page.getByRole('button', { name: /^Ouvrir la messagerie/ }).click();
+  await launcher(page).click();
   await page.locator('ipp-chat').getByRole('button', { name: /^Achats Asie/ }).click();
   await page.locator('ipp-chat').getByRole('img', { name: /Conteneur/ }).waitFor();
   await page.mouse.move(600, 700); // no hover actions in the picture

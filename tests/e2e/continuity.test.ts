@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, startDemo, type RunningServer } from './harness';
+import { launcher, launchChromium, startDemo, type RunningServer } from './harness';
 import type { RoomView as Room } from '../../server/schemas';
 
 
@@ -41,7 +41,7 @@ describe('the widget across the pages of the demo host app', () => {
     contexts.push(context);
     return context.newPage();
   }
-  const openButton = (page: Page) => page.getByRole('button', { name: /^Ouvrir la messagerie/ });
+  const openButton = launcher;
   const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' });
   const scroller = (page: Page) => page.locator('ipp-message-list .scroller');
   const roomTitle = (page: Page) => page.locator('ipp-room-view [part=header] h2');

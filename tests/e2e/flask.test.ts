@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePicture } from '../../demo/files';
 import { createTestDb, mint, SECRET, type TestDb } from '../server/harness';
-import { launchChromium, listen, type RunningServer } from './harness';
+import { launcher, launchChromium, listen, type RunningServer } from './harness';
 
 /** A port nobody uses now, for a server that needs to know it before it starts. */
 async function freePort(): Promise<number> {
@@ -75,7 +75,7 @@ describe('the Flask host and the BFF on MariaDB, on different origins', () => {
   it('lets two employees logged in to Flask chat through the widget, a picture included', async () => {
     const alice = await logIn('alice');
     const bruno = await logIn('bruno');
-    await chat(alice).getByRole('button', { name: /^Ouvrir la messagerie/ }).click();
+    await launcher(chat(alice)).click();
     await chat(alice).getByRole('button', { name: 'Nouvelle conversation' }).click();
     await chat(alice).getByRole('searchbox', { name: 'Rechercher une personne' }).fill('Bruno');
     await chat(alice).getByRole('button', { name: /^Bruno Durand/ }).click();

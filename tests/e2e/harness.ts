@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { listen as listenOn } from '../../server/boot';
 import { parseEnv } from '../../server/env';
 
@@ -35,5 +35,5 @@ export async function startDemo(env: Record<string, string> = {}): Promise<Runni
   };
 }
 
-/** The widget's launcher button, whose accessible name carries the unread count. */
-export const launcher = (page: Page) => page.getByRole('button', { name: /messagerie|chat/i }).first();
+/** The widget's launcher button (French), whose accessible name goes on with the unread count. */
+export const launcher = (scope: Page | Locator) => scope.getByRole('button', { name: /^Ouvrir la messagerie/ });

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makePicture } from '../../demo/files';
-import { launchChromium, startDemo, type RunningServer } from './harness';
+import { launcher, launchChromium, startDemo, type RunningServer } from './harness';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -33,7 +33,7 @@ describe('the widget on the demo page, against the real server', () => {
     await page.goto(`${server.url}/demo/?user=${user}`);
     return page;
   }
-  const openButton = (page: Page) => page.getByRole('button', { name: /^Ouvrir la messagerie/ });
+  const openButton = launcher;
   const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' });
   const unread = async (page: Page) => Number((await openButton(page).getAttribute('aria-label'))?.match(/(\d+) messages? non lus?/)?.[1] ?? 0);
   /** A conversation in the widget's list (the demo page has the same names in its user switcher). */
