@@ -58,14 +58,16 @@ export class ChatApi {
     return path.startsWith(base.pathname) ? new URL(path, base).href : base.href.replace(/\/$/, '') + path;
   }
 
-  /** fetch() with the token; a 401 gets one renewed token and one retry. */
-  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    const send = (token: string) =>
-      fetch(this.url(path), { ...init, headers: { ...(init.headers as object), authorization: `Bearer ${token}` } });
+  /** Sends with the token; a 401 gets one renewed token and one retry. */
+  private async authed<R extends { status: number }>(send: (token: string) => Promise<R>): Promise<R> {
     const token = await this.tokens.get();
     const res = await send(token);
-    if (res.status !== 401 || !this.tokens.renewable) return res;
-    return send(await this.tokens.refresh(token));
+    return res.status === 401 && this.tokens.renewable ? send(await this.tokens.refresh(token)) : res;
+  }
+
+  /** fetch() with the token (see authed). */
+  fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    return this.authed((token) => fetch(this.url(path), { ...init, headers: { ...(init.headers as object), authorization: `Bearer ${token}` } }));
   }
 
   /** A JSON request; resolves with the parsed body, rejects with ApiError or a network TypeError. */
@@ -94,9 +96,7 @@ export class ChatApi {
 
   /** Sends a message with files as multipart/form-data, reporting upload progress (0 to 1). */
   async upload(roomId: number, form: FormData, onProgress: (p: number) => void): Promise<Message> {
-    const token = await this.tokens.get();
-    let res = await this.xhr(roomId, form, token, onProgress);
-    if (res.status === 401 && this.tokens.renewable) res = await this.xhr(roomId, form, await this.tokens.refresh(token), onProgress);
+    const res = await this.authed((token) => this.xhr(roomId, form, token, onProgress));
     if (res.status === 0) throw new TypeError('network error');
     if (res.status >= 400) throw toError(res.status, res.body);
     return JSON.parse(res.body) as Message;

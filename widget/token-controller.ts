@@ -47,10 +47,8 @@ export class TokenController implements ReactiveController {
 
   /** A token that is valid for at least a minute, as far as the client can tell. */
   get(): Promise<string> {
-    const { token, tokenUrl } = this.config();
-    if (!tokenUrl) return token ? Promise.resolve(token) : Promise.reject(new Error('ipp-chat: no token'));
     const exp = this.current && tokenExpiry(this.current);
-    if (this.current && (!exp || exp - MARGIN_MS > Date.now())) return Promise.resolve(this.current);
+    if (this.config().tokenUrl && this.current && (!exp || exp - MARGIN_MS > Date.now())) return Promise.resolve(this.current);
     return this.refresh();
   }
 
