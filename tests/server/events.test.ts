@@ -329,27 +329,18 @@ describe('the event feed without a Node response (app.request)', () => {
     try {
       const alice = await server.as(1);
       const room = await (await alice.post('/rooms', { type: 'direct', userId: 2 })).json();
-      const abort = new AbortController();
-      const res = await server.app.request('/api/chat/events', {
-        headers: { Authorization: `Bearer ${await mint({ sub: '2' })}`, 'Last-Event-ID': '0' }, signal: abort.signal,
+      const feed = await openEvents('http://in-process/api/chat', await mint({ sub: '2' }), {
+        lastEventId: '0', fetch: (url, init) => server.app.request(url, init),
       });
-      expect(res.status).toBe(200);
-      expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-      expect(res.headers.get('x-accel-buffering')).toBe('no');
-      const events: { event?: string; data: string }[] = [];
-      const parser = createParser({ onEvent: (e) => events.push(e) });
-      const reader = res.body!.getReader();
-      const decoder = new TextDecoder();
+      expect(feed.status).toBe(200);
+      expect(feed.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      expect(feed.headers.get('x-accel-buffering')).toBe('no');
       const sent = await (await alice.post(`/rooms/${room.id}/messages`, { content: 'via app.request', clientId: 'w-1' })).json();
-      while (!events.some((e) => e.event === 'message.created')) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        parser.feed(decoder.decode(value, { stream: true }));
-      }
+      await feed.waitFor((e) => e.event === 'message.created');
       // Replayed from the start: the room's creation, then the message.
-      expect(events.map((e) => e.event)).toEqual(['room.created', 'message.created']);
-      expect(JSON.parse(events[1].data)).toEqual(sent);
-      await reader.cancel();
+      expect(feed.events.map((e) => e.event)).toEqual(['room.created', 'message.created']);
+      expect(feed.events[1].json).toEqual(sent);
+      feed.close();
     } finally {
       await server.close();
     }
