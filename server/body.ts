@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import type { MiddlewareHandler } from 'hono';
+import { Readable } from 'node:stream';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { badRequest, Problem } from './errors';
 import { isMultipart } from './services/uploads';
@@ -42,4 +43,12 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
     (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(Buffer.concat(chunks).toString('utf8'));
     return next();
   };
+}
+
+/** The request's body as a Node stream: the Node request itself when there is one (no Web stream in between). */
+export function requestBody(c: Context): Readable {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (incoming) return incoming;
+  const body = c.req.raw.body;
+  return body ? Readable.fromWeb(body as import('node:stream/web').ReadableStream) : Readable.from([]);
 }

@@ -6,7 +6,9 @@ import { emit } from './events';
 import { defaultI18n, type I18n } from './i18n';
 import { iconButton } from './icons';
 import { shared } from './styles';
-import type { ChatMessage } from './types';
+import { FILE_EXTENSIONS, MAX_FILES, type ChatMessage } from './types';
+
+const extension = (name: string) => (name.includes('.') ? name.split('.').pop()!.toLowerCase() : '');
 
 /**
  * The message composer: Enter sends, Shift+Enter starts a new line; files come
@@ -75,6 +77,11 @@ export class IppComposer extends LitElement {
       input[type='file'] {
         display: none;
       }
+      .notice:not(:empty) {
+        font-size: 0.85em;
+        color: var(--ipp-danger);
+        padding: 0 4px 6px;
+      }
     `,
   ];
 
@@ -88,13 +95,21 @@ export class IppComposer extends LitElement {
   @consume({ context: i18nContext, subscribe: true }) i18n: I18n = defaultI18n;
 
   @state() files: File[] = [];
+  /** Why files given were not added (a type the server refuses, one too many). */
+  @state() private notice = '';
   @query('textarea') private input!: HTMLTextAreaElement;
   /** The text being written when an edit started, given back when it ends. */
   private draft = '';
 
-  /** Adds files to the next message. */
+  /** Adds files to the next message: those of an accepted type, up to the number a message may carry. */
   addFiles(files: Iterable<File>): void {
-    this.files = [...this.files, ...files];
+    const { t } = this.i18n;
+    const given = [...files];
+    const refused = given.find((f) => !FILE_EXTENSIONS.includes(extension(f.name)));
+    const accepted = given.filter((f) => f !== refused && FILE_EXTENSIONS.includes(extension(f.name)));
+    const room = MAX_FILES - this.files.length;
+    this.files = [...this.files, ...accepted.slice(0, Math.max(0, room))];
+    this.notice = refused ? t.fileRefused(refused.name) : accepted.length > room ? t.tooManyFiles(MAX_FILES) : '';
   }
 
   override focus(): void {
@@ -124,6 +139,7 @@ export class IppComposer extends LitElement {
     } else if (content || this.files.length) {
       emit(this, 'ipp-send', { content, files: this.files, ...(this.replyTo ? { replyToId: this.replyTo.id } : {}) });
       this.files = [];
+      this.notice = '';
     } else return;
     this.input.value = '';
     emit(this, 'ipp-draft', { text: '' });
@@ -162,11 +178,12 @@ export class IppComposer extends LitElement {
             ${this.files.map(
               (f, i) => html`<span
                 >${f.name} ${this.i18n.size(f.size)}
-                ${iconButton('close', t.removeFile(f.name), () => (this.files = this.files.filter((_, j) => j !== i)))}</span
+                ${iconButton('close', t.removeFile(f.name), () => ((this.files = this.files.filter((_, j) => j !== i)), (this.notice = '')))}</span
               >`,
             )}
           </div>`
         : nothing}
+      <div class="notice" role="status">${this.notice}</div>
       <div class="row">
         ${this.editing
           ? nothing
@@ -174,6 +191,7 @@ export class IppComposer extends LitElement {
               <input
                 type="file"
                 multiple
+                accept=${FILE_EXTENSIONS.map((x) => `.${x}`).join(',')}
                 tabindex="-1"
                 aria-hidden="true"
                 @change=${(e: Event) => {

@@ -94,3 +94,7 @@ export interface ChatEvent {
   type: string;
   data: any;
 }
+
+/** What the server accepts in one message (README, Attachments): more files, or another type, are refused before sending. */
+export const MAX_FILES = 10;
+export const FILE_EXTENSIONS = ['pdf', 'doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'jpg', 'jpeg', 'png', 'gif', 'webp', 'zip', 'rar', '7z'];

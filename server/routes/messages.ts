@@ -1,13 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Hono } from 'hono';
 import { badRequest, Problem } from '../errors';
 import { removeFiles } from '../services/attachments';
-import { isMultipart, receiveUpload, STAGING } from '../services/uploads';
+import { isMultipart, withUpload } from '../services/uploads';
 import { z } from 'zod';
 import { requirePerm, type AuthEnv } from '../auth';
-import { isJson } from '../body';
+import { isJson, requestBody } from '../body';
 import type { Deps } from '../deps';
 import type { Limits } from '../limits';
 import { editBody, message, messagesQuery, roomParam, searchQuery, sendBody, sendFields, sendMultipart } from '../schemas';
@@ -44,15 +41,12 @@ export function messagesRoutes({ db, config, limits }: Deps & { limits: Limits }
         }
         // Membership first: nobody else gets to upload anything (sendMessage checks it again, under the room's lock).
         await requireMember(db, id, me.id);
-        const staging = join(config.UPLOAD_DIR, STAGING, randomUUID());
-        try {
-          const upload = await receiveUpload(c.req.raw, staging, config.MAX_UPLOAD_BYTES);
+        const limits = { maxFileBytes: config.MAX_UPLOAD_BYTES, idleMs: config.CHAT_UPLOAD_IDLE_SECONDS * 1000 };
+        const { message: sent, created } = await withUpload(requestBody(c), c.req.header('Content-Type')!, config.UPLOAD_DIR, limits, async (upload) => {
           const fields = await parse('form', sendFields, upload.fields);
-          const { message: sent, created } = await sendMessage(db, me, id, fields, { files: upload.files, uploadDir: config.UPLOAD_DIR });
-          return c.json(sent, created ? 201 : 200);
-        } finally {
-          await rm(staging, { recursive: true, force: true });
-        }
+          return sendMessage(db, me, id, fields, { files: upload.files, uploadDir: config.UPLOAD_DIR });
+        });
+        return c.json(sent, created ? 201 : 200);
       } finally {
         release();
       }

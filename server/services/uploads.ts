@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import busboy from 'busboy';
+import { parse as parseContentType } from 'content-type';
 import { fileTypeFromFile } from 'file-type';
 import mime from 'mime-types';
 import sharp from 'sharp';
@@ -52,76 +52,186 @@ export function cleanFileName(raw: string): string {
   return (name.replace(/^\.+/, '') || 'fichier').slice(-255);
 }
 
+/** What an upload may hold, and how long it may stall. */
+export interface UploadLimits {
+  maxFileBytes: number;
+  /** An upload that sends nothing for this long is answered 400 and dropped. */
+  idleMs: number;
+}
+
+/**
+ * Receives a multipart/form-data body into a staging folder of its own, hands
+ * the checked files and fields to `use` (which moves the files it keeps), then
+ * removes the folder, whatever happened. Nothing of a failed upload stays on disk.
+ */
+export async function withUpload<T>(
+  body: Readable, contentType: string, uploadDir: string, limits: UploadLimits, use: (upload: Upload) => Promise<T>,
+): Promise<T> {
+  const staging = join(uploadDir, STAGING, randomUUID());
+  try {
+    return await use(await receiveUpload(body, contentType, staging, limits));
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+const FIELDS = ['content', 'clientId', 'replyToId'];
+const tooMany = () => new Problem(413, `A message carries at most ${MAX_FILES} files and the fields content, clientId and replyToId.`);
+
 /**
  * Streams a multipart/form-data body to disk under `stagingDir`: never the
  * whole body in memory, each file cut off (413) past `maxFileBytes`. Every
  * file is then typed from its bytes, which must agree with its extension
- * (415 otherwise), and images get a thumbnail. The caller removes
- * `stagingDir` afterwards, whatever happened.
+ * (415 otherwise), and images get a thumbnail.
+ *
+ * Every body gets an answer: a part that is not one of ours, one too many, a
+ * part whose headers cannot be read, a stall or a cut-off all reject at once,
+ * after the files being written are closed. The rest of a refused body is
+ * read and dropped (so the answer reaches the client), for `idleMs` at most.
  */
-export async function receiveUpload(request: Request, stagingDir: string, maxFileBytes: number): Promise<Upload> {
-  const type = request.headers.get('content-type') ?? '';
-  if (!request.body) throw badRequest('The multipart body is empty.');
-  await mkdir(stagingDir, { recursive: true });
-  const fields: Record<string, string> = {};
-  const received: { path: string; fileName: string; size: number }[] = [];
-  const writes: Promise<void>[] = [];
-  const streams: Readable[] = [];
+export async function receiveUpload(body: Readable, contentType: string, stagingDir: string, limits: UploadLimits): Promise<Upload> {
+  let boundary: string | undefined;
+  try {
+    boundary = parseContentType(contentType).parameters.boundary;
+  } catch { /* reported below */ }
+  if (!boundary || !isMultipart(contentType)) throw badRequest('The body must be multipart/form-data with a boundary.');
   let parser: busboy.Busboy;
   try {
     parser = busboy({
-      headers: { 'content-type': type },
+      headers: { 'content-type': contentType },
       // busboy signals 'limit' on reaching fileSize; one byte more means "over the maximum".
-      limits: { fileSize: maxFileBytes + 1, files: MAX_FILES, fields: 3, fieldSize: 64 * 1024, parts: MAX_FILES + 3 },
+      // Files are counted here (busboy would skip extra ones silently); its parts limit only bounds the work.
+      limits: { fileSize: limits.maxFileBytes + 1, fieldSize: 64 * 1024, parts: MAX_FILES + FIELDS.length + 1, headerPairs: 20 },
       defParamCharset: 'utf8',
     });
   } catch {
     throw badRequest('The body must be multipart/form-data with a boundary.');
   }
-  const done = new Promise<void>((resolve, reject) => {
-    const tooMany = () => reject(new Problem(413, `A message carries at most ${MAX_FILES} files and the fields content, clientId and replyToId.`));
+  await mkdir(stagingDir, { recursive: true });
+  const counter = new PartCounter(boundary);
+  const fields: Record<string, string> = {};
+  const received: { path: string; fileName: string; size: number }[] = [];
+  const outputs: WriteStream[] = [];
+  let seen = 0;
+
+  return new Promise<Upload>((resolve, reject) => {
+    let settled = false;
+    let idle: NodeJS.Timeout;
+    const stall = () => fail(badRequest(`The upload stalled: nothing arrived for ${Math.round(limits.idleMs / 1000)} s.`));
+    const fail = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(idle);
+      body.unpipe(counter);
+      counter.unpipe(parser);
+      parser.removeAllListeners('file');
+      // Drop the rest of the body, so that the answer reaches the client; a client that goes on stalling is cut off.
+      if (!body.readableEnded) {
+        body.resume();
+        const cut = setTimeout(() => body.destroy(), limits.idleMs).unref();
+        body.once('end', () => clearTimeout(cut)).once('close', () => clearTimeout(cut));
+      }
+      for (const out of outputs) out.destroy();
+      void Promise.all(outputs.map(closed)).then(() => reject(err));
+    };
+    const finish = async () => {
+      try {
+        await Promise.all(outputs.map(finished));
+        // A part busboy skipped had headers it could not read: an error, never a file silently dropped.
+        if (counter.parts !== seen) throw badRequest('A part of the body has headers that cannot be read.');
+        if (settled) return;
+        settled = true;
+        clearTimeout(idle);
+        resolve({ fields, files: await checkAll(received, stagingDir) });
+      } catch (err) {
+        settled = false;
+        fail(err);
+      }
+    };
+
+    idle = setTimeout(stall, limits.idleMs);
+    body.on('data', () => { if (!settled) idle.refresh(); });
+    body.on('error', () => fail(badRequest('The upload was cut off.')));
+    body.on('aborted', () => fail(badRequest('The upload was cut off.')));
     parser.on('field', (name, value, info) => {
-      if (info.valueTruncated) reject(new Problem(413, `The field ${name} is too long.`));
-      else if (!['content', 'clientId', 'replyToId'].includes(name)) reject(badRequest(`Unknown field ${name}.`));
+      seen++;
+      if (info.valueTruncated) fail(new Problem(413, `The field ${name} is too long.`));
+      else if (!FIELDS.includes(name)) fail(badRequest(`Unknown field ${name}.`));
+      else if (Object.hasOwn(fields, name)) fail(badRequest(`The field ${name} is given twice.`));
       else fields[name] = value;
     });
     parser.on('file', (name, stream, info) => {
-      if (name !== 'files') {
-        stream.resume();
-        reject(badRequest(`Files go in the field "files", not "${name}".`));
-        return;
-      }
-      const path = join(stagingDir, randomUUID());
-      const file = { path, fileName: cleanFileName(info.filename ?? ''), size: 0 };
+      seen++;
+      if (settled) return void stream.resume();
+      if (name !== 'files') return void (stream.resume(), fail(badRequest(`Files go in the field "files", not "${name}".`)));
+      if (received.length === MAX_FILES) return void (stream.resume(), fail(tooMany()));
+      const file = { path: join(stagingDir, randomUUID()), fileName: cleanFileName(info.filename ?? ''), size: 0 };
       received.push(file);
-      streams.push(stream);
-      stream.on('limit', () => reject(new Problem(413, `Each file must be at most ${maxFileBytes} bytes.`)));
-      const count = new Transform({ transform(chunk: Buffer, _e, cb) { file.size += chunk.length; cb(null, chunk); } });
-      writes.push(pipeline(stream, count, createWriteStream(path)));
+      const out = createWriteStream(file.path);
+      outputs.push(out);
+      out.on('error', fail);
+      stream.on('limit', () => fail(new Problem(413, `Each file must be at most ${limits.maxFileBytes} bytes.`)));
+      stream.on('data', (chunk: Buffer) => {
+        file.size += chunk.length;
+        // Back-pressure: busboy stops parsing while the disk catches up.
+        if (!out.write(chunk)) { stream.pause(); out.once('drain', () => stream.resume()); }
+      });
+      stream.on('end', () => out.end());
+      // A body cut short errors the file being read as well as the parser: the parser's error is the one answered.
+      stream.on('error', () => out.destroy());
     });
-    parser.on('partsLimit', tooMany);
-    parser.on('filesLimit', tooMany);
-    parser.on('fieldsLimit', tooMany);
-    parser.on('error', (err) => reject(badRequest(`The multipart body is malformed: ${(err as Error).message}.`)));
-    parser.on('close', resolve);
+    parser.on('partsLimit', () => fail(tooMany()));
+    parser.on('error', (err) => fail(badRequest(`The multipart body is malformed: ${(err as Error).message}.`)));
+    parser.on('close', () => void finish());
+    body.pipe(counter).pipe(parser);
   });
-  const source = Readable.fromWeb(request.body as import('node:stream/web').ReadableStream);
-  source.on('error', () => parser.destroy());
-  source.pipe(parser);
-  try {
-    await done;
-    await Promise.all(writes);
-  } catch (err) {
-    // Stop reading: the rest of the body is not wanted, and half-written files are dropped with stagingDir.
-    source.unpipe(parser);
-    source.destroy();
-    for (const s of streams) s.destroy();
-    await Promise.allSettled(writes);
-    throw err;
-  }
+}
+
+/** Resolves once a file stream is closed, whether it finished or was destroyed. */
+const closed = (out: WriteStream) => new Promise<void>((resolve) => (out.closed ? resolve() : out.once('close', () => resolve())));
+/** Resolves once a file is completely on disk, rejects if writing it failed. */
+const finished = (out: WriteStream) => new Promise<void>((resolve, reject) => {
+  if (out.errored) reject(out.errored);
+  else if (out.writableFinished) resolve();
+  else out.once('finish', resolve).once('error', reject);
+});
+
+async function checkAll(received: { path: string; fileName: string; size: number }[], stagingDir: string) {
   const files: StagedFile[] = [];
   for (const file of received) files.push(await checkFile(file, stagingDir));
-  return { fields, files };
+  return files;
+}
+
+/**
+ * Counts the parts of a multipart body by its delimiters, as they pass. busboy
+ * skips a part whose headers it cannot read without a word; comparing the
+ * count with the parts it reported tells that one was skipped.
+ */
+class PartCounter extends Transform {
+  private delimiters = 0;
+  private readonly delimiter: Buffer;
+  // The body starts as if after a line break: its first delimiter has no CRLF before it.
+  private tail = Buffer.from('\r\n');
+
+  constructor(boundary: string) {
+    super();
+    this.delimiter = Buffer.from(`\r\n--${boundary}`);
+  }
+
+  /** Parts seen: every delimiter opens one, but the closing one. */
+  get parts() { return Math.max(0, this.delimiters - 1); }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
+    const data = Buffer.concat([this.tail, chunk]);
+    let from = 0;
+    for (let at = data.indexOf(this.delimiter); at !== -1; at = data.indexOf(this.delimiter, from)) {
+      this.delimiters++;
+      from = at + this.delimiter.length;
+    }
+    // Keep what may be the start of a delimiter cut by the chunk's end.
+    this.tail = data.subarray(Math.max(from, data.length - this.delimiter.length + 1));
+    callback(null, chunk);
+  }
 }
 
 /** Types a staged file from its bytes (415 unless they agree with its extension) and thumbnails pictures. */

@@ -93,4 +93,28 @@ describe('<ipp-composer>', () => {
     await sendKeys({ press: 'Enter' });
     expect((await send).detail.files.map((f: File) => f.name)).to.deep.equal(['devis.pdf']);
   });
+
+  it('refuses, before sending, more files than a message carries and types the server does not accept', async () => {
+    const { el } = await composer();
+    const notice = () => el.shadowRoot!.querySelector('.notice')!.textContent!.trim();
+    el.addFiles(Array.from({ length: 11 }, (_, i) => new File(['x'], `photo-${i + 1}.png`)));
+    await el.updateComplete;
+    expect(el.files).to.have.length(10);
+    expect(notice()).to.contain('10 fichiers au plus');
+    el.addFiles([new File(['y'], 'encore.pdf')]);
+    await el.updateComplete;
+    expect(el.files).to.have.length(10);
+    el.files = [];
+    el.addFiles([new File(['z'], 'setup.exe'), new File(['p'], 'devis.pdf')]);
+    await el.updateComplete;
+    expect(el.files.map((f) => f.name)).to.deep.equal(['devis.pdf']);
+    expect(notice()).to.contain('setup.exe : ce type de fichier n’est pas accepté');
+    const input = el.shadowRoot!.querySelector<HTMLInputElement>('input[type=file]')!;
+    expect(input.accept).to.contain('.xlsx');
+    const send = oneEvent(el, 'ipp-send');
+    await sendKeys({ press: 'Enter' });
+    expect((await send).detail.files).to.have.length(1);
+    await el.updateComplete;
+    expect(notice()).to.equal('');
+  });
 });
