@@ -17,9 +17,12 @@ export const events = mysqlTable('chat_events', {
   // MEDIUMTEXT, as a large channel's members overflow TEXT.
   audience: mediumtext('audience'),
   createdAt: datetime('created_at', { fsp: 3 }).notNull(),
+  // The message a message.* event is about: editing or deleting it rewrites these events (nothing earlier is replayed).
+  messageId: id('message_id'),
 }, (t) => [
   index('idx_chatevent_room').on(t.roomId, t.id),
   index('idx_chatevent_created').on(t.createdAt),
+  index('idx_chatevent_message').on(t.messageId),
 ]);
 
 /**

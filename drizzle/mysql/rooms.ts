@@ -41,6 +41,10 @@ export const members = mysqlTable('chat_room_members', {
   muted: boolean('is_muted').notNull().default(false),
   // Read watermark: everything up to this message id is read, in one write.
   lastReadMessageId: id('last_read_message_id'),
+  // The first event of the member's time in the room (its room.created or member.added): a replay starts there.
+  joinedEventId: id('joined_event_id'),
+  // A direct room its member hid, until a message after this one arrives (0: hidden before any message).
+  hiddenThrough: id('hidden_through'),
 }, (t) => [
   uniqueIndex('uq_room_member').on(t.roomId, t.userId),
   index('idx_chatmember_room').on(t.roomId),

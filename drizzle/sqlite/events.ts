@@ -8,9 +8,11 @@ export const events = sqliteTable('chat_events', {
   data: text('data').notNull(),
   audience: text('audience'),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  messageId: integer('message_id'),
 }, (t) => [
   index('idx_chatevent_room').on(t.roomId, t.id),
   index('idx_chatevent_created').on(t.createdAt),
+  index('idx_chatevent_message').on(t.messageId),
 ]);
 
 /** Twin of the MySQL row; SQLite needs no lock (its writes are serialised) but keeps the prune mark here. */

@@ -34,6 +34,8 @@ export const members = sqliteTable('chat_room_members', {
   lastReadAt: datetime('last_read_at'),
   muted: integer('is_muted', { mode: 'boolean' }).notNull().default(false),
   lastReadMessageId: integer('last_read_message_id'),
+  joinedEventId: integer('joined_event_id'),
+  hiddenThrough: integer('hidden_through'),
 }, (t) => [
   uniqueIndex('uq_room_member').on(t.roomId, t.userId),
   index('idx_chatmember_room').on(t.roomId),

@@ -138,8 +138,9 @@ export function createHub(opts: HubOptions): Hub {
           const chunk = frame(r.id, r.type, r.data);
           const room = members.get(r.roomId)!;
           // Walk the smaller side: a large channel's members, or the few users with a stream here.
-          if (room.size <= byUser.size) for (const u of room) deliver(u, r.id, chunk);
-          else for (const u of byUser.keys()) if (room.has(u)) deliver(u, r.id, chunk);
+          // A member gets the room's events from the one that made them a member on.
+          if (room.size <= byUser.size) { for (const [u, from] of room) if (r.id >= from) deliver(u, r.id, chunk); }
+          else for (const u of byUser.keys()) if (r.id >= (room.get(u) ?? Infinity)) deliver(u, r.id, chunk);
           for (const a of new Set(r.audience?.split(','))) if (!room.has(Number(a))) deliver(Number(a), r.id, chunk);
         }
         after = rows[rows.length - 1].id;
@@ -160,7 +161,7 @@ export function createHub(opts: HubOptions): Hub {
     if (!count) return;
     try {
       const members = (await membersOf(db, [roomId])).get(roomId)!;
-      for (const u of members) if (u !== userId) deliver(u, null, chunk);
+      for (const u of members.keys()) if (u !== userId) deliver(u, null, chunk);
     } catch (err) {
       warn('typing', err);
     }

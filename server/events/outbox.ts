@@ -18,6 +18,8 @@ export interface NewEvent {
   type: StoredEventType;
   data: unknown;
   audience?: number[];
+  /** The message a message.* event is about (its events are rewritten when it is edited or deleted). */
+  messageId?: number;
 }
 
 /** A stored event as the hub reads it back. */
@@ -37,8 +39,8 @@ export interface StoredEvent {
  * that has seen id N can never miss an N-1 committed later. (SQLite writes are
  * already serialised.) Call it last in the transaction, to hold that lock briefly.
  */
-export async function recordEvents(tx: Db, list: NewEvent[]): Promise<void> {
-  if (!list.length) return;
+export async function recordEvents(tx: Db, list: NewEvent[]): Promise<number[]> {
+  if (!list.length) return [];
   recorded.add(tx);
   const { events, eventSeq } = tx.t;
   const createdAt = new Date();
@@ -48,13 +50,35 @@ export async function recordEvents(tx: Db, list: NewEvent[]): Promise<void> {
     // JSON.stringify escapes every newline, so the data is one line and no content can forge an event.
     data: JSON.stringify(e.data),
     audience: e.audience?.length ? e.audience.join(',') : null,
+    messageId: e.messageId ?? null,
     createdAt,
   }));
   const [first, ...rest] = rows;
-  if ((await tx.insertLocked(events, first, { table: eventSeq, id: 1 })) === null) {
-    throw new Error('chat_event_seq has no row 1: apply the migrations (npm run db:migrate)');
+  const id = await tx.insertLocked(events, first, { table: eventSeq, id: 1 });
+  if (id === null) throw new Error('chat_event_seq has no row 1: apply the migrations (npm run db:migrate)');
+  const ids = [id];
+  for (const row of rest) ids.push(await tx.insert(events, row));
+  return ids;
+}
+
+/**
+ * Rewrites the recorded events of messages with their data now (an edited
+ * text, a deleted message's emptiness), so that no replay carries what a
+ * live reader can no longer see. `views` maps message ids to their data.
+ */
+export async function rewriteMessageEvents(tx: Db, views: Map<number, unknown>): Promise<void> {
+  const { events } = tx.t;
+  for (const [messageId, view] of views) {
+    await tx.orm.update(events).set({ data: JSON.stringify(view) }).where(eq(events.messageId, messageId));
   }
-  for (const row of rest) await tx.insert(events, row);
+}
+
+/** Which of these messages have events still kept (a reply's quote is only rewritten where it can be replayed). */
+export async function messagesWithEvents(db: Db, messageIds: number[]): Promise<number[]> {
+  if (!messageIds.length) return [];
+  const { events } = db.t;
+  const rows = await db.orm.selectDistinct({ id: events.messageId }).from(events).where(inArray(events.messageId, messageIds));
+  return rows.map((r) => r.id!);
 }
 
 const columns = (db: Db) => {
@@ -70,13 +94,15 @@ export async function eventsAfter(db: Db, afterId: number, limit: number): Promi
 
 /**
  * Events after an id that concern a user now, oldest first: those of the rooms
- * they are a member of at the time of the query, and those naming them in
- * their audience (checked by the caller with `inAudience`, as they are few).
- * `mine` is 1 for the former.
+ * they are a member of at the time of the query, from the event that made
+ * them one (what came before is history, read through REST), and those naming
+ * them in their audience (checked by the caller with `inAudience`, as they are
+ * few). `mine` is 1 for the former.
  */
 export async function eventsForUser(db: Db, userId: number, afterId: number, limit: number) {
   const { events, members } = db.t;
-  const mine = sql`${events.roomId} IN (SELECT ${members.roomId} FROM ${members} WHERE ${members.userId} = ${userId})`;
+  const mine = sql`EXISTS (SELECT 1 FROM ${members} WHERE ${members.roomId} = ${events.roomId} AND ${members.userId} = ${userId}
+    AND ${events.id} >= COALESCE(${members.joinedEventId}, 0))`;
   return db.orm.select({ ...columns(db), mine: sql<number>`CASE WHEN ${mine} THEN 1 ELSE 0 END` }).from(events)
     .where(and(gt(events.id, afterId), or(mine, isNotNull(events.audience))))
     .orderBy(asc(events.id)).limit(limit);
@@ -112,15 +138,26 @@ export async function pruneEvents(db: Db, olderThan: Date): Promise<number> {
   });
 }
 
-/** Room id → user ids of its current members, for the rooms of a batch of events. */
-export async function membersOf(db: Db, roomIds: number[]): Promise<Map<number, Set<number>>> {
-  const byRoom = new Map<number, Set<number>>(roomIds.map((id) => [id, new Set()]));
+/**
+ * Room id → its current members, each with the first event id they may
+ * receive (events before they joined are not theirs), for the rooms of a
+ * batch of events.
+ */
+export async function membersOf(db: Db, roomIds: number[]): Promise<Map<number, Map<number, number>>> {
+  const byRoom = new Map<number, Map<number, number>>(roomIds.map((id) => [id, new Map()]));
   if (!roomIds.length) return byRoom;
   const { members } = db.t;
-  const rows = await db.orm.select({ roomId: members.roomId, userId: members.userId }).from(members)
+  const rows = await db.orm.select({ roomId: members.roomId, userId: members.userId, from: members.joinedEventId }).from(members)
     .where(inArray(members.roomId, roomIds));
-  for (const r of rows) byRoom.get(r.roomId)?.add(r.userId);
+  for (const r of rows) byRoom.get(r.roomId)?.set(r.userId, r.from ?? 0);
   return byRoom;
+}
+
+/** Marks users as members of a room from this event on (the event recorded with their joining). */
+export async function markJoined(tx: Db, roomId: number, userIds: number[] | 'all', eventId: number): Promise<void> {
+  const { members } = tx.t;
+  await tx.orm.update(members).set({ joinedEventId: eventId })
+    .where(and(eq(members.roomId, roomId), userIds === 'all' ? undefined : inArray(members.userId, userIds)));
 }
 
 /** Whether the user is named in an event's audience column. */

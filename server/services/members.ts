@@ -63,10 +63,18 @@ export async function changeRole(db: Db, me: Me, roomId: number, userId: number,
  * Removes a member (admins and moderators; moderators cannot remove admins),
  * or lets the caller leave. When the last admin leaves a group, its
  * longest-standing member becomes admin, so no room is left unmanaged.
+ * Leaving a direct conversation only hides it until its next message: the
+ * two people stay its members, with its history.
  */
 export async function removeMember(db: Db, me: Me, roomId: number, userId: number): Promise<void> {
   const { room, member } = await requireMember(db, roomId, me.id);
   const leaving = userId === me.id;
+  const { members } = db.t;
+  if (leaving && room.type === 'direct') {
+    // Leaving a direct conversation hides it, history kept, until a new message arrives.
+    await db.orm.update(members).set({ hiddenThrough: room.lastMessageId ?? 0 }).where(eq(members.id, member.id));
+    return;
+  }
   const target = leaving ? member : await memberOf(db, roomId, userId);
   if (!leaving) {
     if (room.type === 'direct') throw conflict('One can only leave a direct conversation.');
@@ -74,7 +82,6 @@ export async function removeMember(db: Db, me: Me, roomId: number, userId: numbe
     if (!target) throw notFound('member');
     if (target.role === 'admin' && member.role !== 'admin') throw forbidden('Only an admin can remove an admin.');
   }
-  const { members } = db.t;
   await db.transaction(async (tx) => {
     await tx.lockRoom(roomId);
     await tx.orm.delete(members).where(eq(members.id, target!.id));

@@ -8,7 +8,7 @@ import type { Db } from '../storage';
 import { requireMember, canModerate } from './rooms';
 import { nameOf, usersByIds, type User } from './users';
 import { iso, now } from './views';
-import { recordEvents } from '../events/outbox';
+import { messagesWithEvents, recordEvents, rewriteMessageEvents } from '../events/outbox';
 import { messageDir, placeFiles } from './attachments';
 import type { StagedFile } from './uploads';
 
@@ -136,7 +136,7 @@ export async function sendMessage(
       await placeFiles(tx, upload.uploadDir, roomId, id, files);
     }
     const [view] = await toViews(tx, [row], [me]);
-    await recordEvents(tx, [{ roomId, type: 'message.created', data: view }]);
+    await recordEvents(tx, [{ roomId, type: 'message.created', data: view, messageId: id }]);
     return { id, created: true, roomId, view };
   });
   let result: { id: number; created: boolean; roomId: number; view?: MessageView };
@@ -205,7 +205,8 @@ export async function editMessage(db: Db, me: Me, messageId: number, content: st
   return db.transaction(async (tx) => {
     await tx.orm.update(tx.t.messages).set({ content: text, isEdited: true, editedAt: now() }).where(eq(tx.t.messages.id, messageId));
     const [view] = await toViews(tx, [(await messageById(tx, messageId))!]);
-    await recordEvents(tx, [{ roomId: message.roomId, type: 'message.updated', data: view }]);
+    await rewriteHistory(tx, view);
+    await recordEvents(tx, [{ roomId: message.roomId, type: 'message.updated', data: view, messageId }]);
     return view;
   });
 }
@@ -228,9 +229,25 @@ export async function deleteMessage(db: Db, me: Me, messageId: number): Promise<
     await tx.orm.update(messages).set({ content: '', isDeleted: true, deletedAt: message.deletedAt ?? now() })
       .where(eq(messages.id, messageId));
     const [view] = await toViews(tx, [(await messageById(tx, messageId))!]);
-    await recordEvents(tx, [{ roomId: message.roomId, type: 'message.deleted', data: view }]);
+    await rewriteHistory(tx, view);
+    await recordEvents(tx, [{ roomId: message.roomId, type: 'message.deleted', data: view, messageId }]);
     return { message: view, removedFiles: files };
   });
+}
+
+/**
+ * In an edit's or a deletion's transaction: the kept events of the message,
+ * and of the replies quoting it, are rewritten with what they show now, so a
+ * replay never brings back an earlier text or a deleted file's name.
+ */
+async function rewriteHistory(tx: Db, view: MessageView): Promise<void> {
+  const { messages } = tx.t;
+  const replies = await tx.orm.select({ id: messages.id }).from(messages).where(eq(messages.replyToId, view.id));
+  const quoting = await messagesWithEvents(tx, replies.map((r) => r.id));
+  const rows = quoting.length ? await tx.orm.select().from(messages).where(inArray(messages.id, quoting)) : [];
+  const views = new Map<number, unknown>([[view.id, view]]);
+  for (const v of await toViews(tx, rows)) views.set(v.id, v);
+  await rewriteMessageEvents(tx, views);
 }
 
 /** Moves the caller's read marker forward to messageId (never back), with one write. */

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import type { MemberRow, RoomContextRow, RoomRow } from '../../drizzle/mysql';
 import type { Me } from '../auth';
 import { requirePerm } from '../auth';
@@ -8,7 +8,7 @@ import type { MemberView, RoomContext, RoomView } from '../schemas';
 import { toViews } from './messages';
 import { activeUserIds, findActiveUser, nameOf, usersByIds } from './users';
 import { directKey, directPeer, iso, memberView, now } from './views';
-import { recordEvents } from '../events/outbox';
+import { markJoined, recordEvents } from '../events/outbox';
 
 export const canModerate = (m: MemberRow) => m.role === 'admin' || m.role === 'moderator';
 
@@ -88,6 +88,8 @@ export async function listRooms(db: Db, userId: number, opts: { filter: RoomFilt
     .innerJoin(rooms, eq(rooms.id, members.roomId))
     .where(and(
       eq(members.userId, userId),
+      // A direct conversation the user hid shows again once a newer message arrives.
+      or(isNull(members.hiddenThrough), gt(sql`COALESCE(${rooms.lastMessageId}, 0)`, members.hiddenThrough)),
       opts.filter === 'direct' ? eq(rooms.type, 'direct') : undefined,
       opts.filter === 'group' ? ne(rooms.type, 'direct') : undefined,
     ));
@@ -125,9 +127,10 @@ export async function openDirect(db: Db, me: Me, userId: number): Promise<{ room
     const at = now();
     const roomId = existing?.id ?? await tx.insert(rooms, { type: 'direct', createdById: me.id, directKey: key, createdAt: at, updatedAt: at });
     const before = existing ? await memberIds(tx, roomId) : new Set<number>();
-    // Someone who left a direct conversation is back in it when it is opened again.
     await tx.insertIgnore(members, [me.id, userId].map((u) => ({ roomId, userId: u, role: 'member' as const, joinedAt: at })));
-    if (!existing) await recordRoomEvent(tx, roomId, 'room.created');
+    // Opening a conversation one hid shows it again (the other person's hiding stays until a message comes).
+    if (existing) await tx.orm.update(members).set({ hiddenThrough: null }).where(and(eq(members.roomId, roomId), eq(members.userId, me.id)));
+    if (!existing) await markJoined(tx, roomId, 'all', await recordRoomEvent(tx, roomId, 'room.created'));
     else await recordMembersAdded(tx, roomId, [me.id, userId].filter((u) => !before.has(u)));
     return { roomId, created: !existing };
   });
@@ -190,7 +193,7 @@ export async function createRoom(
     ]);
     const c = input.context;
     if (c) await tx.insert(tx.t.roomContexts, { roomId: id, contextType: c.type, contextId: c.id, label: c.label, url: c.url ?? null });
-    await recordRoomEvent(tx, id, 'room.created');
+    await markJoined(tx, id, 'all', await recordRoomEvent(tx, id, 'room.created'));
     return id;
   });
   return getRoom(db, me.id, roomId);
@@ -272,10 +275,11 @@ const roomData = (r: RoomRow) => ({
   id: r.id, type: r.type, name: r.name, createdBy: r.createdById, createdAt: r.createdAt.toISOString(), updatedAt: iso(r.updatedAt),
 });
 
-/** Records room.created or room.updated in the transaction that made the change. */
-export async function recordRoomEvent(tx: Db, roomId: number, type: 'room.created' | 'room.updated'): Promise<void> {
+/** Records room.created or room.updated in the transaction that made the change; resolves the event's id. */
+export async function recordRoomEvent(tx: Db, roomId: number, type: 'room.created' | 'room.updated'): Promise<number> {
   const [row] = await tx.orm.select().from(tx.t.rooms).where(eq(tx.t.rooms.id, roomId));
-  await recordEvents(tx, [{ roomId, type, data: roomData(row) }]);
+  const [id] = await recordEvents(tx, [{ roomId, type, data: roomData(row) }]);
+  return id;
 }
 
 /** Records member.added for new members of a room (their Member views, with roomId) and returns the views. */
@@ -285,6 +289,8 @@ export async function recordMembersAdded(tx: Db, roomId: number, userIds: number
   const rows = await tx.orm.select().from(members).where(and(eq(members.roomId, roomId), inArray(members.userId, userIds)));
   const names = await usersByIds(tx, userIds);
   const views = rows.map((m) => memberView(m, nameOf(names, m.userId)));
-  await recordEvents(tx, views.map((v) => ({ roomId, type: 'member.added' as const, data: { roomId, ...v } })));
+  const [first] = await recordEvents(tx, views.map((v) => ({ roomId, type: 'member.added' as const, data: { roomId, ...v } })));
+  // Their feed starts with their arrival: what the room said before is history, read through REST.
+  if (first !== undefined) await markJoined(tx, roomId, userIds, first);
   return views;
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Me } from '../../server/auth';
 import { eventsAfter, eventsForUser, eventBounds, membersOf, pruneEvents } from '../../server/events/outbox';
-import { listMessages, markRead, searchMessages, sendMessage } from '../../server/services/messages';
+import { deleteMessage, editMessage, listMessages, markRead, searchMessages, sendMessage } from '../../server/services/messages';
 import { getRoom, listChannels, listRooms, requireMember } from '../../server/services/rooms';
 import { openDb, type Db } from '../../server/storage';
 import { createTestDb, USERS, type TestDb } from './harness';
@@ -42,8 +42,8 @@ describe('the hot queries on MariaDB', () => {
       SELECT id, 'devis.pdf', CONCAT(room_id, '/', id, '/x.pdf'), 100, 'application/pdf', 'pdf' FROM chat_messages WHERE message_type = 'file'`);
     await testDb.exec(`UPDATE chat_rooms r SET last_message_id = (SELECT MAX(id) FROM chat_messages m WHERE m.room_id = r.id)`);
     await testDb.exec(`UPDATE chat_room_members m SET last_read_message_id = (SELECT MAX(id) - 40 FROM chat_messages x WHERE x.room_id = m.room_id)`);
-    await testDb.exec(`INSERT INTO chat_events (id, room_id, type, data, audience, created_at)
-      SELECT seq, (seq % ${ROOMS}) + 1, 'message.created', '{}', IF(seq % 100 = 0, '1,2', NULL), NOW(3) FROM seq_1_to_${MESSAGES}`);
+    await testDb.exec(`INSERT INTO chat_events (id, room_id, type, data, audience, created_at, message_id)
+      SELECT seq, (seq % ${ROOMS}) + 1, 'message.created', '{}', IF(seq % 100 = 0, '1,2', NULL), NOW(3), seq FROM seq_1_to_${MESSAGES}`);
     await testDb.exec('ANALYZE TABLE chat_rooms, chat_room_members, chat_messages, chat_attachments, chat_events, chat_message_reads');
     db = await openDb(testDb.url, { usersTable: 'users', nameColumns: ['full_name', 'username'], logQuery: (query, params) => seen.push({ query, params }) });
   });
@@ -66,6 +66,10 @@ describe('the hot queries on MariaDB', () => {
     const sent = await sendMessage(db, me(1), room, { content: 'nouveau', clientId: 'explain-1', replyToId: page.messages[0].id });
     await sendMessage(db, me(1), room, { content: 'nouveau', clientId: 'explain-1' });
     await markRead(db, me(other), room, sent.message.id);
+    // An edit and a deletion rewrite the events of the message and of the replies quoting it.
+    await sendMessage(db, me(1), room, { content: 'réponse', clientId: 'explain-2', replyToId: sent.message.id });
+    await editMessage(db, me(1), sent.message.id, 'corrigé');
+    await deleteMessage(db, { ...me(1), perms: new Set(['chat.read', 'chat.delete']) } as Me, sent.message.id);
     await eventsForUser(db, 1, 0, 500);
     await eventsForUser(db, 1, MESSAGES - 100, 500);
     await eventsAfter(db, MESSAGES - 50, 500);

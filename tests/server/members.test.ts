@@ -189,21 +189,40 @@ describe.each(DIALECTS)('members on %s', (dialect) => {
   });
 
   describe('a direct conversation', () => {
-    it('can be left but the other person cannot be removed', async () => {
+    const listed = async (client: Client, roomId: number) =>
+      ((await (await client.get('/rooms')).json()) as { id: number }[]).some((r) => r.id === roomId);
+
+    it('is hidden by leaving it, history kept, until a new message comes; the other person cannot be removed', async () => {
       const direct = (await (await chloe.post('/rooms', { type: 'direct', userId: 4 })).json()).id;
       await expectProblem(await chloe.delete(`/rooms/${direct}/members/4`), 409);
       await expectProblem(await chloe.patch(`/rooms/${direct}/members/4`, { role: 'admin' }), 409);
       expect((await roles(direct, chloe)).sort()).toEqual([[3, 'member'], [4, 'member']]);
+      const first = await (await chloe.post(`/rooms/${direct}/messages`, { content: 'Bonjour David', clientId: 'hide-1' })).json();
 
       expect((await david.delete(`/rooms/${direct}/members/4`)).status).toBe(204);
-      await expectProblem(await david.get(`/rooms/${direct}`), 404);
-      expect(await roles(direct, chloe)).toEqual([[3, 'member']]);
+      expect(await listed(david, direct)).toBe(false);
+      // Still a member: both stay in it, and nothing is announced to Chloé.
+      expect((await roles(direct, chloe)).sort()).toEqual([[3, 'member'], [4, 'member']]);
+      expect(await listed(chloe, direct)).toBe(true);
 
-      // Opening it again brings David back into the same conversation.
-      const reopened = await david.post('/rooms', { type: 'direct', userId: 3 });
-      expect(reopened.status).toBe(200);
-      expect((await reopened.json()).id).toBe(direct);
-      expect((await roles(direct, david)).sort()).toEqual([[3, 'member'], [4, 'member']]);
+      // Chloé writes again: the conversation is back in David's list, with its whole history and the new message unread.
+      await chloe.post(`/rooms/${direct}/messages`, { content: 'Tu as vu mon message ?', clientId: 'hide-2' });
+      const rooms = (await (await david.get('/rooms')).json()) as { id: number; unreadCount: number }[];
+      expect(rooms.find((r) => r.id === direct)?.unreadCount).toBe(2);
+      const page = await (await david.get(`/rooms/${direct}/messages`)).json();
+      expect(page.messages.map((m: { id: number }) => m.id)[0]).toBe(first.id);
+    });
+
+    it('shows again when its member opens it, not when the other person does', async () => {
+      const direct = (await (await alice.post('/rooms', { type: 'direct', userId: 4 })).json()).id;
+      expect((await david.delete(`/rooms/${direct}/members/4`)).status).toBe(204);
+      const byAlice = await alice.post('/rooms', { type: 'direct', userId: 4 });
+      expect(byAlice.status).toBe(200);
+      expect(await listed(david, direct)).toBe(false);
+      const byDavid = await david.post('/rooms', { type: 'direct', userId: 1 });
+      expect(byDavid.status).toBe(200);
+      expect((await byDavid.json()).id).toBe(direct);
+      expect(await listed(david, direct)).toBe(true);
     });
   });
 });
