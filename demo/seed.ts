@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import { eq } from 'drizzle-orm';
 import mysql from 'mysql2/promise';
-import { permissions, type Me } from '../server/auth';
+import { permissions, type Me } from '../server/services/access';
 import { createRoom, openDirect } from '../server/services/rooms';
 import { changeRole } from '../server/services/members';
 import { editMessage, markRead, sendMessage } from '../server/services/messages';
@@ -30,13 +30,17 @@ export const demoPerms = (userId: number) =>
 /**
  * Demo mode only: creates the mock host's users table and its people, in the
  * demo database (never in a host's). Runs before the migrations, which
- * reference users(id).
+ * reference users(id). A users table holding anyone else is a real host's:
+ * demo mode would hand out tokens for its ids without a login, so it refuses
+ * to start there.
  */
 export async function createDemoUsers(url: string): Promise<void> {
   const cols = ['id', 'username', 'full_name', 'email'];
   if (url.startsWith('mysql://')) {
     const conn = await mysql.createConnection({ uri: url });
     try {
+      const [found] = await conn.query("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'users'");
+      if ((found as unknown[]).length) refuseForeignUsers(((await conn.query('SELECT * FROM users ORDER BY id LIMIT 7'))[0]) as Record<string, unknown>[]);
       await conn.query(`CREATE TABLE IF NOT EXISTS users (
         id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, username VARCHAR(80) NOT NULL UNIQUE,
         full_name VARCHAR(120), email VARCHAR(120), is_active TINYINT(1) NOT NULL DEFAULT 1
@@ -49,6 +53,8 @@ export async function createDemoUsers(url: string): Promise<void> {
   }
   const client = createClient({ url: `file:${sqlitePath(url)}` });
   try {
+    const found = await client.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'users'");
+    if (found.rows.length) refuseForeignUsers((await client.execute('SELECT * FROM users ORDER BY id LIMIT 7')).rows as unknown as Record<string, unknown>[]);
     await client.execute(`CREATE TABLE IF NOT EXISTS users (
       id INTEGER PRIMARY KEY, username VARCHAR(80) NOT NULL UNIQUE, full_name VARCHAR(120), email VARCHAR(120),
       is_active BOOLEAN NOT NULL DEFAULT 1)`);
@@ -57,6 +63,14 @@ export async function createDemoUsers(url: string): Promise<void> {
     }
   } finally {
     client.close();
+  }
+}
+
+/** Throws (one line) when a users table holds anyone but the demo's people. */
+function refuseForeignUsers(rows: Record<string, unknown>[]): void {
+  const foreign = rows.filter((r) => !DEMO_USERS.some((u) => u.id === Number(r.id) && u.username === r.username));
+  if (foreign.length || rows.length > DEMO_USERS.length) {
+    throw new Error('demo mode refuses to start: the users table of DATABASE_URL holds users that demo mode did not create; give demo mode a database of its own');
   }
 }
 

@@ -4,17 +4,8 @@ import { z } from 'zod';
 import type { JwtKeyConfig } from './env';
 import { forbidden, Problem, unauthorized } from './errors';
 import type { Db } from './storage';
-import { findActiveUser, type User } from './services/users';
-
-export const permissions = ['chat.read', 'chat.create', 'chat.update', 'chat.delete', 'chat.manage_rooms'] as const;
-export type Permission = (typeof permissions)[number];
-
-/** The caller of a request: an active host user and the permissions of their token. */
-export interface Me extends User {
-  perms: Set<Permission>;
-  /** Token expiry, in seconds since the epoch (ends event streams). */
-  exp: number;
-}
+import { permissions, type Me, type Permission } from './services/access';
+import { findActiveUser } from './services/users';
 
 export type AuthEnv = { Variables: { me: Me } };
 
@@ -30,12 +21,16 @@ export type Claims = z.output<typeof claimsSchema>;
 export type VerifyToken = (token: string) => Promise<Claims>;
 
 const CLOCK_TOLERANCE = 30;
+/** The longest lifetime (exp − iat) accepted, in seconds: a token that leaks from a page is worth an hour at most. */
+export const MAX_TOKEN_LIFETIME = 3600;
 const MAX_VERIFIED = 10_000;
 
 /**
- * Builds the verifier of host-minted tokens (API.md §3): one algorithm
+ * Builds the verifier of host-minted tokens (README, Identity): one algorithm
  * (HS256 for a secret, the key's own for a PEM, asymmetric ones for a JWKS),
- * required sub/exp/iat/perms, 30 s of clock tolerance, iss and aud checked.
+ * required sub/exp/iat/perms, 30 s of clock tolerance, iss and aud checked,
+ * and as RFC 8725 advises: `typ` JWT when present, no `iat` in the future, a
+ * lifetime of an hour at most.
  */
 export async function createVerifier(key: JwtKeyConfig, opts: { issuer?: string; audience: string }): Promise<VerifyToken> {
   let getKey: Uint8Array | CryptoKey | JWTVerifyGetKey;
@@ -58,15 +53,22 @@ export async function createVerifier(key: JwtKeyConfig, opts: { issuer?: string;
     const hit = verified.get(token);
     if (hit && now < hit.until) return hit.claims;
     try {
-      const { payload } = await jwtVerify(token, getKey as Uint8Array, {
+      const { payload, protectedHeader } = await jwtVerify(token, getKey as Uint8Array, {
         algorithms,
         issuer: opts.issuer,
         audience: opts.audience,
         clockTolerance: CLOCK_TOLERANCE,
         requiredClaims: ['sub', 'exp', 'iat'],
       });
+      // Another kind of JWT signed with the same key (an access token, a logout token…) is not ours.
+      if (protectedHeader.typ !== undefined && !/^(application\/)?jwt$/i.test(protectedHeader.typ)) {
+        throw unauthorized('The token is not valid: its typ header must be JWT.');
+      }
       const claims = claimsSchema.safeParse(payload);
       if (!claims.success) throw unauthorized(`The token's claims are invalid: ${claims.error.issues[0].message}.`);
+      const { iat, exp } = claims.data;
+      if (iat > now / 1000 + CLOCK_TOLERANCE) throw unauthorized('The token is not valid: it was issued in the future.');
+      if (exp - iat > MAX_TOKEN_LIFETIME) throw unauthorized(`The token is not valid: it lives longer than ${MAX_TOKEN_LIFETIME / 60} minutes.`);
       if (verified.size >= MAX_VERIFIED) verified.clear();
       // Until `exp` plus the clock tolerance, as jose would judge it.
       verified.set(token, { claims: claims.data, until: Math.min(now + 60_000, (claims.data.exp + CLOCK_TOLERANCE) * 1000) });
@@ -97,9 +99,4 @@ export function authenticate(verify: VerifyToken, db: Db) {
     c.set('me', { ...user, name: claims.name?.trim() || user.name, perms, exp: claims.exp });
     await next();
   });
-}
-
-/** Refuses the request (403) unless the token grants the permission. */
-export function requirePerm(me: Me, perm: Permission): void {
-  if (!me.perms.has(perm)) throw forbidden(`This requires the ${perm} permission.`);
 }

@@ -58,6 +58,8 @@ const fr = {
   muted: 'En sourdine',
   leave: 'Quitter la conversation',
   confirmLeave: 'Quitter cette conversation ?',
+  hide: 'Masquer la conversation',
+  hideHint: 'Elle disparaît de votre liste, historique conservé, et revient au prochain message.',
   notifications: 'Activer les notifications',
   error: 'Une erreur est survenue',
   offline: 'Connexion perdue, reconnexion…',
@@ -67,7 +69,7 @@ const fr = {
   today: 'Aujourd’hui',
   yesterday: 'Hier',
   discuss: (label: string) => `Discuter de ${label}`,
-  notMember: 'Cette conversation existe déjà : demandez à un de ses membres de vous y ajouter.',
+  notMember: 'Vous n’avez pas accès à la conversation de ce dossier : demandez à un collègue de vous y ajouter.',
 };
 
 export type Strings = typeof fr;
@@ -131,6 +133,8 @@ const en: Strings = {
   muted: 'Muted',
   leave: 'Leave conversation',
   confirmLeave: 'Leave this conversation?',
+  hide: 'Hide conversation',
+  hideHint: 'It leaves your list, history kept, and comes back with the next message.',
   notifications: 'Enable notifications',
   error: 'Something went wrong',
   offline: 'Connection lost, reconnecting…',
@@ -140,7 +144,7 @@ const en: Strings = {
   today: 'Today',
   yesterday: 'Yesterday',
   discuss: (label) => `Discuss ${label}`,
-  notMember: 'This conversation already exists: ask one of its members to add you.',
+  notMember: 'You have no access to this record’s conversation: ask a colleague to add you.',
 };
 
 /** Strings and date formatting for one language; a new object whenever the language changes. */

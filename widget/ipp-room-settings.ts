@@ -12,8 +12,10 @@ import type { Me, Member, Role, Room } from './types';
 import './ipp-user-search';
 
 /**
- * Room settings: mute and leave for everyone; rename and members (add,
- * remove) for the room's admins and moderators; roles for its admins.
+ * Room settings: mute and leave for everyone (a direct conversation is
+ * hidden instead, until its next message); rename and members (add, remove)
+ * for the room's admins and moderators, roles for its admins, when the host
+ * grants chat.manage_rooms as well.
  *
  * @fires ipp-room-changed - `{roomId, left?}`: something changed (`left`: I left the room).
  * @fires ipp-back - closed.
@@ -89,8 +91,10 @@ export class IppRoomSettings extends LitElement {
   override render() {
     const { t } = this.i18n;
     const meId = this.me?.user.id;
-    const admin = this.room.myRole === 'admin';
-    const manage = this.room.type !== 'direct' && (admin || this.room.myRole === 'moderator');
+    // A room role gives nothing the host's permissions do not: managing needs chat.manage_rooms too.
+    const host = !!this.me?.perms.includes('chat.manage_rooms');
+    const admin = host && this.room.myRole === 'admin';
+    const manage = host && this.room.type !== 'direct' && (admin || this.room.myRole === 'moderator');
     return html`
       ${titleBar(this, t.back, t.settings)}
       <div class="body">
@@ -112,7 +116,10 @@ export class IppRoomSettings extends LitElement {
         </label>
         ${this.room.type === 'direct' ? nothing : this.renderMembers(manage, admin, meId)}
         ${this.room.type === 'direct'
-          ? nothing
+          ? html`<button class="danger" aria-describedby="hide-hint" @click=${() => this.call('DELETE', `/members/${meId}`, undefined, true)}>
+                ${t.hide}
+              </button>
+              <small id="hide-hint">${t.hideHint}</small>`
           : html`<button class="danger" @click=${() => confirm(t.confirmLeave) && this.call('DELETE', `/members/${meId}`, undefined, true)}>
               ${t.leave}
             </button>`}

@@ -33,7 +33,8 @@ export function attachmentsRoutes({ db, config }: Deps) {
       'Content-Security-Policy': "default-src 'none'; sandbox",
       'X-Content-Type-Options': 'nosniff',
       'Cross-Origin-Resource-Policy': corp,
-      'Cache-Control': 'private, max-age=86400, immutable',
+      // Revalidated at every use (a 304 costs little): a deleted file, or a room one was removed from, is not read from the browser's cache.
+      'Cache-Control': 'private, no-cache',
       ETag: etag,
     };
     if (c.req.header('If-None-Match') === etag) return c.body(null, 304, headers);

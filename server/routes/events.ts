@@ -2,13 +2,13 @@ import type { ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
-import { requirePerm, type AuthEnv } from '../auth';
+import type { AuthEnv } from '../auth';
 import type { Deps } from '../deps';
 import type { Hub } from '../events/hub';
 import type { Limits } from '../limits';
 import { streamToNode, streamToWeb } from '../events/stream';
 import { roomParam } from '../schemas';
-import { requireMember } from '../services/rooms';
+import { requireMember, requirePerm } from '../services/access';
 import { doc, valid } from '../validate';
 
 const feedDoc = describeRoute({
@@ -49,6 +49,7 @@ export function eventsRoutes({ db, events, limits }: Deps & { events: Hub; limit
   return new Hono<AuthEnv>()
     .get('/events', feedDoc, async (c) => {
       const me = c.var.me;
+      requirePerm(me, 'chat.read');
       // The CORS middleware has already put its headers on c.res: they must reach the raw response too.
       const headers: Record<string, string> = {
         ...Object.fromEntries(c.res.headers),
@@ -69,9 +70,9 @@ export function eventsRoutes({ db, events, limits }: Deps & { events: Hub; limit
     .post('/rooms/:id/typing', doc('Tell the room I am typing (not stored; at most once a second per room)', { status: 204, description: 'Sent' }, 404, 429),
       valid('param', roomParam), async (c) => {
         const me = c.var.me;
-        requirePerm(me, 'chat.create');
         const { id } = c.req.valid('param');
-        await requireMember(db, id, me.id);
+        await requireMember(db, me, id);
+        requirePerm(me, 'chat.create');
         await limits.typing(me.id, id);
         await events.typing(id, me);
         return c.body(null, 204);

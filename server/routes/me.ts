@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AuthEnv } from '../auth';
-import { permissions } from '../auth';
+import { permissions } from '../services/access';
 import { doc } from '../validate';
 import { user } from '../schemas';
 import { z } from 'zod';

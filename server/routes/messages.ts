@@ -1,15 +1,13 @@
 import { Hono } from 'hono';
 import { badRequest, Problem } from '../errors';
-import { removeFiles } from '../services/attachments';
-import { isMultipart, withUpload } from '../services/uploads';
+import { isMultipart } from '../services/uploads';
 import { z } from 'zod';
-import { requirePerm, type AuthEnv } from '../auth';
+import type { AuthEnv } from '../auth';
 import { isJson, requestBody } from '../body';
 import type { Deps } from '../deps';
 import type { Limits } from '../limits';
 import { editBody, message, messagesQuery, roomParam, searchQuery, sendBody, sendFields, sendMultipart } from '../schemas';
-import { deleteMessage, editMessage, listMessages, searchMessages, sendMessage } from '../services/messages';
-import { requireMember } from '../services/rooms';
+import { deleteMessage, editMessage, listMessages, searchMessages, sendMessage, sendWithFiles } from '../services/messages';
 import { doc, parse, valid } from '../validate';
 
 /** Messages: pages of a room, sending (idempotent by clientId), editing, deleting, searching. */
@@ -17,15 +15,12 @@ export function messagesRoutes({ db, config, limits }: Deps & { limits: Limits }
   return new Hono<AuthEnv>()
     .get('/rooms/:id/messages', doc('A page of messages, oldest first', { schema: z.object({ messages: z.array(message), hasMore: z.boolean() }) }, 400, 404),
       valid('param', roomParam), valid('query', messagesQuery), async (c) => {
-        const { id } = c.req.valid('param');
-        await requireMember(db, id, c.var.me.id);
-        return c.json(await listMessages(db, id, c.req.valid('query')));
+        return c.json(await listMessages(db, c.var.me, c.req.valid('param').id, c.req.valid('query')));
       })
     .post('/rooms/:id/messages', doc('Send a message, with files when multipart (201; 200 when the clientId was already sent)',
       { status: 201, schema: message, body: { 'application/json': sendBody, 'multipart/form-data': sendMultipart } }, 400, 404, 409, 413, 415, 429),
     valid('param', roomParam), async (c) => {
       const me = c.var.me;
-      requirePerm(me, 'chat.create');
       const multipart = isMultipart(c.req.header('Content-Type'));
       // Before any query: a flood is turned away without costing the database anything.
       const release = await limits.send(me.id, multipart);
@@ -39,13 +34,12 @@ export function messagesRoutes({ db, config, limits }: Deps & { limits: Limits }
           const { message: sent, created } = await sendMessage(db, me, id, body);
           return c.json(sent, created ? 201 : 200);
         }
-        // Membership first: nobody else gets to upload anything (sendMessage checks it again, under the room's lock).
-        await requireMember(db, id, me.id);
-        const limits = { maxFileBytes: config.MAX_UPLOAD_BYTES, idleMs: config.CHAT_UPLOAD_IDLE_SECONDS * 1000 };
-        const { message: sent, created } = await withUpload(requestBody(c), c.req.header('Content-Type')!, config.UPLOAD_DIR, limits, async (upload) => {
-          const fields = await parse('form', sendFields, upload.fields);
-          return sendMessage(db, me, id, fields, { files: upload.files, uploadDir: config.UPLOAD_DIR });
-        });
+        const upload = {
+          body: requestBody(c),
+          contentType: c.req.header('Content-Type')!,
+          limits: { maxFileBytes: config.MAX_UPLOAD_BYTES, idleMs: config.CHAT_UPLOAD_IDLE_SECONDS * 1000 },
+        };
+        const { message: sent, created } = await sendWithFiles(db, me, id, config.UPLOAD_DIR, upload, (fields) => parse('form', sendFields, fields));
         return c.json(sent, created ? 201 : 200);
       } finally {
         release();
@@ -53,14 +47,11 @@ export function messagesRoutes({ db, config, limits }: Deps & { limits: Limits }
     })
     .patch('/messages/:id', doc('Edit my message', { schema: message }, 400, 404, 409),
       valid('param', roomParam), valid('json', editBody), async (c) => {
-        requirePerm(c.var.me, 'chat.update');
         return c.json(await editMessage(db, c.var.me, c.req.valid('param').id, c.req.valid('json').content));
       })
     .delete('/messages/:id', doc('Delete a message (soft; its files are removed)', { schema: message }, 404),
       valid('param', roomParam), async (c) => {
-        const { message: deleted, removedFiles } = await deleteMessage(db, c.var.me, c.req.valid('param').id);
-        if (removedFiles.length) await removeFiles(config.UPLOAD_DIR, deleted.roomId, deleted.id);
-        return c.json(deleted);
+        return c.json(await deleteMessage(db, c.var.me, c.req.valid('param').id, config.UPLOAD_DIR));
       })
     .get('/search', doc('Messages of my rooms matching q, newest first', { schema: z.array(message) }, 400, 404),
       valid('query', searchQuery), async (c) => {

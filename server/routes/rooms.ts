@@ -5,7 +5,6 @@ import type { Deps } from '../deps';
 import { lastEventId } from '../events/outbox';
 import { POSITION_HEADER } from '../events/stream';
 import { createRoomBody, member, muteBody, readBody, readMarker, renameBody, room, roomParam, roomsQuery } from '../schemas';
-import { removeFiles } from '../services/attachments';
 import { markRead } from '../services/messages';
 import {
   createRoom, deleteRoom, getRoom, joinChannel, listChannels, listRooms, openContextRoom, openDirect, renameRoom, setMuted,
@@ -19,7 +18,7 @@ export function roomsRoutes({ db, config }: Deps) {
       valid('query', roomsQuery), async (c) => {
         // Read before the list: every event up to it is committed, so the list shows it.
         const at = await lastEventId(db);
-        const rooms = await listRooms(db, c.var.me.id, c.req.valid('query'));
+        const rooms = await listRooms(db, c.var.me, c.req.valid('query'));
         return c.json(rooms, 200, { [POSITION_HEADER]: String(at) });
       })
     .post('/rooms', doc('Open a direct conversation (200 existing, 201 new), create a group or channel, or open the group of a host record (`context`: 200 existing, 201 new, 404 when it exists and the caller is not a member)', { status: 201, schema: room }, 400, 404),
@@ -37,10 +36,10 @@ export function roomsRoutes({ db, config }: Deps) {
         return c.json(await createRoom(db, me, body), 201);
       })
     .get('/channels', doc('Public channels', { schema: z.array(room) }), async (c) => {
-      return c.json(await listChannels(db, c.var.me.id));
+      return c.json(await listChannels(db, c.var.me));
     })
     .get('/rooms/:id', doc('A room with its members', { schema: room }, 404), valid('param', roomParam), async (c) => {
-      return c.json(await getRoom(db, c.var.me.id, c.req.valid('param').id));
+      return c.json(await getRoom(db, c.var.me, c.req.valid('param').id));
     })
     .patch('/rooms/:id', doc('Rename a room', { schema: room }, 400, 404, 409),
       valid('param', roomParam), valid('json', renameBody), async (c) => {
@@ -48,9 +47,7 @@ export function roomsRoutes({ db, config }: Deps) {
       })
     .delete('/rooms/:id', doc('Delete a room (its admins)', { status: 204, description: 'Deleted' }, 404),
       valid('param', roomParam), async (c) => {
-        const { id } = c.req.valid('param');
-        await deleteRoom(db, c.var.me, id);
-        await removeFiles(config.UPLOAD_DIR, id);
+        await deleteRoom(db, c.var.me, c.req.valid('param').id, config.UPLOAD_DIR);
         return c.body(null, 204);
       })
     .post('/rooms/:id/join', doc('Join a public channel', { schema: room }, 404), valid('param', roomParam), async (c) => {

@@ -12,6 +12,6 @@ export function usersRoutes({ db }: Deps) {
     .get('/users', doc('Active users matching q', { schema: z.array(user) }, 400),
       valid('query', usersQuery), async (c) => {
         const { q, limit } = c.req.valid('query');
-        return c.json(await searchUsers(db, q.trim(), limit));
+        return c.json(await searchUsers(db, c.var.me, q.trim(), limit));
       });
 }

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import type { Me } from '../auth';
 import { notFound } from '../errors';
+import { requirePerm, type Me } from './access';
 import type { Db } from '../storage';
 import type { StagedFile } from './uploads';
 import { now } from './views';
@@ -48,6 +48,7 @@ export async function attachmentForMember(db: Db, me: Me, uploadDir: string, id:
     .innerJoin(members, and(eq(members.roomId, messages.roomId), eq(members.userId, me.id)))
     .where(eq(attachments.id, id));
   if (!row) throw notFound('attachment');
+  requirePerm(me, 'chat.read');
   const rel = thumbnail ? row.a.thumbnailPath : row.a.filePath;
   if (!rel) throw notFound('thumbnail');
   // Paths come from our own rows, but a path leaving UPLOAD_DIR is never served.

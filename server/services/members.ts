@@ -1,11 +1,11 @@
 import { and, asc, eq, ne } from 'drizzle-orm';
 import type { MemberRole } from '../../drizzle/mysql';
-import type { Me } from '../auth';
 import { conflict, forbidden, notFound } from '../errors';
 import type { MemberView } from '../schemas';
 import type { Db } from '../storage';
 import { recordEvents } from '../events/outbox';
-import { canModerate, memberOf, recordMembersAdded, recordRoomEvent, requireMember } from './rooms';
+import { memberOf, requireManager, requireMember, type Me } from './access';
+import { recordMembersAdded, recordRoomEvent } from './rooms';
 import { findActiveUser, nameOf, usersByIds } from './users';
 import { memberView, now } from './views';
 
@@ -17,10 +17,10 @@ async function adminCount(db: Db, roomId: number): Promise<number> {
 
 /** Adds a user to a group or channel: its admins and moderators; only admins give a role above member. */
 export async function addMember(db: Db, me: Me, roomId: number, userId: number, role: MemberRole = 'member'): Promise<MemberView> {
-  const { room, member } = await requireMember(db, roomId, me.id);
+  const { room, member } = await requireMember(db, me, roomId);
   // A direct room has no admin: its members are told what cannot be done rather than "not allowed".
   if (room.type === 'direct') throw conflict('A direct conversation has exactly two members.');
-  if (!canModerate(member)) throw forbidden('Only the admins and moderators of a room can add members.');
+  requireManager(me, member, 'add members');
   if (role !== 'member' && member.role !== 'admin') throw forbidden('Only the admins of a room can give a role.');
   const user = await findActiveUser(db, userId);
   if (!user) throw notFound('user');
@@ -39,9 +39,9 @@ export async function addMember(db: Db, me: Me, roomId: number, userId: number, 
 
 /** Changes a member's role: admins only, and a room always keeps one admin. */
 export async function changeRole(db: Db, me: Me, roomId: number, userId: number, role: MemberRole): Promise<MemberView> {
-  const { room, member } = await requireMember(db, roomId, me.id);
+  const { room, member } = await requireMember(db, me, roomId);
   if (room.type === 'direct') throw conflict('A direct conversation has no roles.');
-  if (member.role !== 'admin') throw forbidden('Only the admins of a room can change roles.');
+  requireManager(me, member, 'change roles', 'admin');
   const target = await memberOf(db, roomId, userId);
   if (!target) throw notFound('member');
   const { members } = db.t;
@@ -67,7 +67,7 @@ export async function changeRole(db: Db, me: Me, roomId: number, userId: number,
  * two people stay its members, with its history.
  */
 export async function removeMember(db: Db, me: Me, roomId: number, userId: number): Promise<void> {
-  const { room, member } = await requireMember(db, roomId, me.id);
+  const { room, member } = await requireMember(db, me, roomId);
   const leaving = userId === me.id;
   const { members } = db.t;
   if (leaving && room.type === 'direct') {
@@ -78,7 +78,7 @@ export async function removeMember(db: Db, me: Me, roomId: number, userId: numbe
   const target = leaving ? member : await memberOf(db, roomId, userId);
   if (!leaving) {
     if (room.type === 'direct') throw conflict('One can only leave a direct conversation.');
-    if (!canModerate(member)) throw forbidden('Only the admins and moderators of a room can remove members.');
+    requireManager(me, member, 'remove members');
     if (!target) throw notFound('member');
     if (target.role === 'admin' && member.role !== 'admin') throw forbidden('Only an admin can remove an admin.');
   }

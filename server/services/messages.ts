@@ -2,15 +2,15 @@ import { rm } from 'node:fs/promises';
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { AttachmentRow, MessageRow } from '../../drizzle/mysql';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
-import type { Me } from '../auth';
 import type { AttachmentView, MessageView } from '../schemas';
 import type { Db } from '../storage';
-import { requireMember, canModerate } from './rooms';
+import { canModerate, requireMember, requirePerm, requirePermIn, type Me } from './access';
 import { nameOf, usersByIds, type User } from './users';
 import { iso, now } from './views';
 import { messagesWithEvents, recordEvents, rewriteMessageEvents } from '../events/outbox';
-import { messageDir, placeFiles } from './attachments';
-import type { StagedFile } from './uploads';
+import { messageDir, placeFiles, removeFiles } from './attachments';
+import { withUpload, type StagedFile, type UploadLimits } from './uploads';
+import type { Readable } from 'node:stream';
 
 export const MAX_CONTENT = 10_000;
 export const PAGE_DEFAULT = 50;
@@ -72,7 +72,8 @@ async function messageById(db: Db, id: number): Promise<MessageRow | undefined> 
 }
 
 /** A page of a room's messages, oldest first: before a cursor (default: the latest), or after one. */
-export async function listMessages(db: Db, roomId: number, page: { before?: number; after?: number; limit?: number }) {
+export async function listMessages(db: Db, me: Me, roomId: number, page: { before?: number; after?: number; limit?: number }) {
+  await requireMember(db, me, roomId);
   const { messages } = db.t;
   const limit = Math.min(page.limit ?? PAGE_DEFAULT, PAGE_MAX);
   const forward = page.after !== undefined;
@@ -110,6 +111,7 @@ export interface SendFiles {
 export async function sendMessage(
   db: Db, me: Me, roomId: number, input: SendInput, upload?: SendFiles,
 ): Promise<{ message: MessageView; created: boolean }> {
+  await requirePermIn(db, me, roomId, 'chat.create');
   const files = upload?.files ?? [];
   // A message of files may have no text.
   const content = files.length && !input.content.trim() ? '' : checkContent(input.content);
@@ -150,12 +152,34 @@ export async function sendMessage(
     const existing = await byClientId(db, me.id, input.clientId);
     if (!existing) throw err;
     // A repeated clientId tells a non-member nothing of the room, not even that it exists.
-    await requireMember(db, roomId, me.id);
+    await requireMember(db, me, roomId);
     result = { id: existing.id, created: false, roomId: existing.roomId };
   }
   if (result.roomId !== roomId) throw conflict('This clientId was already used for a message of another room.');
   const message = result.view ?? (await toViews(db, [(await messageById(db, result.id))!]))[0];
   return { message, created: result.created };
+}
+
+/** A multipart body to send as a message with files: the Node stream, its Content-Type and the limits it must keep. */
+export interface UploadBody {
+  body: Readable;
+  contentType: string;
+  limits: UploadLimits;
+}
+
+/**
+ * Sends a message with files: the body is received only from a member who
+ * may send (nobody else gets a byte stored), its fields are read by
+ * `readFields` (the route's validator), and its files are staged, checked
+ * and moved in with the message, or dropped.
+ */
+export async function sendWithFiles(
+  db: Db, me: Me, roomId: number, uploadDir: string, upload: UploadBody, readFields: (fields: Record<string, string>) => Promise<SendInput>,
+): Promise<{ message: MessageView; created: boolean }> {
+  await requireMember(db, me, roomId);
+  requirePerm(me, 'chat.create');
+  return withUpload(upload.body, upload.contentType, uploadDir, upload.limits, async ({ fields, files }) =>
+    sendMessage(db, me, roomId, await readFields(fields), { files, uploadDir }));
 }
 
 /** The room's last message is this one, and its sender has read it; false when the sender is not a member. */
@@ -192,13 +216,14 @@ function checkContent(content: string): string {
 async function messageForMember(db: Db, me: Me, messageId: number) {
   const message = await messageById(db, messageId);
   if (!message) throw notFound('message');
-  const { member } = await requireMember(db, message.roomId, me.id, 'message');
+  const { member } = await requireMember(db, me, message.roomId, 'message');
   return { message, member };
 }
 
 /** Edits the caller's own message. */
 export async function editMessage(db: Db, me: Me, messageId: number, content: string): Promise<MessageView> {
   const { message } = await messageForMember(db, me, messageId);
+  requirePerm(me, 'chat.update');
   if (message.senderId !== me.id) throw forbidden('Only its sender can edit a message.');
   if (message.isDeleted) throw conflict('A deleted message cannot be edited.');
   const text = checkContent(content);
@@ -212,27 +237,27 @@ export async function editMessage(db: Db, me: Me, messageId: number, content: st
 }
 
 /**
- * Soft-deletes a message: its sender (with chat.delete) or a moderator or
- * admin of the room. Content is emptied and attachment rows removed; the
- * removed rows are returned so their files can be deleted after commit.
+ * Soft-deletes a message: its sender or a moderator or admin of the room,
+ * with chat.delete either way (a room role never grants what the token
+ * lacks). Content is emptied, attachment rows removed, and their files under
+ * `uploadDir` once that is committed.
  */
-export async function deleteMessage(db: Db, me: Me, messageId: number): Promise<{ message: MessageView; removedFiles: AttachmentRow[] }> {
+export async function deleteMessage(db: Db, me: Me, messageId: number, uploadDir: string): Promise<MessageView> {
   const { message, member } = await messageForMember(db, me, messageId);
-  const own = message.senderId === me.id;
-  if (!(own && me.perms.has('chat.delete')) && !canModerate(member)) {
-    throw forbidden(own ? 'This requires the chat.delete permission.' : 'Only its sender or a moderator can delete a message.');
-  }
-  return db.transaction(async (tx) => {
+  requirePerm(me, 'chat.delete');
+  if (message.senderId !== me.id && !canModerate(member)) throw forbidden('Only its sender or a moderator can delete a message.');
+  const view = await db.transaction(async (tx) => {
     const { messages, attachments } = tx.t;
-    const files = await tx.orm.select().from(attachments).where(eq(attachments.messageId, messageId));
     await tx.orm.delete(attachments).where(eq(attachments.messageId, messageId));
     await tx.orm.update(messages).set({ content: '', isDeleted: true, deletedAt: message.deletedAt ?? now() })
       .where(eq(messages.id, messageId));
     const [view] = await toViews(tx, [(await messageById(tx, messageId))!]);
     await rewriteHistory(tx, view);
     await recordEvents(tx, [{ roomId: message.roomId, type: 'message.deleted', data: view, messageId }]);
-    return { message: view, removedFiles: files };
+    return view;
   });
+  if (message.type === 'file') await removeFiles(uploadDir, message.roomId, messageId);
+  return view;
 }
 
 /**
@@ -252,7 +277,7 @@ async function rewriteHistory(tx: Db, view: MessageView): Promise<void> {
 
 /** Moves the caller's read marker forward to messageId (never back), with one write. */
 export async function markRead(db: Db, me: Me, roomId: number, messageId: number) {
-  await requireMember(db, roomId, me.id);
+  await requireMember(db, me, roomId);
   const target = await messageById(db, messageId);
   if (!target || target.roomId !== roomId) throw badRequest('messageId is not a message of this room.');
   const { members, messageReads } = db.t;
@@ -270,7 +295,7 @@ export async function markRead(db: Db, me: Me, roomId: number, messageId: number
   });
   if (moved) return { roomId, userId: me.id, messageId, readAt: iso(at) };
   // The marker was already there or further: answer where it is.
-  const { member } = await requireMember(db, roomId, me.id);
+  const { member } = await requireMember(db, me, roomId);
   return { roomId, userId: me.id, messageId: member.lastReadMessageId ?? messageId, readAt: iso(member.lastReadAt) };
 }
 
@@ -282,7 +307,8 @@ export async function searchMessages(db: Db, me: Me, q: string, roomId?: number,
   const long = all.filter((w) => [...w].length >= 3);
   const words = (long.length ? long : all).slice(0, 8);
   if (!words.length) throw badRequest('q must contain a letter or a digit.');
-  if (roomId !== undefined) await requireMember(db, roomId, me.id);
+  if (roomId !== undefined) await requireMember(db, me, roomId);
+  else requirePerm(me, 'chat.read');
   const { messages, members } = db.t;
   const rows = await db.orm.select({ m: messages }).from(messages)
     .innerJoin(members, and(eq(members.roomId, messages.roomId), eq(members.userId, me.id)))

@@ -1,36 +1,14 @@
 import { and, asc, eq, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import type { MemberRow, RoomContextRow, RoomRow } from '../../drizzle/mysql';
-import type { Me } from '../auth';
-import { requirePerm } from '../auth';
-import { badRequest, conflict, forbidden, notFound } from '../errors';
+import { badRequest, conflict, notFound } from '../errors';
+import { memberOf, requireManager, requireMember, requirePerm, type Me } from './access';
 import type { Db } from '../storage';
 import type { MemberView, RoomContext, RoomView } from '../schemas';
+import { removeFiles } from './attachments';
 import { toViews } from './messages';
 import { activeUserIds, findActiveUser, nameOf, usersByIds } from './users';
 import { directKey, directPeer, iso, memberView, now } from './views';
 import { markJoined, recordEvents } from '../events/outbox';
-
-export const canModerate = (m: MemberRow) => m.role === 'admin' || m.role === 'moderator';
-
-/** A user's membership of a room, if any (no check of the room). */
-export async function memberOf(db: Db, roomId: number, userId: number) {
-  const { members } = db.t;
-  const [row] = await db.orm.select().from(members).where(and(eq(members.roomId, roomId), eq(members.userId, userId)));
-  return row;
-}
-
-/**
- * The room and the user's membership of it. Anyone else gets the same 404 as
- * for a room that does not exist, so rooms cannot be enumerated.
- */
-export async function requireMember(db: Db, roomId: number, userId: number, what = 'room') {
-  const { rooms, members } = db.t;
-  const [row] = await db.orm.select({ room: rooms, member: members }).from(members)
-    .innerJoin(rooms, eq(rooms.id, members.roomId))
-    .where(and(eq(members.roomId, roomId), eq(members.userId, userId)));
-  if (!row) throw notFound(what);
-  return row;
-}
 
 /** Views of rooms for one user, with last message, unread count and names, in four queries. */
 export async function roomViews(db: Db, userId: number, rows: { room: RoomRow; member: MemberRow | null }[]): Promise<RoomView[]> {
@@ -82,7 +60,9 @@ const activity = (r: RoomView) => r.lastMessage?.createdAt ?? r.createdAt;
 export type RoomFilter = 'all' | 'unread' | 'group' | 'direct';
 
 /** The user's rooms, most recent activity first, filtered by kind and by a name search. */
-export async function listRooms(db: Db, userId: number, opts: { filter: RoomFilter; q?: string }): Promise<RoomView[]> {
+export async function listRooms(db: Db, me: Me, opts: { filter: RoomFilter; q?: string }): Promise<RoomView[]> {
+  requirePerm(me, 'chat.read');
+  const userId = me.id;
   const { rooms, members } = db.t;
   const rows = await db.orm.select({ room: rooms, member: members }).from(members)
     .innerJoin(rooms, eq(rooms.id, members.roomId))
@@ -102,9 +82,9 @@ export async function listRooms(db: Db, userId: number, opts: { filter: RoomFilt
 }
 
 /** One room with its members, for a member of it. */
-export async function getRoom(db: Db, userId: number, roomId: number): Promise<RoomView> {
-  const row = await requireMember(db, roomId, userId);
-  const [view] = await roomViews(db, userId, [row]);
+export async function getRoom(db: Db, me: Me, roomId: number): Promise<RoomView> {
+  const row = await requireMember(db, me, roomId);
+  const [view] = await roomViews(db, me.id, [row]);
   return { ...view, members: await listMembers(db, roomId) };
 }
 
@@ -141,7 +121,7 @@ export async function openDirect(db: Db, me: Me, userId: number): Promise<{ room
     if (!db.isUniqueViolation(err)) throw err;
     result = { ...(await attempt()), created: false };
   }
-  return { room: await getRoom(db, me.id, result.roomId), created: result.created };
+  return { room: await getRoom(db, me, result.roomId), created: result.created };
 }
 
 const contextView = (c: RoomContextRow): RoomContext => ({
@@ -164,13 +144,15 @@ export async function openContextRoom(
     return row?.roomId;
   };
   const existing = await find();
-  if (existing !== undefined) return { room: await getRoom(db, me.id, existing), created: false };
+  if (existing !== undefined) return { room: await getRoom(db, me, existing), created: false };
+  // Someone who may not create it learns nothing either: the same 404 as for a room that exists without them.
+  if (!me.perms.has('chat.manage_rooms')) throw notFound('room');
   try {
     return { room: await createRoom(db, me, { type: 'group', ...input }), created: true };
   } catch (err) {
     const raced = db.isUniqueViolation(err) ? await find() : undefined;
     if (raced === undefined) throw err;
-    return { room: await getRoom(db, me.id, raced), created: false };
+    return { room: await getRoom(db, me, raced), created: false };
   }
 }
 
@@ -196,7 +178,7 @@ export async function createRoom(
     await markJoined(tx, id, 'all', await recordRoomEvent(tx, id, 'room.created'));
     return id;
   });
-  return getRoom(db, me.id, roomId);
+  return getRoom(db, me, roomId);
 }
 
 function checkName(raw: string): string {
@@ -208,22 +190,22 @@ function checkName(raw: string): string {
 
 /** Renames a group or channel: its admins and moderators. */
 export async function renameRoom(db: Db, me: Me, roomId: number, rawName: string): Promise<RoomView> {
-  const { room, member } = await requireMember(db, roomId, me.id);
+  const { room, member } = await requireMember(db, me, roomId);
   // A direct room has no admin: its members are told what cannot be done rather than "not allowed".
   if (room.type === 'direct') throw conflict('A direct conversation has no name to change.');
-  if (!canModerate(member)) throw forbidden('Only the admins and moderators of a room can rename it.');
+  requireManager(me, member, 'rename it');
   const name = checkName(rawName);
   await db.transaction(async (tx) => {
     await tx.orm.update(tx.t.rooms).set({ name, updatedAt: now() }).where(eq(tx.t.rooms.id, roomId));
     await recordRoomEvent(tx, roomId, 'room.updated');
   });
-  return getRoom(db, me.id, roomId);
+  return getRoom(db, me, roomId);
 }
 
-/** Deletes a room and everything in it: its admins only. */
-export async function deleteRoom(db: Db, me: Me, roomId: number): Promise<void> {
-  const { member } = await requireMember(db, roomId, me.id);
-  if (member.role !== 'admin') throw forbidden('Only the admins of a room can delete it.');
+/** Deletes a room and everything in it, its files under `uploadDir` included: its admins only. */
+export async function deleteRoom(db: Db, me: Me, roomId: number, uploadDir: string): Promise<void> {
+  const { member } = await requireMember(db, me, roomId);
+  requireManager(me, member, 'delete it', 'admin');
   await db.transaction(async (tx) => {
     const rows = await tx.orm.select({ userId: tx.t.members.userId }).from(tx.t.members).where(eq(tx.t.members.roomId, roomId));
     await tx.orm.delete(tx.t.rooms).where(eq(tx.t.rooms.id, roomId));
@@ -231,10 +213,13 @@ export async function deleteRoom(db: Db, me: Me, roomId: number): Promise<void> 
     // They are members no more, so the event names them to reach them.
     await recordEvents(tx, [{ roomId, type: 'room.deleted', data: { id: roomId }, audience: ids }]);
   });
+  await removeFiles(uploadDir, roomId);
 }
 
 /** Public channels, with the caller's role in each (null when not a member). */
-export async function listChannels(db: Db, userId: number): Promise<RoomView[]> {
+export async function listChannels(db: Db, me: Me): Promise<RoomView[]> {
+  requirePerm(me, 'chat.read');
+  const userId = me.id;
   const { rooms, members } = db.t;
   const rows = await db.orm.select({ room: rooms, member: members }).from(rooms)
     .leftJoin(members, and(eq(members.roomId, rooms.id), eq(members.userId, userId)))
@@ -248,17 +233,18 @@ export async function joinChannel(db: Db, me: Me, roomId: number): Promise<RoomV
   const { rooms, members } = db.t;
   const [room] = await db.orm.select().from(rooms).where(and(eq(rooms.id, roomId), eq(rooms.type, 'channel')));
   if (!room) throw notFound('room');
+  requirePerm(me, 'chat.read');
   await db.transaction(async (tx) => {
     if (await memberOf(tx, roomId, me.id)) return;
     await tx.insertIgnore(members, [{ roomId, userId: me.id, role: 'member', joinedAt: now() }]);
     await recordMembersAdded(tx, roomId, [me.id]);
   });
-  return getRoom(db, me.id, roomId);
+  return getRoom(db, me, roomId);
 }
 
 /** Mutes or unmutes a room for the caller. */
 export async function setMuted(db: Db, me: Me, roomId: number, muted: boolean): Promise<MemberView> {
-  const { member } = await requireMember(db, roomId, me.id);
+  const { member } = await requireMember(db, me, roomId);
   const { members } = db.t;
   await db.orm.update(members).set({ muted }).where(eq(members.id, member.id));
   return memberView({ ...member, muted }, me.name);

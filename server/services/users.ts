@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { UserView } from '../schemas';
 import type { Db } from '../storage';
+import { requirePerm, type Me } from './access';
 
 /** A host user as the chat shows them. */
 export type User = UserView;
@@ -50,7 +51,8 @@ export async function usersByIds(db: Db, ids: Iterable<number>): Promise<Map<num
 export const nameOf = (users: Map<number, User>, id: number) => users.get(id)?.name ?? `#${id}`;
 
 /** Active users whose name or email contains q (case-insensitive), for starting conversations. */
-export async function searchUsers(db: Db, q: string, limit: number): Promise<User[]> {
+export async function searchUsers(db: Db, me: Me, q: string, limit: number): Promise<User[]> {
+  requirePerm(me, 'chat.read');
   const u = db.users;
   // '!' escapes LIKE wildcards: unlike a backslash it means the same in MySQL and SQLite literals.
   const pattern = `%${q.toLowerCase().replace(/[!%_]/g, (ch) => `!${ch}`)}%`;

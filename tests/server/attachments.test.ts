@@ -105,6 +105,24 @@ describe.each(DIALECTS)('attachments on %s', (dialect) => {
     expect(again.status).toBe(304);
   });
 
+  it('makes browsers revalidate every use of a file, so that one deleted or out of reach is not read from their cache', async () => {
+    const msg = await (await upload(alice, roomId, [{ name: 'photo.png', bytes: files.png }])).json();
+    const path = msg.attachments[0].url.replace('/api/chat', '');
+    for (const p of [path, `${path}/thumbnail`]) {
+      const res = await bruno.get(p);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control')).toBe('private, no-cache');
+      const etag = res.headers.get('etag')!;
+      const same = await bruno.request('GET', p, undefined, { 'If-None-Match': etag });
+      expect(same.status).toBe(304);
+      expect(same.headers.get('cache-control')).toBe('private, no-cache');
+      // Revalidating after the deletion is refused: the cached copy is not used.
+      expect((await chloe.request('GET', p, undefined, { 'If-None-Match': etag })).status).toBe(404);
+    }
+    expect((await alice.delete(`/messages/${msg.id}`)).status).toBe(200);
+    expect((await bruno.request('GET', path, undefined, { 'If-None-Match': 'x' })).status).toBe(404);
+  });
+
   it('refuses spoofed, executable and unknown files with 415, storing nothing', async () => {
     const count = await messageCount();
     const cases: FilePart[] = [

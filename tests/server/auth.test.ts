@@ -13,9 +13,9 @@ function claims(overrides: Record<string, unknown> = {}) {
   return Object.fromEntries(Object.entries(base).filter(([, v]) => v !== undefined));
 }
 
-/** Signs claims with any algorithm and key, as a forger would. */
-function sign(payload: Record<string, unknown>, alg = 'HS256', key: Uint8Array | CryptoKey = secretKey, kid?: string) {
-  return new SignJWT(payload).setProtectedHeader({ alg, typ: 'JWT', ...(kid ? { kid } : {}) }).sign(key);
+/** Signs claims with any algorithm and key, as a forger would; `typ` null leaves the header without one. */
+function sign(payload: Record<string, unknown>, alg = 'HS256', key: Uint8Array | CryptoKey = secretKey, kid?: string, typ: string | null = 'JWT') {
+  return new SignJWT(payload).setProtectedHeader({ alg, ...(typ !== null ? { typ } : {}), ...(kid ? { kid } : {}) }).sign(key);
 }
 
 /** GET /me with an Authorization header exactly as given (none when undefined). */
@@ -76,6 +76,12 @@ describe.each(DIALECTS)('identity on %s', (dialect) => {
     ['without audience', () => sign(claims({ aud: undefined }))],
     ['without perms', () => sign(claims({ perms: undefined }))],
     ['with perms that are not a list', () => sign(claims({ perms: 'chat.read' }))],
+    ['issued an hour in the future', () => sign(claims({ iat: nowS() + 3600, exp: nowS() + 3900 }))],
+    ['issued 40 s in the future (beyond the 30 s tolerance)', () => sign(claims({ iat: nowS() + 40 }))],
+    ['of another type (typ at+jwt)', () => sign(claims(), 'HS256', secretKey, undefined, 'at+jwt')],
+    ['of another type (typ JWS)', () => sign(claims(), 'HS256', secretKey, undefined, 'JWS')],
+    ['living longer than an hour', () => sign(claims({ exp: nowS() + 3600 + 60 }))],
+    ['living a year', () => sign(claims({ iat: nowS() - 60, exp: nowS() + 365 * 86400 }))],
   ];
   it.each(forgeries)('refuses %s with 401 invalid_token', async (_, forge) => {
     await expectInvalidToken(await me(server, `Bearer ${await forge()}`));
@@ -84,6 +90,14 @@ describe.each(DIALECTS)('identity on %s', (dialect) => {
   it('tolerates 30 s of clock skew', async () => {
     const res = await me(server, `Bearer ${await sign(claims({ iat: nowS() - 3600, exp: nowS() - 10 }))}`);
     expect(res.status).toBe(200);
+    expect((await me(server, `Bearer ${await sign(claims({ iat: nowS() + 20, exp: nowS() + 600 }))}`)).status).toBe(200);
+  });
+
+  it('takes a typ of JWT in any case, or none, and a lifetime of exactly an hour', async () => {
+    for (const typ of ['JWT', 'jwt', 'application/jwt', null]) {
+      expect((await me(server, `Bearer ${await sign(claims(), 'HS256', secretKey, undefined, typ)}`)).status, String(typ)).toBe(200);
+    }
+    expect((await me(server, `Bearer ${await sign(claims({ iat: nowS(), exp: nowS() + 3600 }))}`)).status).toBe(200);
   });
 
   it('answers 403 to a valid token of an inactive or unknown user', async () => {

@@ -66,7 +66,7 @@ describe.each(DIALECTS)('rooms tied to a host record on %s', (dialect) => {
 
   it('needs chat.manage_rooms to create the room, not to open an existing one', async () => {
     const context = invoice();
-    await expectProblem(await reader.post('/rooms', body(context)), 403);
+    await expectProblem(await reader.post('/rooms', body(context)), 404);
     expect(await contextRows('invoice', context.id)).toHaveLength(0);
     const { room } = await open(alice, context, [4]);
     const forReader = await open(reader, context);

@@ -7,7 +7,8 @@ import { createApp } from '../../server/app';
 import { createVerifier } from '../../server/auth';
 import { parseEnv } from '../../server/env';
 import { migrateDb, openDb, type Db } from '../../server/storage';
-import { clientFor, startServer, type TestServer } from './harness';
+import { boot } from '../../server/boot';
+import { clientFor, createTestDb, DIALECTS, startServer, USERS, type TestServer } from './harness';
 
 describe('outside demo mode', () => {
   let server: TestServer;
@@ -119,5 +120,21 @@ describe('demo mode on the embedded default', () => {
     expect(await res.text()).toContain('ipp-chat');
     const again = await app.request('/ipp-chat.js', { headers: { 'If-None-Match': res.headers.get('etag')! } });
     expect(again.status).toBe(304);
+  });
+});
+
+describe.each(DIALECTS)('demo mode on a database that is not its own (%s)', (dialect) => {
+  it('refuses to start, in one line, and writes nothing into the users table', async () => {
+    const testDb = await createTestDb(dialect);
+    const uploads = mkdtempSync(join(tmpdir(), 'ippchat-demo-up-'));
+    try {
+      const config = parseEnv({ CHAT_DEMO: '1', DATABASE_URL: testDb.url, UPLOAD_DIR: uploads });
+      await expect(boot(config)).rejects.toThrow(/^demo mode refuses to start: the users table of DATABASE_URL holds users that demo mode did not create; [^\n]+$/);
+      const users = await testDb.exec('SELECT id, username FROM users ORDER BY id');
+      expect(users.map((u) => u.username)).toEqual(USERS.map((u) => u.username));
+    } finally {
+      rmSync(uploads, { recursive: true, force: true });
+      await testDb.drop();
+    }
   });
 });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Me } from '../../server/auth';
+import { requireMember, type Me } from '../../server/services/access';
 import { eventsAfter, eventsForUser, eventBounds, membersOf, pruneEvents } from '../../server/events/outbox';
 import { deleteMessage, editMessage, listMessages, markRead, searchMessages, sendMessage } from '../../server/services/messages';
-import { getRoom, listChannels, listRooms, requireMember } from '../../server/services/rooms';
+import { getRoom, listChannels, listRooms } from '../../server/services/rooms';
 import { openDb, type Db } from '../../server/storage';
 import { createTestDb, USERS, type TestDb } from './harness';
 
@@ -21,7 +21,7 @@ describe('the hot queries on MariaDB', () => {
   let testDb: TestDb;
   let db: Db;
   const seen: { query: string; params: unknown[] }[] = [];
-  const me = (id: number): Me => ({ id, name: `User ${id}`, perms: new Set(['chat.read', 'chat.create']), exp: 0 } as Me);
+  const me = (id: number): Me => ({ id, name: `User ${id}`, perms: new Set(['chat.read', 'chat.create', 'chat.update', 'chat.delete']), exp: 0 } as Me);
 
   beforeAll(async () => {
     const users = [...USERS, ...Array.from({ length: USER_COUNT - USERS.length }, (_, i) => ({
@@ -53,14 +53,14 @@ describe('the hot queries on MariaDB', () => {
   });
 
   it('uses an index for every statement on a chat table', async () => {
-    const room = (await listRooms(db, 1, { filter: 'all' }))[0].id;
-    await listRooms(db, 1, { filter: 'unread' });
-    await listChannels(db, 1);
-    const other = (await getRoom(db, 1, room)).members!.find((m) => m.userId !== 1)!.userId;
-    await requireMember(db, room, 1);
-    const page = await listMessages(db, room, {});
-    await listMessages(db, room, { before: page.messages[0].id });
-    await listMessages(db, room, { after: page.messages[0].id, limit: 10 });
+    const room = (await listRooms(db, me(1), { filter: 'all' }))[0].id;
+    await listRooms(db, me(1), { filter: 'unread' });
+    await listChannels(db, me(1));
+    const other = (await getRoom(db, me(1), room)).members!.find((m) => m.userId !== 1)!.userId;
+    await requireMember(db, me(1), room);
+    const page = await listMessages(db, me(1), room, {});
+    await listMessages(db, me(1), room, { before: page.messages[0].id });
+    await listMessages(db, me(1), room, { after: page.messages[0].id, limit: 10 });
     await searchMessages(db, me(1), 'facture');
     await searchMessages(db, me(1), 'facture prête', room);
     const sent = await sendMessage(db, me(1), room, { content: 'nouveau', clientId: 'explain-1', replyToId: page.messages[0].id });
@@ -69,7 +69,7 @@ describe('the hot queries on MariaDB', () => {
     // An edit and a deletion rewrite the events of the message and of the replies quoting it.
     await sendMessage(db, me(1), room, { content: 'réponse', clientId: 'explain-2', replyToId: sent.message.id });
     await editMessage(db, me(1), sent.message.id, 'corrigé');
-    await deleteMessage(db, { ...me(1), perms: new Set(['chat.read', 'chat.delete']) } as Me, sent.message.id);
+    await deleteMessage(db, me(1), sent.message.id, '/nonexistent-upload-dir');
     await eventsForUser(db, 1, 0, 500);
     await eventsForUser(db, 1, MESSAGES - 100, 500);
     await eventsAfter(db, MESSAGES - 50, 500);

@@ -116,9 +116,9 @@ describe('<ipp-new-room>', () => {
 
 describe('<ipp-room-settings>', () => {
   const room = (myRole: Room['myRole']): Room => ({ ...fake.roomFor(fake.rooms[1]), myRole, members: fake.members.get(11) });
-  const settings = (r: Room) =>
+  const settings = (r: Room, perms = fake.perms) =>
     provided<IppRoomSettings>(
-      html`<ipp-room-settings .room=${r} .members=${r.members} .me=${{ user: fake.me, perms: fake.perms }}></ipp-room-settings>`,
+      html`<ipp-room-settings .room=${r} .members=${r.members} .me=${{ user: fake.me, perms }}></ipp-room-settings>`,
     );
 
   it('lets an admin rename, change roles and remove members', async () => {
@@ -150,5 +150,23 @@ describe('<ipp-room-settings>', () => {
     mute.click();
     await until(() => fake.requests('PATCH', '/rooms/11/me').length);
     expect(fake.requests('PATCH', '/rooms/11/me')[0].body).to.deep.equal({ muted: true });
+  });
+
+  it('offers an admin whose host does not grant chat.manage_rooms no management, as the server would refuse it', async () => {
+    const el = await settings(room('admin'), fake.perms.filter((p) => p !== 'chat.manage_rooms'));
+    expect(el.shadowRoot!.querySelector('form, select, ipp-user-search, [aria-label^="Retirer"]')).to.equal(null);
+  });
+
+  it('hides a direct conversation instead of leaving it, and says it comes back', async () => {
+    const direct: Room = { ...fake.roomFor(fake.rooms[0]), myRole: 'member' };
+    expect(direct.type).to.equal('direct');
+    const el = await settings(direct);
+    const root = el.shadowRoot!;
+    const hide = [...root.querySelectorAll('button')].find((b) => b.textContent!.trim() === 'Masquer la conversation')!;
+    expect(root.querySelector(`#${hide.getAttribute('aria-describedby')}`)!.textContent).to.contain('revient au prochain message');
+    const changed = oneEvent(el, 'ipp-room-changed');
+    hide.click();
+    expect((await changed).detail).to.deep.equal({ roomId: direct.id, left: true });
+    expect(fake.requests('DELETE', `/rooms/${direct.id}/members/${fake.me.id}`)).to.have.length(1);
   });
 });
