@@ -54,12 +54,13 @@ export async function requireMember(db: Db, me: Me, roomId: number, what = 'room
 }
 
 /**
- * Refuses (403) an action the token does not allow in a room, but first
+ * Refuses (403) an action the token does not allow in a room (nor chat.read,
+ * which every action in a room takes), but first
  * answers 404 for a room that is not the caller's, so the status tells nothing
  * of other rooms. Costs a query only when the permission is missing.
  */
 export async function requirePermIn(db: Db, me: Me, roomId: number, perm: Permission): Promise<void> {
-  if (me.perms.has(perm)) return;
+  if (me.perms.has(perm) && me.perms.has('chat.read')) return;
   await requireMember(db, me, roomId);
   requirePerm(me, perm);
 }
