@@ -97,6 +97,7 @@ export async function listMembers(db: Db, roomId: number): Promise<MemberView[]>
 
 /** Gets or creates the one direct room of the caller and another active user. */
 export async function openDirect(db: Db, me: Me, userId: number): Promise<{ room: RoomView; created: boolean }> {
+  requirePerm(me, 'chat.read');
   requirePerm(me, 'chat.create');
   if (userId === me.id) throw badRequest('A direct conversation needs another user.');
   if (!(await findActiveUser(db, userId))) throw notFound('user');
@@ -146,7 +147,7 @@ export async function openContextRoom(
   const existing = await find();
   if (existing !== undefined) return { room: await getRoom(db, me, existing), created: false };
   // Someone who may not create it learns nothing either: the same 404 as for a room that exists without them.
-  if (!me.perms.has('chat.manage_rooms')) throw notFound('room');
+  if (!me.perms.has('chat.manage_rooms') || !me.perms.has('chat.read')) throw notFound('room');
   try {
     return { room: await createRoom(db, me, { type: 'group', ...input }), created: true };
   } catch (err) {
@@ -160,6 +161,7 @@ export async function openContextRoom(
 export async function createRoom(
   db: Db, me: Me, input: { type: 'group' | 'channel'; name: string; memberIds: number[]; context?: RoomContext },
 ): Promise<RoomView> {
+  requirePerm(me, 'chat.read');
   requirePerm(me, 'chat.manage_rooms');
   const name = checkName(input.name);
   const others = [...new Set(input.memberIds)].filter((id) => id !== me.id);

@@ -126,16 +126,33 @@ describe.each(DIALECTS)('a token without chat.read on %s', (dialect) => {
     const calls = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
       Object.keys(methods).map((method) => [method.toUpperCase(), path.replace('/api/chat', '')] as const));
     const open = ['/me', '/health'];
+    // Bodies that would be accepted from a reader: only the missing chat.read may refuse them.
+    const bodies: Record<string, unknown> = {
+      'POST /rooms': { type: 'direct', userId: 2 },
+      'POST /rooms/{id}/messages': { content: 'sans lecture', clientId: 'no-read-1' },
+      'PATCH /rooms/{id}': { name: 'Renommée' },
+      'POST /rooms/{id}/members': { userId: 2 },
+      'PATCH /rooms/{id}/members/{userId}': { role: 'admin' },
+      'PATCH /rooms/{id}/me': { muted: true },
+      'POST /rooms/{id}/read': { messageId },
+      'PATCH /messages/{id}': { content: 'modifié' },
+    };
     let tried = 0;
     for (const [method, template] of calls) {
       if (open.includes(template)) continue;
       const path = template.replace('{id}', String(template.startsWith('/messages') ? messageId : roomId)).replace('{userId}', '1')
         .replace(/\{[^}]+\}/g, '1');
-      const res = await noRead.request(method, `${path}${path === '/search' ? '?q=secret' : ''}`, method === 'GET' || method === 'DELETE' ? undefined : {});
+      const body = bodies[`${method} ${template}`] ?? (method === 'GET' || method === 'DELETE' ? undefined : {});
+      const res = await noRead.request(method, `${path}${path === '/search' ? '?q=secret' : ''}`, body);
       expect(res.status, `${method} ${path}`).toBeGreaterThanOrEqual(400);
       expect(await res.text()).not.toContain('secret');
       tried++;
     }
     expect(tried).toBeGreaterThan(15);
+    // Nothing changed either.
+    const room = await (await alice.get(`/rooms/${roomId}`)).json();
+    expect([room.name, room.muted, room.members.length]).toEqual(['Lecture', false, 1]);
+    expect((await (await alice.get(`/rooms/${roomId}/messages`)).json()).messages.map((m: { content: string }) => m.content)).toEqual(['secret']);
+    expect(await (await alice.get('/rooms')).json()).toHaveLength(1);
   });
 });
