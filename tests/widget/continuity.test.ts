@@ -239,7 +239,7 @@ describe('<ipp-chat> on a host record\'s page', () => {
     const chat = await fixture<IppChat>(record());
     (await until(() => offer(chat), 'the offer')).click();
     const alert = await until(() => deep(chat, '[role=alert]'), 'the message');
-    expect(alert.textContent).to.contain('demandez à un de ses membres');
+    expect(alert.textContent).to.contain('demandez à un collègue de vous y ajouter');
     expect(deep(chat, 'ipp-room-view')).to.equal(null);
     chat.remove();
   });
