@@ -4,21 +4,22 @@ import { secureHeaders } from 'hono/secure-headers';
 import { openAPIRouteHandler } from 'hono-openapi';
 import { authenticate, type AuthEnv } from './auth';
 import { limitBody } from './body';
-import type { Deps } from './deps';
+import type { AppDeps, Deps } from './deps';
 import { onError, onNotFound } from './errors';
 import { createHub, wakeOnCommit } from './events/hub';
 import { POSITION_HEADER } from './events/stream';
 import { createLimits, limitsOptions } from './limits';
-import { eventsRoutes } from './routes/events';
 import { attachmentsRoutes } from './routes/attachments';
+import { channelsRoutes } from './routes/channels';
 import { demoRoutes } from './routes/demo';
+import { eventsRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
-import { widgetRoutes } from './routes/widget';
 import { meRoutes } from './routes/me';
-import { membersRoutes } from './routes/members';
 import { messagesRoutes } from './routes/messages';
 import { roomsRoutes } from './routes/rooms';
+import { searchRoutes } from './routes/search';
 import { usersRoutes } from './routes/users';
+import { widgetRoutes } from './routes/widget';
 
 /** JSON bodies are small: the longest message, escaped, fits in 64 KiB. */
 export const JSON_BODY_LIMIT = 64 * 1024;
@@ -28,7 +29,7 @@ export function createApp(given: Deps) {
   const events = given.events ?? createHub({ db: given.db });
   // Every commit that recorded events wakes the hub, so they leave at once.
   const limits = given.limits ?? createLimits(limitsOptions(given.config));
-  const deps = { ...given, events, limits, db: wakeOnCommit(given.db, events.wake) };
+  const deps: AppDeps = { ...given, events, limits, db: wakeOnCommit(given.db, events.wake) };
   const { config, db, verify } = deps;
   const app = new Hono();
   const api = new Hono<AuthEnv>()
@@ -40,18 +41,19 @@ export function createApp(given: Deps) {
       maxAge: 600,
     }))
     .use(limitBody(JSON_BODY_LIMIT))
-    .route('/', healthRoutes(deps))
+    .route('/health', healthRoutes(deps))
     .get('/openapi.json', (c, next) => openapi(c as never, next))
     .use(authenticate(verify, db))
     // /me answers any valid token. Everything else reads chat data, so the services ask for chat.read,
     // after the membership where a room is concerned: a room that is not the caller's is 404 whatever the token lacks.
-    .route('/', meRoutes())
-    .route('/', usersRoutes(deps))
-    .route('/', roomsRoutes(deps))
-    .route('/', membersRoutes(deps))
-    .route('/', messagesRoutes(deps))
-    .route('/', attachmentsRoutes(deps))
-    .route('/', eventsRoutes(deps));
+    .route('/me', meRoutes())
+    .route('/users', usersRoutes(deps))
+    .route('/rooms', roomsRoutes(deps))
+    .route('/channels', channelsRoutes(deps))
+    .route('/messages', messagesRoutes(deps))
+    .route('/search', searchRoutes(deps))
+    .route('/attachments', attachmentsRoutes(deps))
+    .route('/events', eventsRoutes(deps));
 
   // Generated on request from the routes below, so it documents exactly what is served.
   const openapi = openAPIRouteHandler(app, {

@@ -2,10 +2,9 @@ import { createMiddleware } from 'hono/factory';
 import { createRemoteJWKSet, errors, importSPKI, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import type { JwtKeyConfig } from './env';
-import { forbidden, Problem, unauthorized } from './errors';
+import { ChatError, forbidden, unauthorized } from './services/errors';
 import type { Db } from './storage';
 import { permissions, type Me, type Permission } from './services/access';
-import { findActiveUser } from './services/users';
 
 export type AuthEnv = { Variables: { me: Me } };
 
@@ -74,8 +73,8 @@ export async function createVerifier(key: JwtKeyConfig, opts: { issuer?: string;
       verified.set(token, { claims: claims.data, until: Math.min(now + 60_000, (claims.data.exp + CLOCK_TOLERANCE) * 1000) });
       return claims.data;
     } catch (err) {
-      if (err instanceof Problem) throw err;
-      if (err instanceof errors.JWTExpired) throw unauthorized('The token has expired.');
+      if (err instanceof ChatError) throw err;
+      if (err instanceof errors.JWTExpired) throw unauthorized('The token has expired.', 'token-expired');
       if (err instanceof errors.JOSEError) throw unauthorized('The token is not valid.');
       throw err;
     }
@@ -85,7 +84,7 @@ export async function createVerifier(key: JwtKeyConfig, opts: { issuer?: string;
 /** Reads `Authorization: Bearer …` (the only place a token is taken from). */
 export function bearerToken(header: string | undefined): string {
   const match = header?.match(/^Bearer[ ]+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i);
-  if (!match) throw unauthorized('A Bearer token is required in the Authorization header.');
+  if (!match) throw unauthorized('A Bearer token is required in the Authorization header.', 'token-missing');
   return match[1];
 }
 
@@ -93,8 +92,8 @@ export function bearerToken(header: string | undefined): string {
 export function authenticate(verify: VerifyToken, db: Db) {
   return createMiddleware<AuthEnv>(async (c, next) => {
     const claims = await verify(bearerToken(c.req.header('Authorization')));
-    const user = await findActiveUser(db, Number(claims.sub));
-    if (!user) throw forbidden('This user is not an active user of the application.');
+    const user = await db.users.findActive(Number(claims.sub));
+    if (!user) throw forbidden('This user is not an active user of the application.', { reason: 'inactive-user' });
     const perms = new Set(claims.perms.filter((p): p is Permission => (permissions as readonly string[]).includes(p)));
     c.set('me', { ...user, name: claims.name?.trim() || user.name, perms, exp: claims.exp });
     await next();

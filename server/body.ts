@@ -2,8 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { badRequest, Problem } from './errors';
-import { isMultipart } from './services/uploads';
+import { badRequest, ChatError, tooLarge } from './services/errors';
+
+/** Whether a Content-Type is multipart/form-data (a message with files). */
+export const isMultipart = (type: string | undefined) => /^multipart\/form-data\b/i.test(type ?? '');
 
 /** Whether a Content-Type is JSON (application/json, or a +json type). */
 export const isJson = (type: string | undefined) => /^application\/(.+\+)?json\s*(;|$)/i.test(type ?? '');
@@ -16,8 +18,8 @@ export const isJson = (type: string | undefined) => /^application\/(.+\+)?json\s
  * server's CPU per sent message.
  */
 export function limitBody(maxBytes: number): MiddlewareHandler {
-  const tooLarge = () => new Problem(413, `The request body must be at most ${maxBytes} bytes.`);
-  const limit = bodyLimit({ maxSize: maxBytes, onError: () => { throw tooLarge(); } });
+  const tooBig = () => tooLarge(`The request body must be at most ${maxBytes} bytes.`, { reason: 'body-too-large', maxBytes });
+  const limit = bodyLimit({ maxSize: maxBytes, onError: () => { throw tooBig(); } });
   return async (c, next) => {
     const type = c.req.header('Content-Type');
     if (isMultipart(type)) return next();
@@ -25,18 +27,18 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
     if (!incoming || !isJson(type)) return limit(c, next);
     // No Content-Length and no Transfer-Encoding: no body (RFC 9112 §6.3).
     if (!incoming.headers['content-length'] && !incoming.headers['transfer-encoding']) return next();
-    if (Number(incoming.headers['content-length']) > maxBytes) throw tooLarge();
+    if (Number(incoming.headers['content-length']) > maxBytes) throw tooBig();
     const chunks: Buffer[] = [];
     let size = 0;
     try {
       for await (const chunk of incoming as AsyncIterable<Buffer>) {
         size += chunk.length;
-        if (size > maxBytes) throw tooLarge();
+        if (size > maxBytes) throw tooBig();
         chunks.push(chunk);
       }
     } catch (err) {
       // A client gone mid-body is not a server error.
-      throw err instanceof Problem ? err : badRequest('The request body could not be read.');
+      throw err instanceof ChatError ? err : badRequest('The request body could not be read.', { reason: 'body-unreadable' });
     }
     // Where c.req.json() reads the text from: the validators parse it (a 400 when it is not JSON).
     // (hono types the cache entries as Body's methods; it stores their promises.)

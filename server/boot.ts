@@ -7,7 +7,7 @@ import { createDemoUsers, seedDemo } from '../demo/seed';
 import { createApp } from './app';
 import { createVerifier } from './auth';
 import type { Config } from './env';
-import { createHub, redisPrefix } from './events/hub';
+import { createHub } from './events/hub';
 import { createLimits, limitsOptions } from './limits';
 import { STAGING } from './services/uploads';
 import { migrateDb, openDb } from './storage';
@@ -35,7 +35,8 @@ export async function boot(config: Config) {
     throw err;
   }
   const verify = await createVerifier(config.jwtKey, { issuer: config.CHAT_JWT_ISSUER, audience: config.CHAT_JWT_AUDIENCE });
-  const shared = { redisUrl: config.REDIS_URL, redisPrefix: redisPrefix(config.DATABASE_URL) };
+  // Instances on the same database share Redis channels and counters; another database (staging, a test run) does not hear them.
+  const shared = { redisUrl: config.REDIS_URL, redisPrefix: `ipp-chat:${db.name}` };
   const events = createHub({ db, ...shared, pruneEveryMs: 10 * 60_000 });
   const limits = createLimits(limitsOptions(config, shared));
   const app = createApp({ config, db, verify, events, limits });

@@ -14,3 +14,6 @@ export interface Deps {
   /** The rate limits (boot.ts shares them through Redis); createApp makes in-process ones from config when absent. */
   limits?: Limits;
 }
+
+/** The handles the routers get: every one of them present. */
+export type AppDeps = Required<Deps>;

@@ -1,57 +1,52 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isUnavailable } from './storage/db';
+import { ChatError, problemStatus, type ProblemCode, type ProblemFacts } from './services/errors';
+import { isUnavailable } from './storage';
 
-const titles: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests',
-  500: 'Internal Server Error', 503: 'Service Unavailable',
+const titles: Record<ProblemCode, string> = {
+  'bad-request': 'Bad Request', unauthorized: 'Unauthorized', forbidden: 'Forbidden', 'not-found': 'Not Found',
+  conflict: 'Conflict', 'too-large': 'Content Too Large', 'unsupported-type': 'Unsupported Media Type',
+  'rate-limited': 'Too Many Requests', internal: 'Internal Server Error', unavailable: 'Service Unavailable',
 };
 
-/** An RFC 9457 problem, thrown by services and routes and rendered by `onError`. */
-export class Problem extends Error {
-  constructor(
-    readonly status: ContentfulStatusCode,
-    readonly detail: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(detail);
-  }
+const codeOf = (status: number): ProblemCode =>
+  (Object.keys(problemStatus) as ProblemCode[]).find((c) => problemStatus[c] === status) ?? (status >= 500 ? 'internal' : 'bad-request');
+
+/** The JSON of an RFC 9457 problem: a stable `type` and `code`, the status, a detail for developers, and facts for clients. */
+export function problemBody(code: ProblemCode, detail: string, facts: ProblemFacts = {}, status: number = problemStatus[code]) {
+  return JSON.stringify({ type: `urn:ipp-chat:problem:${code}`, code, title: titles[code], status, detail, ...facts });
 }
 
-export const badRequest = (detail: string) => new Problem(400, detail);
-export const forbidden = (detail: string) => new Problem(403, detail);
-export const notFound = (what = 'resource') => new Problem(404, `No such ${what}.`);
-export const conflict = (detail: string) => new Problem(409, detail);
-export const unauthorized = (detail: string) =>
-  new Problem(401, detail, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+/** The headers a problem needs: Retry-After for a wait, WWW-Authenticate for a refused token. */
+export function problemHeaders(code: ProblemCode, facts: ProblemFacts = {}): Record<string, string> {
+  return {
+    'Content-Type': 'application/problem+json',
+    ...(facts.retryAfter ? { 'Retry-After': String(facts.retryAfter) } : {}),
+    ...(code === 'unauthorized' ? { 'WWW-Authenticate': 'Bearer error="invalid_token"' } : {}),
+  };
+}
 
-/** The JSON of an RFC 9457 problem. */
-export const problemBody = (status: number, detail: string) =>
-  JSON.stringify({ type: 'about:blank', title: titles[status] ?? 'Error', status, detail });
-
-/** Renders a problem+json response. */
-export function problemResponse(c: Context, status: ContentfulStatusCode, detail: string, headers: Record<string, string> = {}) {
-  return c.body(problemBody(status, detail), status, { ...headers, 'Content-Type': 'application/problem+json' });
+function respond(c: Context, code: ProblemCode, detail: string, facts: ProblemFacts = {}, status: number = problemStatus[code], extra: Record<string, string> = {}) {
+  return c.body(problemBody(code, detail, facts, status), status as ContentfulStatusCode, { ...extra, ...problemHeaders(code, facts) });
 }
 
 /** The one error handler: every failure leaves as problem+json, and only 5xx are logged. */
 export const onError: ErrorHandler = (err, c) => {
-  if (err instanceof Problem) return problemResponse(c, err.status, err.detail, err.headers);
+  if (err instanceof ChatError) return respond(c, err.code, err.detail, err.facts);
   if (err instanceof HTTPException) {
-    const status = err.status as ContentfulStatusCode;
     const headers = Object.fromEntries(err.getResponse().headers);
     delete headers['content-type'];
-    return problemResponse(c, status, err.message || titles[status] || 'Error', headers);
+    const code = codeOf(err.status);
+    return respond(c, code, err.message || titles[code], {}, err.status, headers);
   }
   if (isUnavailable(err)) {
     // One line, not a stack: during an outage every request lands here.
     console.error(`${c.req.method} ${c.req.path}: the database is unavailable`);
-    return problemResponse(c, 503, 'The database is unavailable; try again shortly.', { 'Retry-After': '5' });
+    return respond(c, 'unavailable', 'The database is unavailable; try again shortly.', { reason: 'database', retryAfter: 5 });
   }
   console.error(`${c.req.method} ${c.req.path} failed:`, err);
-  return problemResponse(c, 500, 'The server could not complete the request.');
+  return respond(c, 'internal', 'The server could not complete the request.');
 };
 
-export const onNotFound: NotFoundHandler = (c) => problemResponse(c, 404, `No route for ${c.req.method} ${c.req.path}.`);
+export const onNotFound: NotFoundHandler = (c) => respond(c, 'not-found', `No route for ${c.req.method} ${c.req.path}.`, { reason: 'route' });

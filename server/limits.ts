@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Config } from './env';
-import { Problem } from './errors';
+import { rateLimited } from './services/errors';
 
 /** How much one user may do; 0 means no limit. */
 export interface LimitsOptions {
@@ -57,8 +57,8 @@ return {n, redis.call('PTTL', KEYS[1])}`;
 
 type RedisWithWindow = Redis & { window(key: string, ms: number): Promise<[number, number]> };
 
-const tooMany = (what: string, waitMs: number) =>
-  new Problem(429, `Too many ${what}: try again in ${Math.ceil(waitMs / 1000)} s.`, { 'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))) });
+const tooMany = (what: string, reason: string, waitMs: number) =>
+  rateLimited(`Too many ${what}: try again in ${Math.ceil(waitMs / 1000)} s.`, reason, waitMs / 1000);
 
 /**
  * Builds the limits. Per-minute counters live in Redis when it is configured
@@ -125,29 +125,29 @@ export function createLimits(opts: LimitsOptions): Limits {
       let release = () => {};
       if (withFiles) {
         const slot = hold('uploads', userId, opts.concurrentUploads);
-        if (!slot) throw tooMany(`uploads at the same time (at most ${opts.concurrentUploads})`, 1000);
+        if (!slot) throw tooMany(`uploads at the same time (at most ${opts.concurrentUploads})`, 'concurrent-uploads', 1000);
         release = slot;
         const wait = await hit('uploads', userId, opts.uploadsPerMinute);
         if (wait) {
           release();
-          throw tooMany(`messages with files (at most ${opts.uploadsPerMinute} a minute)`, wait);
+          throw tooMany(`messages with files (at most ${opts.uploadsPerMinute} a minute)`, 'uploads', wait);
         }
       }
       const wait = await hit('messages', userId, opts.messagesPerMinute);
       if (wait) {
         release();
-        throw tooMany(`messages (at most ${opts.messagesPerMinute} a minute)`, wait);
+        throw tooMany(`messages (at most ${opts.messagesPerMinute} a minute)`, 'messages', wait);
       }
       return release;
     },
     stream(userId) {
       const release = hold('streams', userId, opts.streamsPerUser);
-      if (!release) throw tooMany(`open event streams (at most ${opts.streamsPerUser}); close another one`, 3000);
+      if (!release) throw tooMany(`open event streams (at most ${opts.streamsPerUser}); close another one`, 'streams', 3000);
       return release;
     },
     async typing(userId, roomId) {
       const wait = await hit('typing', `${userId}:${roomId}`, 1, TYPING_MS);
-      if (wait) throw tooMany('typing signals (one a second per room)', wait);
+      if (wait) throw tooMany('typing signals (one a second per room)', 'typing', wait);
     },
     async redis() {
       if (!redis) return null;

@@ -1,13 +1,24 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { ValidationTargets } from 'hono';
 import { describeRoute, resolver, validator } from 'hono-openapi';
-import { badRequest } from './errors';
-import { problem } from './schemas';
+import { badRequest } from './services/errors';
+import { z } from 'zod';
+import { problem } from './services/views';
+
+/** A positive integer id in a path or a form, as a number. */
+export const idString = z.string().regex(/^[1-9][0-9]{0,15}$/, 'must be a positive integer id').transform(Number);
+/** A positive integer id in a JSON body. */
+export const idNumber = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+/** The `:id` of a resource's path. */
+export const idParam = z.object({ id: idString });
+/** A `limit` query parameter between 1 and max. */
+export const limitQuery = (max: number) => z.string().regex(/^[0-9]{1,3}$/).transform(Number).pipe(z.number().int().min(1).max(max));
 
 function invalid(target: string, issues: readonly StandardSchemaV1.Issue[]) {
   const issue = issues[0];
   const where = issue?.path?.map((p) => (typeof p === 'object' ? p.key : p)).join('.');
-  return badRequest(`${target}${where ? `.${where}` : ''}: ${issue?.message ?? 'invalid'}`);
+  const field = `${target}${where ? `.${where}` : ''}`;
+  return badRequest(`${field}: ${issue?.message ?? 'invalid'}`, { reason: 'invalid-input', field });
 }
 
 /** hono-openapi's validator, answering bad input with one problem+json 400. */

@@ -1,12 +1,12 @@
-import { relations, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import {
   boolean, datetime, foreignKey, index, mysqlEnum, mysqlTable, text, uniqueIndex, varchar,
 } from 'drizzle-orm/mysql-core';
+import { messageTypes } from '../enums';
 import { id } from './columns';
 import { users } from './users';
 import { rooms } from './rooms';
 
-export const messageTypes = ['text', 'file', 'system'] as const;
 
 /** A message of a room; deleting one is soft (content emptied, deleted_at set). */
 export const messages = mysqlTable('chat_messages', {
@@ -71,15 +71,7 @@ export const messageReads = mysqlTable('chat_message_reads', {
     .onUpdate('cascade').onDelete('cascade'),
 ]);
 
-export const messagesRelations = relations(messages, ({ one, many }) => ({
-  room: one(rooms, { fields: [messages.roomId], references: [rooms.id] }),
-  replyTo: one(messages, { fields: [messages.replyToId], references: [messages.id] }),
-  attachments: many(attachments),
-}));
 
-export const attachmentsRelations = relations(attachments, ({ one }) => ({
-  message: one(messages, { fields: [attachments.messageId], references: [messages.id] }),
-}));
 
 export type MessageRow = typeof messages.$inferSelect;
 export type AttachmentRow = typeof attachments.$inferSelect;

@@ -1,13 +1,11 @@
-import { relations, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import {
   boolean, datetime, foreignKey, index, mysqlEnum, mysqlTable, uniqueIndex, varchar,
 } from 'drizzle-orm/mysql-core';
+import { memberRoles, roomTypes } from '../enums';
 import { id } from './columns';
 import { users } from './users';
-import { messages } from './messages';
 
-export const roomTypes = ['direct', 'group', 'channel'] as const;
-export const memberRoles = ['member', 'admin', 'moderator'] as const;
 
 /** A conversation: direct (two people), group (invited members) or channel (public). */
 export const rooms = mysqlTable('chat_rooms', {
@@ -56,16 +54,7 @@ export const members = mysqlTable('chat_room_members', {
     .onUpdate('cascade').onDelete('cascade'),
 ]);
 
-export const roomsRelations = relations(rooms, ({ many }) => ({
-  members: many(members),
-  messages: many(messages),
-}));
 
-export const membersRelations = relations(members, ({ one }) => ({
-  room: one(rooms, { fields: [members.roomId], references: [rooms.id] }),
-}));
 
 export type RoomRow = typeof rooms.$inferSelect;
 export type MemberRow = typeof members.$inferSelect;
-export type RoomType = (typeof roomTypes)[number];
-export type MemberRole = (typeof memberRoles)[number];

@@ -1,5 +1,6 @@
-import { relations, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { check, foreignKey, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { messageTypes } from '../enums';
 import { datetime } from './columns';
 import { users } from './users';
 import { rooms } from './rooms';
@@ -10,7 +11,7 @@ export const messages = sqliteTable('chat_messages', {
   roomId: integer('room_id').notNull(),
   senderId: integer('sender_id').notNull(),
   content: text('content').notNull(),
-  type: text('message_type', { enum: ['text', 'file', 'system'] }).notNull().default('text'),
+  type: text('message_type', { enum: messageTypes }).notNull().default('text'),
   isEdited: integer('is_edited', { mode: 'boolean' }).notNull().default(false),
   editedAt: datetime('edited_at'),
   isDeleted: integer('is_deleted', { mode: 'boolean' }).notNull().default(false),
@@ -65,12 +66,4 @@ export const messageReads = sqliteTable('chat_message_reads', {
     .onUpdate('cascade').onDelete('cascade'),
 ]);
 
-export const messagesRelations = relations(messages, ({ one, many }) => ({
-  room: one(rooms, { fields: [messages.roomId], references: [rooms.id] }),
-  replyTo: one(messages, { fields: [messages.replyToId], references: [messages.id] }),
-  attachments: many(attachments),
-}));
 
-export const attachmentsRelations = relations(attachments, ({ one }) => ({
-  message: one(messages, { fields: [attachments.messageId], references: [messages.id] }),
-}));

@@ -1,14 +1,14 @@
-import { relations, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { check, foreignKey, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { memberRoles, roomTypes } from '../enums';
 import { datetime } from './columns';
 import { users } from './users';
-import { messages } from './messages';
 
 /** SQLite twin of drizzle/mysql/rooms.ts: same columns, indexes and keys. */
 export const rooms = sqliteTable('chat_rooms', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   name: text('name', { length: 200 }),
-  type: text('room_type', { enum: ['direct', 'group', 'channel'] }).notNull().default('direct'),
+  type: text('room_type', { enum: roomTypes }).notNull().default('direct'),
   createdById: integer('created_by_id').notNull(),
   createdAt: datetime('created_at').notNull().default(sql`CURRENT_TIMESTAMP`),
   // SQLite has no ON UPDATE: the application sets it.
@@ -29,7 +29,7 @@ export const members = sqliteTable('chat_room_members', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   roomId: integer('room_id').notNull(),
   userId: integer('user_id').notNull(),
-  role: text('role', { enum: ['member', 'admin', 'moderator'] }).notNull().default('member'),
+  role: text('role', { enum: memberRoles }).notNull().default('member'),
   joinedAt: datetime('joined_at').notNull().default(sql`CURRENT_TIMESTAMP`),
   lastReadAt: datetime('last_read_at'),
   muted: integer('is_muted', { mode: 'boolean' }).notNull().default(false),
@@ -48,11 +48,4 @@ export const members = sqliteTable('chat_room_members', {
     .onUpdate('cascade').onDelete('cascade'),
 ]);
 
-export const roomsRelations = relations(rooms, ({ many }) => ({
-  members: many(members),
-  messages: many(messages),
-}));
 
-export const membersRelations = relations(members, ({ one }) => ({
-  room: one(rooms, { fields: [members.roomId], references: [rooms.id] }),
-}));

@@ -1,6 +1,4 @@
 import type { Db } from '../storage';
-import { sqliteFile } from '../storage/sqlite';
-import { activeUserIds } from '../services/users';
 import {
   eventBounds, eventsAfter, eventsForUser, frame, inAudience, lastEventId, membersOf, pruneEvents, recordedIn,
 } from './outbox';
@@ -173,7 +171,7 @@ export function createHub(opts: HubOptions): Hub {
     try {
       for (let i = 0; i < ids.length; i += 1000) {
         const chunk = ids.slice(i, i + 1000);
-        const active = await activeUserIds(db, chunk);
+        const active = await db.users.activeIds(chunk);
         for (const id of chunk) if (!active.has(id)) for (const e of [...(byUser.get(id) ?? [])]) e.sub.close();
       }
       failing.delete('checking users');
@@ -305,15 +303,6 @@ export function createHub(opts: HubOptions): Hub {
       redis?.close();
     },
   };
-}
-
-/**
- * The Redis prefix of a deployment: instances on the same database share it,
- * and another database (staging, a test run) on the same Redis does not hear them.
- */
-export function redisPrefix(databaseUrl: string): string {
-  const name = databaseUrl.startsWith('mysql://') ? new URL(databaseUrl).pathname.slice(1) : sqliteFile(databaseUrl);
-  return `ipp-chat:${name}`;
 }
 
 /** The same storage port, waking the hub after each commit that recorded events, so they leave at once. */

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { problemBody } from '../errors';
+import { problemBody, problemHeaders } from '../errors';
 import type { Hub, Subscriber } from './hub';
 
 /** A stream further behind than this is closed: its client resumes from the database with Last-Event-ID. */
@@ -67,9 +67,10 @@ const RETRY = 'retry: 3000\n\n';
 /** The 503 answered when the stream could not start (the database is down), with the CORS headers kept. */
 function unavailable(headers: Record<string, string>): [Record<string, string>, string] {
   const { 'Content-Type': _, 'Cache-Control': __, 'X-Accel-Buffering': ___, ...rest } = headers;
+  const facts = { reason: 'database', retryAfter: 5 };
   return [
-    { ...rest, 'Content-Type': 'application/problem+json', 'Retry-After': '5' },
-    problemBody(503, 'The database is unavailable; try again shortly.'),
+    { ...rest, ...problemHeaders('unavailable', facts) },
+    problemBody('unavailable', 'The database is unavailable; try again shortly.', facts),
   ];
 }
 

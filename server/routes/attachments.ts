@@ -3,11 +3,10 @@ import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { Hono } from 'hono';
 import type { AuthEnv } from '../auth';
-import type { Deps } from '../deps';
-import { notFound } from '../errors';
-import { roomParam } from '../schemas';
+import type { AppDeps } from '../deps';
+import { notFound } from '../services/errors';
 import { attachmentForMember } from '../services/attachments';
-import { doc, valid } from '../validate';
+import { doc, idParam, valid } from '../validate';
 
 const INLINE = new Set(['jpg', 'png', 'gif', 'webp', 'pdf']);
 
@@ -19,7 +18,7 @@ export function contentDisposition(kind: 'inline' | 'attachment', fileName: stri
 }
 
 /** Attachments: the file or its thumbnail, for members of its room only. */
-export function attachmentsRoutes({ db, config }: Deps) {
+export function attachmentsRoutes({ db, config }: AppDeps) {
   // A widget on another origin reads files with CORS; the policy only matters to no-cors embeds.
   const corp = config.CORS_ORIGINS.length ? 'cross-origin' : 'same-origin';
 
@@ -46,7 +45,7 @@ export function attachmentsRoutes({ db, config }: Deps) {
   };
 
   return new Hono<AuthEnv>()
-    .get('/attachments/:id', doc('Download an attachment', { description: 'The file' }, 404), valid('param', roomParam), serve(false))
-    .get('/attachments/:id/thumbnail', doc("An image attachment's thumbnail (WebP)", { description: 'The thumbnail' }, 404),
-      valid('param', roomParam), serve(true));
+    .get('/:id', doc('Download an attachment', { description: 'The file' }, 404), valid('param', idParam), serve(false))
+    .get('/:id/thumbnail', doc("An image attachment's thumbnail (WebP)", { description: 'The thumbnail' }, 404),
+      valid('param', idParam), serve(true));
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { DEMO_RECORDS, demoPage } from '../../demo/page';
 import { DEMO_USERS, demoPerms } from '../../demo/seed';
 import type { Deps } from '../deps';
-import { badRequest } from '../errors';
+import { badRequest } from '../services/errors';
 import { parse } from '../validate';
 
 const asset = (name: string) => new Uint8Array(readFileSync(new URL(`../../demo/${name}`, import.meta.url)));

@@ -3,13 +3,9 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import type { AuthEnv } from '../auth';
-import type { Deps } from '../deps';
-import type { Hub } from '../events/hub';
-import type { Limits } from '../limits';
+import type { AppDeps } from '../deps';
 import { streamToNode, streamToWeb } from '../events/stream';
-import { roomParam } from '../schemas';
-import { requireMember, requirePerm } from '../services/access';
-import { doc, valid } from '../validate';
+import { requirePerm } from '../services/access';
 
 const feedDoc = describeRoute({
   summary: 'The real-time feed (Server-Sent Events)',
@@ -44,10 +40,10 @@ const feedDoc = describeRoute({
   },
 });
 
-/** GET /events, the SSE feed of the caller's rooms, and POST /rooms/:id/typing, its ephemeral signal. */
-export function eventsRoutes({ db, events, limits }: Deps & { events: Hub; limits: Limits }) {
+/** GET /events: the SSE feed of the caller's rooms. */
+export function eventsRoutes({ events, limits }: AppDeps) {
   return new Hono<AuthEnv>()
-    .get('/events', feedDoc, async (c) => {
+    .get('/', feedDoc, async (c) => {
       const me = c.var.me;
       requirePerm(me, 'chat.read');
       // The CORS middleware has already put its headers on c.res: they must reach the raw response too.
@@ -66,15 +62,5 @@ export function eventsRoutes({ db, events, limits }: Deps & { events: Hub; limit
       if (!outgoing) return streamToWeb(opts);
       streamToNode(outgoing, opts);
       return RESPONSE_ALREADY_SENT;
-    })
-    .post('/rooms/:id/typing', doc('Tell the room I am typing (not stored; at most once a second per room)', { status: 204, description: 'Sent' }, 404, 429),
-      valid('param', roomParam), async (c) => {
-        const me = c.var.me;
-        const { id } = c.req.valid('param');
-        await requireMember(db, me, id);
-        requirePerm(me, 'chat.create');
-        await limits.typing(me.id, id);
-        await events.typing(id, me);
-        return c.body(null, 204);
-      });
+    });
 }

@@ -1,8 +1,7 @@
 import { Hono } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import { z } from 'zod';
-import type { Deps } from '../deps';
-import type { Limits } from '../limits';
+import type { AppDeps } from '../deps';
 
 const health = z.object({
   status: z.enum(['ok', 'error']),
@@ -20,8 +19,8 @@ const within = <T>(p: Promise<T>, ms: number, fallback: T) => {
 };
 
 /** GET /health: 200 when the database answers, 503 when it does not; Redis is reported when configured. No token needed. */
-export function healthRoutes({ db, limits }: Deps & { limits: Limits }) {
-  return new Hono().get('/health', describeRoute({
+export function healthRoutes({ db, limits }: AppDeps) {
+  return new Hono().get('/', describeRoute({
     summary: 'Liveness of the BFF, its database and (when configured) Redis',
     responses: {
       200: { description: 'Healthy: the database answers', content: { 'application/json': { schema: resolver(health) } } },

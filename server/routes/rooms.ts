@@ -1,27 +1,53 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AuthEnv } from '../auth';
-import type { Deps } from '../deps';
+import type { AppDeps } from '../deps';
 import { lastEventId } from '../events/outbox';
 import { POSITION_HEADER } from '../events/stream';
-import { createRoomBody, member, muteBody, readBody, readMarker, renameBody, room, roomParam, roomsQuery } from '../schemas';
-import { markRead } from '../services/messages';
+import { markRead } from '../services/reads';
 import {
-  createRoom, deleteRoom, getRoom, joinChannel, listChannels, listRooms, openContextRoom, openDirect, renameRoom, setMuted,
+  createRoom, deleteRoom, getRoom, joinChannel, listRooms, openContextRoom, openDirect, renameRoom, setMuted,
 } from '../services/rooms';
-import { doc, valid } from '../validate';
+import { signalTyping } from '../services/typing';
+import { member, readMarker, room, roomContext } from '../services/views';
+import { doc, idNumber, idParam, valid } from '../validate';
+import { membersRoutes } from './members';
+import { roomMessagesRoutes } from './messages';
 
-/** Rooms: the caller's conversations, public channels, and what a member does to a room. */
-export function roomsRoutes({ db, config }: Deps) {
+const roomsQuery = z.object({
+  filter: z.enum(['all', 'unread', 'group', 'direct']).default('all'),
+  q: z.string().max(200).optional(),
+});
+const name = z.string().trim().min(1).max(200);
+const createRoomBody = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('direct'), userId: idNumber }),
+  z.strictObject({
+    type: z.literal('group'),
+    name,
+    memberIds: z.array(idNumber).max(500).default([]),
+    context: roomContext.optional().describe('Ties the group to a host record: the existing room of that record is answered (200) when the caller is a member of it, 404 when not.'),
+  }),
+  z.strictObject({ type: z.literal('channel'), name, memberIds: z.array(idNumber).max(500).default([]) }),
+]);
+const renameBody = z.strictObject({ name });
+const muteBody = z.strictObject({ muted: z.boolean() });
+const readBody = z.strictObject({ messageId: idNumber });
+
+/**
+ * /rooms: the caller's conversations and what a member does to one; its
+ * members (/rooms/:id/members) and messages (/rooms/:id/messages) are mounted here.
+ */
+export function roomsRoutes(deps: AppDeps) {
+  const { db, config, events, limits } = deps;
   return new Hono<AuthEnv>()
-    .get('/rooms', doc('My rooms, most recent activity first. The `Chat-Last-Event-Id` header is the last event the list reflects: the `Last-Event-ID` to open the feed with', { schema: z.array(room) }, 400),
+    .get('/', doc('My rooms, most recent activity first. The `Chat-Last-Event-Id` header is the last event the list reflects: the `Last-Event-ID` to open the feed with', { schema: z.array(room) }, 400),
       valid('query', roomsQuery), async (c) => {
         // Read before the list: every event up to it is committed, so the list shows it.
         const at = await lastEventId(db);
         const rooms = await listRooms(db, c.var.me, c.req.valid('query'));
         return c.json(rooms, 200, { [POSITION_HEADER]: String(at) });
       })
-    .post('/rooms', doc('Open a direct conversation (200 existing, 201 new), create a group or channel, or open the group of a host record (`context`: 200 existing, 201 new, 404 when it exists and the caller is not a member)', { status: 201, schema: room }, 400, 404),
+    .post('/', doc('Open a direct conversation (200 existing, 201 new), create a group or channel, or open the group of a host record (`context`: 200 existing, 201 new, 404 when it exists and the caller is not a member, or the caller may not create it)', { status: 201, schema: room }, 400, 404),
       valid('json', createRoomBody), async (c) => {
         const me = c.var.me;
         const body = c.req.valid('json');
@@ -35,30 +61,34 @@ export function roomsRoutes({ db, config }: Deps) {
         }
         return c.json(await createRoom(db, me, body), 201);
       })
-    .get('/channels', doc('Public channels', { schema: z.array(room) }), async (c) => {
-      return c.json(await listChannels(db, c.var.me));
-    })
-    .get('/rooms/:id', doc('A room with its members', { schema: room }, 404), valid('param', roomParam), async (c) => {
+    .get('/:id', doc('A room with its members', { schema: room }, 404), valid('param', idParam), async (c) => {
       return c.json(await getRoom(db, c.var.me, c.req.valid('param').id));
     })
-    .patch('/rooms/:id', doc('Rename a room', { schema: room }, 400, 404, 409),
-      valid('param', roomParam), valid('json', renameBody), async (c) => {
+    .patch('/:id', doc('Rename a room', { schema: room }, 400, 404, 409),
+      valid('param', idParam), valid('json', renameBody), async (c) => {
         return c.json(await renameRoom(db, c.var.me, c.req.valid('param').id, c.req.valid('json').name));
       })
-    .delete('/rooms/:id', doc('Delete a room (its admins)', { status: 204, description: 'Deleted' }, 404),
-      valid('param', roomParam), async (c) => {
+    .delete('/:id', doc('Delete a room (its admins)', { status: 204, description: 'Deleted' }, 404),
+      valid('param', idParam), async (c) => {
         await deleteRoom(db, c.var.me, c.req.valid('param').id, config.UPLOAD_DIR);
         return c.body(null, 204);
       })
-    .post('/rooms/:id/join', doc('Join a public channel', { schema: room }, 404), valid('param', roomParam), async (c) => {
+    .post('/:id/join', doc('Join a public channel', { schema: room }, 404), valid('param', idParam), async (c) => {
       return c.json(await joinChannel(db, c.var.me, c.req.valid('param').id));
     })
-    .patch('/rooms/:id/me', doc('Mute or unmute a room', { schema: member }, 400, 404),
-      valid('param', roomParam), valid('json', muteBody), async (c) => {
+    .patch('/:id/me', doc('Mute or unmute a room', { schema: member }, 400, 404),
+      valid('param', idParam), valid('json', muteBody), async (c) => {
         return c.json(await setMuted(db, c.var.me, c.req.valid('param').id, c.req.valid('json').muted));
       })
-    .post('/rooms/:id/read', doc('Move my read marker forward', { schema: readMarker }, 400, 404),
-      valid('param', roomParam), valid('json', readBody), async (c) => {
+    .post('/:id/read', doc('Move my read marker forward', { schema: readMarker }, 400, 404),
+      valid('param', idParam), valid('json', readBody), async (c) => {
         return c.json(await markRead(db, c.var.me, c.req.valid('param').id, c.req.valid('json').messageId));
-      });
+      })
+    .post('/:id/typing', doc('Tell the room I am typing (not stored; at most once a second per room)', { status: 204, description: 'Sent' }, 404, 429),
+      valid('param', idParam), async (c) => {
+        await signalTyping(db, events, limits, c.var.me, c.req.valid('param').id);
+        return c.body(null, 204);
+      })
+    .route('/:id/members', membersRoutes(deps))
+    .route('/:id/messages', roomMessagesRoutes(deps));
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
-import { Problem } from '../errors';
+import { ChatError } from '../services/errors';
 
 /** GET /ipp-chat.js: the widget bundle, read once, for any page to load (CORS, since modules are fetched with it). */
 export function widgetRoutes() {
@@ -13,7 +13,7 @@ export function widgetRoutes() {
   }
   const etag = bundle && `"${createHash('sha256').update(bundle).digest('base64url').slice(0, 22)}"`;
   return new Hono().get('/ipp-chat.js', (c) => {
-    if (!bundle || !etag) throw new Problem(404, 'The widget bundle is not built: run `npm run build`.');
+    if (!bundle || !etag) throw new ChatError('not-found', 'The widget bundle is not built: run `npm run build`.');
     const headers = {
       'Content-Type': 'text/javascript; charset=utf-8',
       'Cache-Control': 'public, max-age=300, must-revalidate',

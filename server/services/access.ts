@@ -1,14 +1,14 @@
 import { and, eq } from 'drizzle-orm';
-import { forbidden, notFound } from '../errors';
+import { forbidden, notFound } from './errors';
 import type { Db } from '../storage';
-import type { User } from './users';
+import type { HostUser } from '../storage/users';
 
 /** The host's chat permissions a token may carry. */
 export const permissions = ['chat.read', 'chat.create', 'chat.update', 'chat.delete', 'chat.manage_rooms'] as const;
 export type Permission = (typeof permissions)[number];
 
 /** The caller of a request: an active host user and the permissions of their token. */
-export interface Me extends User {
+export interface Me extends HostUser {
   perms: Set<Permission>;
   /** Token expiry, in seconds since the epoch (ends event streams). */
   exp: number;
@@ -19,7 +19,7 @@ export type MemberOf = NonNullable<Membership>['member'];
 
 /** Refuses (403) unless the token grants the permission: for what is not about one room. */
 export function requirePerm(me: Me, perm: Permission): void {
-  if (!me.perms.has(perm)) throw forbidden(`This requires the ${perm} permission.`);
+  if (!me.perms.has(perm)) throw forbidden(`This requires the ${perm} permission.`, { reason: 'permission', permission: perm });
 }
 
 /** Whether a member's room role lets them moderate: rename, add and remove members, delete others' messages. */
@@ -72,6 +72,6 @@ export async function requirePermIn(db: Db, me: Me, roomId: number, perm: Permis
  */
 export function requireManager(me: Me, member: { role: string }, action: string, role: 'moderator' | 'admin' = 'moderator'): void {
   const allowed = role === 'admin' ? member.role === 'admin' : canModerate(member);
-  if (!allowed) throw forbidden(`Only the ${role === 'admin' ? 'admins' : 'admins and moderators'} of a room can ${action}.`);
+  if (!allowed) throw forbidden(`Only the ${role === 'admin' ? 'admins' : 'admins and moderators'} of a room can ${action}.`, { reason: 'room-role' });
   requirePerm(me, 'chat.manage_rooms');
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { notFound } from '../errors';
+import { notFound } from './errors';
 import { requirePerm, type Me } from './access';
 import type { Db } from '../storage';
 import type { StagedFile } from './uploads';

@@ -1,12 +1,11 @@
 import { and, asc, eq, ne } from 'drizzle-orm';
-import type { MemberRole } from '../../drizzle/mysql';
-import { conflict, forbidden, notFound } from '../errors';
-import type { MemberView } from '../schemas';
-import type { Db } from '../storage';
+import { conflict, forbidden, notFound } from './errors';
+import type { MemberView } from './views';
+import type { Db, MemberRole } from '../storage';
 import { recordEvents } from '../events/outbox';
 import { memberOf, requireManager, requireMember, type Me } from './access';
 import { recordMembersAdded, recordRoomEvent } from './rooms';
-import { findActiveUser, nameOf, usersByIds } from './users';
+import { nameOf } from './users';
 import { memberView, now } from './views';
 
 async function adminCount(db: Db, roomId: number): Promise<number> {
@@ -19,12 +18,12 @@ async function adminCount(db: Db, roomId: number): Promise<number> {
 export async function addMember(db: Db, me: Me, roomId: number, userId: number, role: MemberRole = 'member'): Promise<MemberView> {
   const { room, member } = await requireMember(db, me, roomId);
   // A direct room has no admin: its members are told what cannot be done rather than "not allowed".
-  if (room.type === 'direct') throw conflict('A direct conversation has exactly two members.');
+  if (room.type === 'direct') throw conflict('A direct conversation has exactly two members.', 'direct-room');
   requireManager(me, member, 'add members');
-  if (role !== 'member' && member.role !== 'admin') throw forbidden('Only the admins of a room can give a role.');
-  const user = await findActiveUser(db, userId);
+  if (role !== 'member' && member.role !== 'admin') throw forbidden('Only the admins of a room can give a role.', { reason: 'room-role' });
+  const user = await db.users.findActive(userId);
   if (!user) throw notFound('user');
-  if (await memberOf(db, roomId, userId)) throw conflict('This user is already a member of the room.');
+  if (await memberOf(db, roomId, userId)) throw conflict('This user is already a member of the room.', 'already-member');
   try {
     return await db.transaction(async (tx) => {
       await tx.insert(tx.t.members, { roomId, userId, role, joinedAt: now() });
@@ -32,7 +31,7 @@ export async function addMember(db: Db, me: Me, roomId: number, userId: number, 
       return view;
     });
   } catch (err) {
-    if (db.isUniqueViolation(err)) throw conflict('This user is already a member of the room.');
+    if (db.isUniqueViolation(err)) throw conflict('This user is already a member of the room.', 'already-member');
     throw err;
   }
 }
@@ -40,7 +39,7 @@ export async function addMember(db: Db, me: Me, roomId: number, userId: number, 
 /** Changes a member's role: admins only, and a room always keeps one admin. */
 export async function changeRole(db: Db, me: Me, roomId: number, userId: number, role: MemberRole): Promise<MemberView> {
   const { room, member } = await requireMember(db, me, roomId);
-  if (room.type === 'direct') throw conflict('A direct conversation has no roles.');
+  if (room.type === 'direct') throw conflict('A direct conversation has no roles.', 'direct-room');
   requireManager(me, member, 'change roles', 'admin');
   const target = await memberOf(db, roomId, userId);
   if (!target) throw notFound('member');
@@ -48,14 +47,14 @@ export async function changeRole(db: Db, me: Me, roomId: number, userId: number,
   await db.transaction(async (tx) => {
     await tx.lockRoom(roomId);
     if (target.role === 'admin' && role !== 'admin' && (await adminCount(tx, roomId)) <= 1) {
-      throw conflict('A room needs at least one admin: name another admin first.');
+      throw conflict('A room needs at least one admin: name another admin first.', 'last-admin');
     }
     await tx.orm.update(members).set({ role }).where(eq(members.id, target.id));
     // The feed has no member.updated: a room.updated makes clients fetch the room and its roles again.
     await recordRoomEvent(tx, roomId, 'room.updated');
   });
   // Named as in the room's member list, whether the user is still active or not.
-  const names = await usersByIds(db, [userId]);
+  const names = await db.users.byIds([userId]);
   return memberView({ ...target, role }, nameOf(names, userId));
 }
 
@@ -77,10 +76,10 @@ export async function removeMember(db: Db, me: Me, roomId: number, userId: numbe
   }
   const target = leaving ? member : await memberOf(db, roomId, userId);
   if (!leaving) {
-    if (room.type === 'direct') throw conflict('One can only leave a direct conversation.');
+    if (room.type === 'direct') throw conflict('One can only leave a direct conversation.', 'direct-room');
     requireManager(me, member, 'remove members');
     if (!target) throw notFound('member');
-    if (target.role === 'admin' && member.role !== 'admin') throw forbidden('Only an admin can remove an admin.');
+    if (target.role === 'admin' && member.role !== 'admin') throw forbidden('Only an admin can remove an admin.', { reason: 'room-role' });
   }
   await db.transaction(async (tx) => {
     await tx.lockRoom(roomId);

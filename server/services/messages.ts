@@ -1,12 +1,11 @@
 import { rm } from 'node:fs/promises';
-import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import type { AttachmentRow, MessageRow } from '../../drizzle/mysql';
-import { badRequest, conflict, forbidden, notFound } from '../errors';
-import type { AttachmentView, MessageView } from '../schemas';
-import type { Db } from '../storage';
+import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { badRequest, conflict, forbidden, notFound } from './errors';
+import type { AttachmentRow, Db, MessageRow } from '../storage';
 import { canModerate, requireMember, requirePerm, requirePermIn, type Me } from './access';
-import { nameOf, usersByIds, type User } from './users';
-import { iso, now } from './views';
+import type { HostUser } from '../storage/users';
+import { nameOf } from './users';
+import { attachmentView, iso, now, type MessageView } from './views';
 import { messagesWithEvents, recordEvents, rewriteMessageEvents } from '../events/outbox';
 import { messageDir, placeFiles, removeFiles } from './attachments';
 import { withUpload, type StagedFile, type UploadLimits } from './uploads';
@@ -16,19 +15,8 @@ export const MAX_CONTENT = 10_000;
 export const PAGE_DEFAULT = 50;
 export const PAGE_MAX = 100;
 
-
-export const attachmentView = (a: AttachmentRow): AttachmentView => ({
-  id: a.id,
-  fileName: a.fileName,
-  size: a.fileSize,
-  mimeType: a.fileType,
-  extension: a.fileExtension,
-  url: `/api/chat/attachments/${a.id}`,
-  ...(a.thumbnailPath ? { thumbnailUrl: `/api/chat/attachments/${a.id}/thumbnail` } : {}),
-});
-
 /** Turns rows into views with three queries, however many rows: names (but those `known`), replies, attachments. */
-export async function toViews(db: Db, rows: MessageRow[], known: User[] = []): Promise<MessageView[]> {
+export async function toViews(db: Db, rows: MessageRow[], known: HostUser[] = []): Promise<MessageView[]> {
   if (!rows.length) return [];
   const { messages, attachments } = db.t;
   const replyIds = [...new Set(rows.map((r) => r.replyToId).filter((id): id is number => id != null))];
@@ -40,7 +28,7 @@ export async function toViews(db: Db, rows: MessageRow[], known: User[] = []): P
   ]);
   const names = new Map(known.map((u) => [u.id, u]));
   const missing = [...rows, ...replies].map((r) => r.senderId).filter((id) => !names.has(id));
-  for (const [id, u] of await usersByIds(db, missing)) names.set(id, u);
+  for (const [id, u] of await db.users.byIds(missing)) names.set(id, u);
   const replyById = new Map(replies.map((r) => [r.id, r]));
   // (Map.groupBy is not in Node 20.)
   const filesOf = new Map<number, AttachmentRow[]>();
@@ -66,7 +54,8 @@ export async function toViews(db: Db, rows: MessageRow[], known: User[] = []): P
 
 const excerpt = (m: MessageRow) => (m.isDeleted ? '' : m.content.length > 120 ? `${m.content.slice(0, 119)}…` : m.content);
 
-async function messageById(db: Db, id: number): Promise<MessageRow | undefined> {
+/** A message row by id. */
+export async function messageById(db: Db, id: number): Promise<MessageRow | undefined> {
   const [row] = await db.orm.select().from(db.t.messages).where(eq(db.t.messages.id, id));
   return row;
 }
@@ -130,7 +119,7 @@ export async function sendMessage(
     // Only a member's message stays (checked under the lock: no send after a removal).
     if (id === null || !(await markSent(tx, roomId, me.id, id, at))) throw notFound('room');
     // Told only once the caller is known to be a member: nobody else learns where a message is.
-    if (badReply) throw badRequest('replyToId is not a message of this room.');
+    if (badReply) throw badRequest('replyToId is not a message of this room.', { reason: 'reply-elsewhere', field: 'replyToId' });
     // The row as stored (times hold whole seconds), without reading it back.
     const row: MessageRow = { ...values, id, isEdited: false, editedAt: null, isDeleted: false, deletedAt: null };
     if (upload && files.length) {
@@ -155,7 +144,7 @@ export async function sendMessage(
     await requireMember(db, me, roomId);
     result = { id: existing.id, created: false, roomId: existing.roomId };
   }
-  if (result.roomId !== roomId) throw conflict('This clientId was already used for a message of another room.');
+  if (result.roomId !== roomId) throw conflict('This clientId was already used for a message of another room.', 'client-id-reused');
   const message = result.view ?? (await toViews(db, [(await messageById(db, result.id))!]))[0];
   return { message, created: result.created };
 }
@@ -207,8 +196,8 @@ async function byClientId(db: Db, senderId: number, clientId: string) {
 }
 
 function checkContent(content: string): string {
-  if (!content.trim()) throw badRequest('content must not be empty.');
-  if (content.length > MAX_CONTENT) throw badRequest(`content must be at most ${MAX_CONTENT} characters.`);
+  if (!content.trim()) throw badRequest('content must not be empty.', { reason: 'empty-message', field: 'content' });
+  if (content.length > MAX_CONTENT) throw badRequest(`content must be at most ${MAX_CONTENT} characters.`, { reason: 'too-long', field: 'content' });
   return content;
 }
 
@@ -224,8 +213,8 @@ async function messageForMember(db: Db, me: Me, messageId: number) {
 export async function editMessage(db: Db, me: Me, messageId: number, content: string): Promise<MessageView> {
   const { message } = await messageForMember(db, me, messageId);
   requirePerm(me, 'chat.update');
-  if (message.senderId !== me.id) throw forbidden('Only its sender can edit a message.');
-  if (message.isDeleted) throw conflict('A deleted message cannot be edited.');
+  if (message.senderId !== me.id) throw forbidden('Only its sender can edit a message.', { reason: 'not-sender' });
+  if (message.isDeleted) throw conflict('A deleted message cannot be edited.', 'message-deleted');
   const text = checkContent(content);
   return db.transaction(async (tx) => {
     await tx.orm.update(tx.t.messages).set({ content: text, isEdited: true, editedAt: now() }).where(eq(tx.t.messages.id, messageId));
@@ -245,7 +234,7 @@ export async function editMessage(db: Db, me: Me, messageId: number, content: st
 export async function deleteMessage(db: Db, me: Me, messageId: number, uploadDir: string): Promise<MessageView> {
   const { message, member } = await messageForMember(db, me, messageId);
   requirePerm(me, 'chat.delete');
-  if (message.senderId !== me.id && !canModerate(member)) throw forbidden('Only its sender or a moderator can delete a message.');
+  if (message.senderId !== me.id && !canModerate(member)) throw forbidden('Only its sender or a moderator can delete a message.', { reason: 'not-sender' });
   const view = await db.transaction(async (tx) => {
     const { messages, attachments } = tx.t;
     await tx.orm.delete(attachments).where(eq(attachments.messageId, messageId));
@@ -275,30 +264,6 @@ async function rewriteHistory(tx: Db, view: MessageView): Promise<void> {
   await rewriteMessageEvents(tx, views);
 }
 
-/** Moves the caller's read marker forward to messageId (never back), with one write. */
-export async function markRead(db: Db, me: Me, roomId: number, messageId: number) {
-  await requireMember(db, me, roomId);
-  const target = await messageById(db, messageId);
-  if (!target || target.roomId !== roomId) throw badRequest('messageId is not a message of this room.');
-  const { members, messageReads } = db.t;
-  const at = now();
-  const moved = await db.transaction(async (tx) => {
-    const result = await tx.orm.update(members).set({ lastReadMessageId: messageId, lastReadAt: at })
-      .where(and(
-        eq(members.roomId, roomId), eq(members.userId, me.id),
-        or(isNull(members.lastReadMessageId), lt(members.lastReadMessageId, messageId)),
-      ));
-    if (!tx.affected(result)) return false;
-    await tx.insertIgnore(messageReads, [{ messageId, userId: me.id, readAt: at }]);
-    await recordEvents(tx, [{ roomId, type: 'read', data: { roomId, userId: me.id, messageId, readAt: iso(at) } }]);
-    return true;
-  });
-  if (moved) return { roomId, userId: me.id, messageId, readAt: iso(at) };
-  // The marker was already there or further: answer where it is.
-  const { member } = await requireMember(db, me, roomId);
-  return { roomId, userId: me.id, messageId: member.lastReadMessageId ?? messageId, readAt: iso(member.lastReadAt) };
-}
-
 /** Messages of the caller's rooms (or one of them) containing every word of q, newest first. */
 export async function searchMessages(db: Db, me: Me, q: string, roomId?: number, limit = PAGE_DEFAULT) {
   const all = [...new Set(q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])];
@@ -306,7 +271,7 @@ export async function searchMessages(db: Db, me: Me, q: string, roomId?: number,
   // ("de", "la") count only in a query that has nothing longer ("PO", "42").
   const long = all.filter((w) => [...w].length >= 3);
   const words = (long.length ? long : all).slice(0, 8);
-  if (!words.length) throw badRequest('q must contain a letter or a digit.');
+  if (!words.length) throw badRequest('q must contain a letter or a digit.', { reason: 'no-words', field: 'q' });
   if (roomId !== undefined) await requireMember(db, me, roomId);
   else requirePerm(me, 'chat.read');
   const { messages, members } = db.t;

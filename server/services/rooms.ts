@@ -1,13 +1,11 @@
 import { and, asc, eq, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
-import type { MemberRow, RoomContextRow, RoomRow } from '../../drizzle/mysql';
-import { badRequest, conflict, notFound } from '../errors';
+import { badRequest, conflict, notFound } from './errors';
 import { memberOf, requireManager, requireMember, requirePerm, type Me } from './access';
-import type { Db } from '../storage';
-import type { MemberView, RoomContext, RoomView } from '../schemas';
+import type { Db, MemberRow, RoomRow } from '../storage';
 import { removeFiles } from './attachments';
 import { toViews } from './messages';
-import { activeUserIds, findActiveUser, nameOf, usersByIds } from './users';
-import { directKey, directPeer, iso, memberView, now } from './views';
+import { nameOf } from './users';
+import { contextView, iso, memberView, now, roomData, type MemberView, type RoomContext, type RoomView } from './views';
 import { markJoined, recordEvents } from '../events/outbox';
 
 /** Views of rooms for one user, with last message, unread count and names, in four queries. */
@@ -33,7 +31,7 @@ export async function roomViews(db: Db, userId: number, rows: { room: RoomRow; m
   ]);
   const contextByRoom = new Map(contexts.map((c) => [c.roomId, c]));
   const peers = rows.map((r) => directPeer(r.room, userId)).filter((id): id is number => id != null);
-  const [lastViews, names] = await Promise.all([toViews(db, lastRows), usersByIds(db, peers)]);
+  const [lastViews, names] = await Promise.all([toViews(db, lastRows), db.users.byIds(peers)]);
   const lastById = new Map(lastViews.map((m) => [m.id, m]));
   const unreadByRoom = new Map(unread.map((u) => [u.roomId, Number(u.n)]));
   return rows.map(({ room, member }) => {
@@ -54,6 +52,15 @@ export async function roomViews(db: Db, userId: number, rows: { room: RoomRow; m
     };
   });
 }
+
+/** The other person of a direct room, from its "lowId:highId" key. */
+function directPeer(room: Pick<RoomRow, 'directKey'>, me: number): number | null {
+  if (!room.directKey) return null;
+  const [a, b] = room.directKey.split(':').map(Number);
+  return a === me ? b : a;
+}
+
+const directKey = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:${a}`);
 
 const activity = (r: RoomView) => r.lastMessage?.createdAt ?? r.createdAt;
 
@@ -91,7 +98,7 @@ export async function getRoom(db: Db, me: Me, roomId: number): Promise<RoomView>
 export async function listMembers(db: Db, roomId: number): Promise<MemberView[]> {
   const { members } = db.t;
   const rows = await db.orm.select().from(members).where(eq(members.roomId, roomId)).orderBy(asc(members.joinedAt), asc(members.id));
-  const names = await usersByIds(db, rows.map((m) => m.userId));
+  const names = await db.users.byIds(rows.map((m) => m.userId));
   return rows.map((m) => memberView(m, nameOf(names, m.userId)));
 }
 
@@ -99,8 +106,8 @@ export async function listMembers(db: Db, roomId: number): Promise<MemberView[]>
 export async function openDirect(db: Db, me: Me, userId: number): Promise<{ room: RoomView; created: boolean }> {
   requirePerm(me, 'chat.read');
   requirePerm(me, 'chat.create');
-  if (userId === me.id) throw badRequest('A direct conversation needs another user.');
-  if (!(await findActiveUser(db, userId))) throw notFound('user');
+  if (userId === me.id) throw badRequest('A direct conversation needs another user.', { reason: 'self', field: 'userId' });
+  if (!(await db.users.findActive(userId))) throw notFound('user');
   const key = directKey(me.id, userId);
   const { rooms, members } = db.t;
   const attempt = () => db.transaction(async (tx) => {
@@ -124,10 +131,6 @@ export async function openDirect(db: Db, me: Me, userId: number): Promise<{ room
   }
   return { room: await getRoom(db, me, result.roomId), created: result.created };
 }
-
-const contextView = (c: RoomContextRow): RoomContext => ({
-  type: c.contextType, id: c.contextId, label: c.label, ...(c.url ? { url: c.url } : {}),
-});
 
 /**
  * Gets or creates the group room tied to a host record. The record has one
@@ -165,9 +168,9 @@ export async function createRoom(
   requirePerm(me, 'chat.manage_rooms');
   const name = checkName(input.name);
   const others = [...new Set(input.memberIds)].filter((id) => id !== me.id);
-  const active = await activeUserIds(db, others);
+  const active = await db.users.activeIds(others);
   const missing = others.filter((id) => !active.has(id));
-  if (missing.length) throw badRequest(`These memberIds are not active users: ${missing.join(', ')}.`);
+  if (missing.length) throw badRequest(`These memberIds are not active users: ${missing.join(', ')}.`, { reason: 'unknown-user', field: 'memberIds' });
   const roomId = await db.transaction(async (tx) => {
     const at = now();
     const id = await tx.insert(tx.t.rooms, { type: input.type, name, createdById: me.id, createdAt: at, updatedAt: at });
@@ -185,8 +188,8 @@ export async function createRoom(
 
 function checkName(raw: string): string {
   const name = raw.trim();
-  if (!name) throw badRequest('name must not be empty.');
-  if (name.length > 200) throw badRequest('name must be at most 200 characters.');
+  if (!name) throw badRequest('name must not be empty.', { reason: 'empty-name', field: 'name' });
+  if (name.length > 200) throw badRequest('name must be at most 200 characters.', { reason: 'too-long', field: 'name' });
   return name;
 }
 
@@ -194,7 +197,7 @@ function checkName(raw: string): string {
 export async function renameRoom(db: Db, me: Me, roomId: number, rawName: string): Promise<RoomView> {
   const { room, member } = await requireMember(db, me, roomId);
   // A direct room has no admin: its members are told what cannot be done rather than "not allowed".
-  if (room.type === 'direct') throw conflict('A direct conversation has no name to change.');
+  if (room.type === 'direct') throw conflict('A direct conversation has no name to change.', 'direct-room');
   requireManager(me, member, 'rename it');
   const name = checkName(rawName);
   await db.transaction(async (tx) => {
@@ -258,11 +261,6 @@ async function memberIds(db: Db, roomId: number): Promise<Set<number>> {
   return new Set(rows.map((r) => r.userId));
 }
 
-/** A room's own fields, the same for every member: the data of room.created and room.updated. */
-const roomData = (r: RoomRow) => ({
-  id: r.id, type: r.type, name: r.name, createdBy: r.createdById, createdAt: r.createdAt.toISOString(), updatedAt: iso(r.updatedAt),
-});
-
 /** Records room.created or room.updated in the transaction that made the change; resolves the event's id. */
 export async function recordRoomEvent(tx: Db, roomId: number, type: 'room.created' | 'room.updated'): Promise<number> {
   const [row] = await tx.orm.select().from(tx.t.rooms).where(eq(tx.t.rooms.id, roomId));
@@ -275,7 +273,7 @@ export async function recordMembersAdded(tx: Db, roomId: number, userIds: number
   if (!userIds.length) return [];
   const { members } = tx.t;
   const rows = await tx.orm.select().from(members).where(and(eq(members.roomId, roomId), inArray(members.userId, userIds)));
-  const names = await usersByIds(tx, userIds);
+  const names = await tx.users.byIds(userIds);
   const views = rows.map((m) => memberView(m, nameOf(names, m.userId)));
   const [first] = await recordEvents(tx, views.map((v) => ({ roomId, type: 'member.added' as const, data: { roomId, ...v } })));
   // Their feed starts with their arrival: what the room said before is history, read through REST.

@@ -8,12 +8,10 @@ import { parse as parseContentType } from 'content-type';
 import { fileTypeFromFile } from 'file-type';
 import mime from 'mime-types';
 import sharp from 'sharp';
-import { badRequest, Problem } from '../errors';
+import { badRequest, tooLarge, unsupportedType } from './errors';
 
 /** The folder of UPLOAD_DIR where uploads wait for their message (emptied at start). */
 export const STAGING = '.staging';
-
-export const isMultipart = (contentType: string | undefined) => /^multipart\/form-data\b/i.test(contentType ?? '');
 
 /** How many files one message may carry. */
 export const MAX_FILES = 10;
@@ -76,7 +74,8 @@ export async function withUpload<T>(
 }
 
 const FIELDS = ['content', 'clientId', 'replyToId'];
-const tooMany = () => new Problem(413, `A message carries at most ${MAX_FILES} files and the fields content, clientId and replyToId.`);
+const tooMany = () => tooLarge(`A message carries at most ${MAX_FILES} files and the fields content, clientId and replyToId.`, { reason: 'too-many-files', maxFiles: MAX_FILES });
+const malformed = (detail: string) => badRequest(detail, { reason: 'upload-malformed' });
 
 /**
  * Streams a multipart/form-data body to disk under `stagingDir`: never the
@@ -92,9 +91,10 @@ const tooMany = () => new Problem(413, `A message carries at most ${MAX_FILES} f
 export async function receiveUpload(body: Readable, contentType: string, stagingDir: string, limits: UploadLimits): Promise<Upload> {
   let boundary: string | undefined;
   try {
-    boundary = parseContentType(contentType).parameters.boundary;
+    const parsed = parseContentType(contentType);
+    if (parsed.type === 'multipart/form-data') boundary = parsed.parameters.boundary;
   } catch { /* reported below */ }
-  if (!boundary || !isMultipart(contentType)) throw badRequest('The body must be multipart/form-data with a boundary.');
+  if (!boundary) throw malformed('The body must be multipart/form-data with a boundary.');
   let parser: busboy.Busboy;
   try {
     parser = busboy({
@@ -105,7 +105,7 @@ export async function receiveUpload(body: Readable, contentType: string, staging
       defParamCharset: 'utf8',
     });
   } catch {
-    throw badRequest('The body must be multipart/form-data with a boundary.');
+    throw malformed('The body must be multipart/form-data with a boundary.');
   }
   await mkdir(stagingDir, { recursive: true });
   const counter = new PartCounter(boundary);
@@ -117,7 +117,7 @@ export async function receiveUpload(body: Readable, contentType: string, staging
   return new Promise<Upload>((resolve, reject) => {
     let settled = false;
     let idle: NodeJS.Timeout;
-    const stall = () => fail(badRequest(`The upload stalled: nothing arrived for ${Math.round(limits.idleMs / 1000)} s.`));
+    const stall = () => fail(badRequest(`The upload stalled: nothing arrived for ${Math.round(limits.idleMs / 1000)} s.`, { reason: 'upload-stalled' }));
     const fail = (err: unknown) => {
       if (settled) return;
       settled = true;
@@ -138,7 +138,7 @@ export async function receiveUpload(body: Readable, contentType: string, staging
       try {
         await Promise.all(outputs.map(finished));
         // A part busboy skipped had headers it could not read: an error, never a file silently dropped.
-        if (counter.parts !== seen) throw badRequest('A part of the body has headers that cannot be read.');
+        if (counter.parts !== seen) throw malformed('A part of the body has headers that cannot be read.');
         if (settled) return;
         settled = true;
         clearTimeout(idle);
@@ -151,26 +151,26 @@ export async function receiveUpload(body: Readable, contentType: string, staging
 
     idle = setTimeout(stall, limits.idleMs);
     body.on('data', () => { if (!settled) idle.refresh(); });
-    body.on('error', () => fail(badRequest('The upload was cut off.')));
-    body.on('aborted', () => fail(badRequest('The upload was cut off.')));
+    body.on('error', () => fail(badRequest('The upload was cut off.', { reason: 'upload-cut' })));
+    body.on('aborted', () => fail(badRequest('The upload was cut off.', { reason: 'upload-cut' })));
     parser.on('field', (name, value, info) => {
       seen++;
-      if (info.valueTruncated) fail(new Problem(413, `The field ${name} is too long.`));
-      else if (!FIELDS.includes(name)) fail(badRequest(`Unknown field ${name}.`));
-      else if (Object.hasOwn(fields, name)) fail(badRequest(`The field ${name} is given twice.`));
+      if (info.valueTruncated) fail(tooLarge(`The field ${name} is too long.`, { reason: 'field-too-long', field: name }));
+      else if (!FIELDS.includes(name)) fail(malformed(`Unknown field ${name}.`));
+      else if (Object.hasOwn(fields, name)) fail(malformed(`The field ${name} is given twice.`));
       else fields[name] = value;
     });
     parser.on('file', (name, stream, info) => {
       seen++;
       if (settled) return void stream.resume();
-      if (name !== 'files') return void (stream.resume(), fail(badRequest(`Files go in the field "files", not "${name}".`)));
+      if (name !== 'files') return void (stream.resume(), fail(malformed(`Files go in the field "files", not "${name}".`)));
       if (received.length === MAX_FILES) return void (stream.resume(), fail(tooMany()));
       const file = { path: join(stagingDir, randomUUID()), fileName: cleanFileName(info.filename ?? ''), size: 0 };
       received.push(file);
       const out = createWriteStream(file.path);
       outputs.push(out);
       out.on('error', fail);
-      stream.on('limit', () => fail(new Problem(413, `Each file must be at most ${limits.maxFileBytes} bytes.`)));
+      stream.on('limit', () => fail(tooLarge(`${file.fileName}: each file must be at most ${limits.maxFileBytes} bytes.`, { reason: 'file-too-large', fileName: file.fileName, maxBytes: limits.maxFileBytes })));
       stream.on('data', (chunk: Buffer) => {
         file.size += chunk.length;
         // Back-pressure: busboy stops parsing while the disk catches up.
@@ -181,7 +181,7 @@ export async function receiveUpload(body: Readable, contentType: string, staging
       stream.on('error', () => out.destroy());
     });
     parser.on('partsLimit', () => fail(tooMany()));
-    parser.on('error', (err) => fail(badRequest(`The multipart body is malformed: ${(err as Error).message}.`)));
+    parser.on('error', (err) => fail(malformed(`The multipart body is malformed: ${(err as Error).message}.`)));
     parser.on('close', () => void finish());
     body.pipe(counter).pipe(parser);
   });
@@ -238,10 +238,14 @@ class PartCounter extends Transform {
 export async function checkFile(file: { path: string; fileName: string; size: number }, stagingDir: string): Promise<StagedFile> {
   const declared = file.fileName.includes('.') ? file.fileName.split('.').pop()!.toLowerCase() : '';
   const expected = ACCEPTED[declared];
-  if (!expected) throw new Problem(415, `${file.fileName}: this type of file is not accepted (PDF, Office, images, ZIP, RAR and 7z are).`);
-  if (file.size === 0) throw badRequest(`${file.fileName} is empty.`);
+  if (!expected) {
+    throw unsupportedType(`${file.fileName}: this type of file is not accepted (PDF, Office, images, ZIP, RAR and 7z are).`, { reason: 'file-type', fileName: file.fileName, extension: declared });
+  }
+  if (file.size === 0) throw badRequest(`${file.fileName} is empty.`, { reason: 'empty-file', fileName: file.fileName });
   const found = await fileTypeFromFile(file.path);
-  if (found?.ext !== expected) throw new Problem(415, `${file.fileName}: its content is not a .${declared} file.`);
+  if (found?.ext !== expected) {
+    throw unsupportedType(`${file.fileName}: its content is not a .${declared} file.`, { reason: 'content-mismatch', fileName: file.fileName, extension: declared });
+  }
   const extension = declared === 'jpeg' ? 'jpg' : declared;
   const staged: StagedFile = {
     ...file, extension, mimeType: mime.lookup(extension) || found.mime, thumbnailPath: null,
@@ -255,7 +259,7 @@ async function thumbnail(file: { path: string; fileName: string }, stagingDir: s
   const meta = await sharp(file.path, { limitInputPixels: false }).metadata().catch(() => null);
   if (!meta?.width || !meta.height) return null;
   if (meta.width * meta.height > MAX_IMAGE_PIXELS) {
-    throw new Problem(413, `${file.fileName}: images may have at most ${MAX_IMAGE_PIXELS} pixels.`);
+    throw tooLarge(`${file.fileName}: images may have at most ${MAX_IMAGE_PIXELS} pixels.`, { reason: 'image-pixels', fileName: file.fileName, maxPixels: MAX_IMAGE_PIXELS });
   }
   const out = join(stagingDir, `${randomUUID()}.webp`);
   try {

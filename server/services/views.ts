@@ -1,5 +1,88 @@
-import type { MemberRow, RoomRow } from '../../drizzle/mysql';
-import type { MemberView } from '../schemas';
+import { z } from 'zod';
+import { memberRoles, messageTypes, roomTypes } from '../../drizzle/enums';
+import type { AttachmentRow, MemberRow, RoomContextRow, RoomRow } from '../storage';
+import { problemStatus, type ProblemCode } from './errors';
+
+/**
+ * The objects the API answers, as zod schemas (the OpenAPI document is
+ * generated from them, and the view types are their outputs), and the pure
+ * functions that build them from rows.
+ */
+
+const time = z.iso.datetime();
+
+export const user = z.object({ id: z.number(), name: z.string(), email: z.string().optional() }).meta({ id: 'User' });
+
+export const attachment = z.object({
+  id: z.number(), fileName: z.string(), size: z.number(), mimeType: z.string(), extension: z.string(),
+  url: z.string(), thumbnailUrl: z.string().optional(),
+}).meta({ id: 'Attachment' });
+
+export const message = z.object({
+  id: z.number(), roomId: z.number(), senderId: z.number(), senderName: z.string(), content: z.string(),
+  type: z.enum(messageTypes),
+  replyTo: z.object({ id: z.number(), senderName: z.string(), excerpt: z.string() }).nullable(),
+  attachments: z.array(attachment), createdAt: time, editedAt: time.nullable(), deletedAt: time.nullable(),
+  clientId: z.string().nullable(),
+}).meta({ id: 'Message' });
+
+export const member = z.object({
+  userId: z.number(), name: z.string(), role: z.enum(memberRoles), joinedAt: time,
+  lastReadAt: time.nullable(), lastReadMessageId: z.number().nullable(), muted: z.boolean(),
+}).meta({ id: 'Member' });
+
+/** A path of the host app ("/factures/2025-0042", not "//host") or an absolute http(s) URL: never javascript: or data:. */
+export const contextUrl = z.string().max(500).refine((u) => {
+  if (/[\s\\\x00-\x1f\x7f]/.test(u)) return false;
+  if (/^\/(?![\/\\])/.test(u)) return true;
+  try {
+    const url = new URL(u);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}, 'must be a path starting with / or an http(s) URL');
+
+/** The host record a group room is about: `{type: "invoice", id: "2025-0042", label: "Facture 2025-0042", url}`. */
+export const roomContext = z.strictObject({
+  type: z.string().regex(/^[a-z][a-z0-9_.-]{0,49}$/, 'must be 1 to 50 lower-case letters, digits or _.- (starting with a letter)'),
+  id: z.string().regex(/^[\p{L}\p{N}._:\/#-]{1,100}$/u, 'must be 1 to 100 letters, digits or ._:/#-'),
+  label: z.string().trim().min(1).max(200),
+  url: contextUrl.optional(),
+}).meta({ id: 'RoomContext' });
+
+export const room = z.object({
+  id: z.number(), type: z.enum(roomTypes), name: z.string().nullable(), createdBy: z.number(),
+  createdAt: time, updatedAt: time.nullable(), lastMessage: message.nullable(), unreadCount: z.number(),
+  muted: z.boolean(), myRole: z.enum(memberRoles).nullable(), members: z.array(member).optional(),
+  context: roomContext.optional().describe('The host record the room is tied to, if any.'),
+}).meta({ id: 'Room' });
+
+export const readMarker = z.object({ roomId: z.number(), userId: z.number(), messageId: z.number(), readAt: time.nullable() });
+
+export const problem = z.object({
+  type: z.string().describe('urn:ipp-chat:problem:<code>'),
+  code: z.enum(Object.keys(problemStatus) as [ProblemCode, ...ProblemCode[]]),
+  title: z.string(),
+  status: z.number(),
+  detail: z.string().describe('For developers and logs, in English: clients word the failure from `code` and `reason`.'),
+  reason: z.string().optional().describe('A finer code (docs/api.md lists them), e.g. `content-mismatch` for a 415.'),
+  field: z.string().optional(),
+  fileName: z.string().optional(),
+  extension: z.string().optional(),
+  maxBytes: z.number().optional(),
+  maxFiles: z.number().optional(),
+  maxPixels: z.number().optional(),
+  permission: z.string().optional(),
+  retryAfter: z.number().optional(),
+}).meta({ id: 'Problem' });
+
+export type UserView = z.output<typeof user>;
+export type AttachmentView = z.output<typeof attachment>;
+export type MessageView = z.output<typeof message>;
+export type MemberView = z.output<typeof member>;
+export type RoomView = z.output<typeof room>;
+export type RoomContext = z.output<typeof roomContext>;
 
 /** Database times hold whole seconds: the API answers what a later read will give. */
 export const now = () => new Date(Math.floor(Date.now() / 1000) * 1000);
@@ -16,11 +99,21 @@ export const memberView = (m: MemberRow, name: string): MemberView => ({
   muted: m.muted,
 });
 
-/** The other person of a direct room, from its "lowId:highId" key. */
-export function directPeer(room: Pick<RoomRow, 'directKey'>, me: number): number | null {
-  if (!room.directKey) return null;
-  const [a, b] = room.directKey.split(':').map(Number);
-  return a === me ? b : a;
-}
+export const attachmentView = (a: AttachmentRow): AttachmentView => ({
+  id: a.id,
+  fileName: a.fileName,
+  size: a.fileSize,
+  mimeType: a.fileType,
+  extension: a.fileExtension,
+  url: `/api/chat/attachments/${a.id}`,
+  ...(a.thumbnailPath ? { thumbnailUrl: `/api/chat/attachments/${a.id}/thumbnail` } : {}),
+});
 
-export const directKey = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:${a}`);
+export const contextView = (c: RoomContextRow): RoomContext => ({
+  type: c.contextType, id: c.contextId, label: c.label, ...(c.url ? { url: c.url } : {}),
+});
+
+/** A room's own fields, the same for every member: the data of room.created and room.updated. */
+export const roomData = (r: RoomRow) => ({
+  id: r.id, type: r.type, name: r.name, createdBy: r.createdById, createdAt: r.createdAt.toISOString(), updatedAt: iso(r.updatedAt),
+});

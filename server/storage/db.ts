@@ -2,39 +2,48 @@ import type { SQL } from 'drizzle-orm';
 import type { MySql2Database } from 'drizzle-orm/mysql2';
 import type { MySqlTable } from 'drizzle-orm/mysql-core';
 import * as schema from '../../drizzle/mysql';
-
-/** The chat tables as the services see them (the MySQL declarations; see sqlite.ts). */
-export type Tables = typeof schema;
-export const mysqlTables: Tables = schema;
-
-/** What the BFF knows of the host's users table, read from its columns at start. */
-export interface UsersTable {
-  table: string;
-  nameColumns: string[];
-  hasEmail: boolean;
-  hasIsActive: boolean;
-}
+import type * as sqlite from '../../drizzle/sqlite';
+import type { UserLookup } from './users';
 
 /**
- * The storage port: one Drizzle handle plus the few things MySQL and SQLite
- * do differently. Services take it first (`listMessages(db, roomId, …)`) and
- * write their queries once; mysql.ts and sqlite.ts are its two adapters.
- *
- * `orm` is typed with the MySQL declarations for both dialects: Drizzle's
- * select/update/delete builders have the same shape in both, and the SQLite
- * adapter passes its own tables (same names and columns) at run time.
+ * The chat tables as the services write queries against them. Drizzle has a
+ * query builder per dialect and no type common to both: the services are
+ * typed with one set of declarations, and the SQLite adapter hands them its
+ * own tables, which have the same names, columns and rows (checked below).
  */
+export type Tables = typeof schema;
+export const tables: Tables = schema;
+
+/** A row of each chat table: the same in both dialects. */
+export type { AttachmentRow, MemberRow, MessageRow, RoomContextRow, RoomRow } from '../../drizzle/mysql';
+export type MemberRole = Tables['members']['$inferSelect']['role'];
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type TableName = 'rooms' | 'members' | 'messages' | 'attachments' | 'messageReads' | 'roomContexts' | 'events' | 'eventSeq';
+/** Compiles only while every chat table gives the same rows in both dialects. */
+export const dialectsAgree: { [N in TableName]: Same<Tables[N]['$inferSelect'], (typeof sqlite)[N]['$inferSelect']> } = {
+  rooms: true, members: true, messages: true, attachments: true, messageReads: true, roomContexts: true, events: true, eventSeq: true,
+};
+
 /** A row that serialises writers: a room (its messages), or the one event sequence row. */
 export interface LockedRow {
   table: Tables['rooms'] | Tables['eventSeq'];
   id: number;
 }
 
+/**
+ * The storage port: one Drizzle handle plus the few things MySQL and SQLite
+ * do differently, and the host's users. Services take it first
+ * (`listMessages(db, me, roomId, …)`) and write their queries once; mysql.ts
+ * and sqlite.ts are its two adapters.
+ */
 export interface Db {
   readonly dialect: 'mysql' | 'sqlite';
+  /** Names the database (the MySQL schema, the SQLite file's path): instances on one database share it. */
+  readonly name: string;
   readonly orm: MySql2Database<Tables>;
   readonly t: Tables;
-  readonly users: UsersTable;
+  readonly users: UserLookup;
   /** Inserts one row and returns its auto-increment id. */
   insert<T extends MySqlTable>(table: T, values: T['$inferInsert']): Promise<number>;
   /** Inserts rows, ignoring those that hit a unique key. */
@@ -79,18 +88,6 @@ const UNREACHABLE = new Set([
 /** Whether an error means the database cannot be reached (a 503, not a bug): the driver's connection errors. */
 export const isUnavailable = (err: unknown) =>
   someCause(err, (e) => e.fatal === true || (typeof e.code === 'string' && UNREACHABLE.has(e.code)));
-
-/** Fails fast when the host's users table is missing, and notes which optional columns it has. */
-export function describeUsersTable(table: string, nameColumns: string[], columns: string[]): UsersTable {
-  if (columns.length === 0) throw new Error(`the users table "${table}" was not found in the database`);
-  if (!columns.includes('id')) throw new Error(`the users table "${table}" has no id column`);
-  return {
-    table,
-    nameColumns: nameColumns.filter((c) => columns.includes(c)),
-    hasEmail: columns.includes('email'),
-    hasIsActive: columns.includes('is_active'),
-  };
-}
 
 export interface OpenOptions {
   usersTable: string;

@@ -13,3 +13,5 @@ export function openDb(url: string, opts: OpenOptions): Promise<Db> {
 export function migrateDb(url: string): Promise<void> {
   return url.startsWith('mysql://') ? migrateMysql(url) : migrateSqlite(url);
 }
+export { isUnavailable } from './db';
+export type { AttachmentRow, MemberRole, MemberRow, MessageRow, RoomContextRow, RoomRow } from './db';

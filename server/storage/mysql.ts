@@ -3,7 +3,8 @@ import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2';
 import { migrate } from 'drizzle-orm/mysql2/migrator';
 import type { MySqlTable } from 'drizzle-orm/mysql-core';
 import mysql from 'mysql2/promise';
-import { describeUsersTable, mysqlTables as t, someCause, type Db, type LockedRow, type OpenOptions, type Tables, type UsersTable } from './db';
+import { someCause, tables as t, type Db, type LockedRow, type OpenOptions, type Tables } from './db';
+import { describeUsersTable, userLookup, type UsersTable } from './users';
 
 const migrationsFolder = new URL('../../drizzle/migrations/mysql', import.meta.url).pathname;
 
@@ -55,19 +56,21 @@ export async function openMysql(url: string, opts: OpenOptions): Promise<Db> {
       [opts.usersTable],
     );
     const users = describeUsersTable(opts.usersTable, opts.nameColumns, (cols as { name: string }[]).map((c) => c.name));
-    return bind(orm, users, pool);
+    return bind(orm, users, pool, new URL(url).pathname.slice(1));
   } catch (err) {
     await pool.end();
     throw err;
   }
 }
 
-function bind(orm: MySql2Database<Tables>, users: UsersTable, pool: mysql.Pool): Db {
+function bind(orm: MySql2Database<Tables>, users: UsersTable, pool: mysql.Pool, name: string): Db {
+  const rows = async <R>(query: SQL) => ((await orm.execute(query)) as unknown as [R[]])[0];
   const db: Db = {
     dialect: 'mysql',
+    name,
     orm,
     t,
-    users,
+    users: userLookup(users, rows),
     async insert<T extends MySqlTable>(table: T, values: T['$inferInsert']) {
       const [header] = (await orm.insert(table).values(values)) as unknown as [{ insertId: number }];
       return Number(header.insertId);
@@ -75,12 +78,9 @@ function bind(orm: MySql2Database<Tables>, users: UsersTable, pool: mysql.Pool):
     async insertIgnore<T extends MySqlTable>(table: T, values: T['$inferInsert'][]) {
       if (values.length) await orm.insert(table).ignore().values(values);
     },
-    async rows<R>(query: SQL) {
-      const [rows] = (await orm.execute(query)) as unknown as [R[]];
-      return rows;
-    },
+    rows,
     affected: (result) => Number((result as [{ affectedRows?: number }])[0]?.affectedRows ?? 0),
-    transaction: (fn) => orm.transaction((tx) => fn(bind(tx as unknown as MySql2Database<Tables>, users, pool))),
+    transaction: (fn) => orm.transaction((tx) => fn(bind(tx as unknown as MySql2Database<Tables>, users, pool, name))),
     async lockRoom(roomId) {
       const rows = await orm.select({ id: t.rooms.id }).from(t.rooms).where(sql`${t.rooms.id} = ${roomId}`).for('update');
       return rows.length > 0;

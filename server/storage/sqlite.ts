@@ -7,7 +7,8 @@ import { migrate } from 'drizzle-orm/libsql/migrator';
 import type { MySql2Database } from 'drizzle-orm/mysql2';
 import type { MySqlTable } from 'drizzle-orm/mysql-core';
 import * as sqliteSchema from '../../drizzle/sqlite';
-import { describeUsersTable, someCause, type Db, type LockedRow, type OpenOptions, type Tables, type UsersTable } from './db';
+import { someCause, type Db, type LockedRow, type OpenOptions, type Tables } from './db';
+import { describeUsersTable, userLookup, type UsersTable } from './users';
 
 const migrationsFolder = new URL('../../drizzle/migrations/sqlite', import.meta.url).pathname;
 
@@ -66,14 +67,14 @@ export async function openSqlite(url: string, opts: OpenOptions): Promise<Db> {
   }
   let queue: Promise<unknown> = Promise.resolve();
   const writerOrm = drizzle({ client: writer, schema: sqliteSchema });
-  const readerDb: Db = bind(drizzle({ client: reader, schema: sqliteSchema }), users, {
+  const readerDb: Db = bind(drizzle({ client: reader, schema: sqliteSchema }), users, path, {
     transaction<R>(fn: (tx: Db) => Promise<R>): Promise<R> {
       const run = queue.then(async () => {
         // foreign_keys cannot change inside a transaction and is per connection:
         // set it on the writer's one connection each time, in case it was replaced.
         await writer.execute('PRAGMA foreign_keys = ON');
         return writerOrm.transaction((tx) => {
-          const txDb: Db = bind(tx as unknown as LibSQLDatabase<typeof sqliteSchema>, users, { transaction: (inner) => inner(txDb) });
+          const txDb: Db = bind(tx as unknown as LibSQLDatabase<typeof sqliteSchema>, users, path, { transaction: (inner) => inner(txDb) });
           return fn(txDb);
         }, { behavior: 'immediate' });
       });
@@ -89,14 +90,16 @@ export async function openSqlite(url: string, opts: OpenOptions): Promise<Db> {
   return readerDb;
 }
 
-function bind(lite: LibSQLDatabase<typeof sqliteSchema>, users: UsersTable, own: Partial<Db>): Db {
+function bind(lite: LibSQLDatabase<typeof sqliteSchema>, users: UsersTable, path: string, own: Partial<Db>): Db {
+  const rows = async <R>(query: SQL) => (await lite.all(query)) as R[];
   const exists = async ({ table, id }: LockedRow) =>
     (await lite.all(sql`SELECT 1 FROM ${table} WHERE ${table.id} = ${id}`)).length > 0;
   const db: Db = {
     dialect: 'sqlite',
     orm: lite as unknown as MySql2Database<Tables>,
     t,
-    users,
+    name: path,
+    users: userLookup(users, rows),
     async insert<T extends MySqlTable>(table: T, values: T['$inferInsert']) {
       const tbl = table as never as typeof sqliteSchema.rooms;
       const [row] = await lite.insert(tbl).values(values as never).returning({ id: tbl.id });
@@ -105,9 +108,7 @@ function bind(lite: LibSQLDatabase<typeof sqliteSchema>, users: UsersTable, own:
     async insertIgnore<T extends MySqlTable>(table: T, values: T['$inferInsert'][]) {
       if (values.length) await lite.insert(table as never as typeof sqliteSchema.rooms).values(values as never).onConflictDoNothing();
     },
-    async rows<R>(query: SQL) {
-      return (await lite.all(query)) as R[];
-    },
+    rows,
     affected: (result) => Number((result as { rowsAffected?: number }).rowsAffected ?? 0),
     transaction: own.transaction!,
     // Every write already holds the writer: locking a row only checks that it exists.

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launcher, launchChromium, startDemo, type RunningServer } from './harness';
-import type { RoomView as Room } from '../../server/schemas';
+import type { RoomView as Room } from '../../server/services/views';
 
 
 describe('the widget across the pages of the demo host app', () => {

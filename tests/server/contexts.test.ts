@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, expectProblem, startServer, type Client, type TestServer } from './harness';
-import type { RoomContext as Context, RoomView as Room } from '../../server/schemas';
+import type { RoomContext as Context, RoomView as Room } from '../../server/services/views';
 
 let seq = 0;
 /** A record of the host app no other test of the file uses. */

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireMember, type Me } from '../../server/services/access';
 import { eventsAfter, eventsForUser, eventBounds, membersOf, pruneEvents } from '../../server/events/outbox';
-import { deleteMessage, editMessage, listMessages, markRead, searchMessages, sendMessage } from '../../server/services/messages';
+import { deleteMessage, editMessage, listMessages, searchMessages, sendMessage } from '../../server/services/messages';
+import { markRead } from '../../server/services/reads';
 import { getRoom, listChannels, listRooms } from '../../server/services/rooms';
 import { openDb, type Db } from '../../server/storage';
 import { createTestDb, USERS, type TestDb } from './harness';

@@ -9,6 +9,7 @@ import mysql from 'mysql2/promise';
 import { createApp } from '../../server/app';
 import { createVerifier } from '../../server/auth';
 import { parseEnv, type Config } from '../../server/env';
+import { problemStatus } from '../../server/services/errors';
 import { migrateDb, openDb, type Db } from '../../server/storage';
 
 /** The MySQL/MariaDB server where test databases are made (and dropped): TEST_MYSQL_URL, read when one is made. */
@@ -170,7 +171,8 @@ export async function expectProblem(res: Response, ...statuses: number[]) {
   const body = await res.json();
   expect(statuses, `status ${res.status}: ${JSON.stringify(body)}`).toContain(res.status);
   expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(body).toEqual({ type: expect.any(String), title: expect.any(String), status: res.status, detail: expect.any(String) });
+  const code = Object.entries(problemStatus).find(([, s]) => s === res.status)?.[0];
+  expect(body).toMatchObject({ type: `urn:ipp-chat:problem:${code}`, code, title: expect.any(String), status: res.status, detail: expect.any(String) });
   expect(body.detail.length).toBeGreaterThan(0);
-  return body as { type: string; title: string; status: number; detail: string };
+  return body as { type: string; code: string; title: string; status: number; detail: string; reason?: string } & Record<string, unknown>;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, expectProblem, startServer, type Client, type TestServer } from './harness';
-import type { MemberView as Member } from '../../server/schemas';
+import type { MemberView as Member } from '../../server/services/views';
 
 
 describe.each(DIALECTS)('members on %s', (dialect) => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageView as Message } from '../../server/schemas';
+import type { MessageView as Message } from '../../server/services/views';
 import { DIALECTS, expectProblem, startServer, type Client, type TestServer } from './harness';
 
 interface Page { messages: Message[]; hasMore: boolean }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, expectProblem, startServer, type Client, type TestServer } from './harness';
-import type { RoomView as Room } from '../../server/schemas';
+import type { RoomView as Room } from '../../server/services/views';
 
 
 const ids = (rooms: Room[]) => rooms.map((r) => r.id);

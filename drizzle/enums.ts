@@ -1,0 +1,4 @@
+/** The values of the seed's ENUM columns, shared by both dialects' tables. */
+export const roomTypes = ['direct', 'group', 'channel'] as const;
+export const memberRoles = ['member', 'admin', 'moderator'] as const;
+export const messageTypes = ['text', 'file', 'system'] as const;

@@ -1,0 +1,86 @@
+import { sql, type SQL } from 'drizzle-orm';
+
+/** A user of the host app, as the chat shows them. */
+export interface HostUser {
+  id: number;
+  name: string;
+  email?: string;
+}
+
+/** What the BFF knows of the host's users table, read from its columns at start. */
+export interface UsersTable {
+  table: string;
+  nameColumns: string[];
+  hasEmail: boolean;
+  hasIsActive: boolean;
+}
+
+/** Lookups in the host's users table, which the chat reads and never writes. */
+export interface UserLookup {
+  readonly table: UsersTable;
+  /** The user with this id when they are active, else null. */
+  findActive(id: number): Promise<HostUser | null>;
+  /** Which of these ids are active users. */
+  activeIds(ids: number[]): Promise<Set<number>>;
+  /** Users by id, active or not (a former colleague's old messages keep their name). */
+  byIds(ids: Iterable<number>): Promise<Map<number, HostUser>>;
+  /** Active users whose name or email contains q (case-insensitive), by id. */
+  search(q: string, limit: number): Promise<HostUser[]>;
+}
+
+/** Fails fast when the host's users table is missing, and notes which optional columns it has. */
+export function describeUsersTable(table: string, nameColumns: string[], columns: string[]): UsersTable {
+  if (columns.length === 0) throw new Error(`the users table "${table}" was not found in the database`);
+  if (!columns.includes('id')) throw new Error(`the users table "${table}" has no id column`);
+  return {
+    table,
+    nameColumns: nameColumns.filter((c) => columns.includes(c)),
+    hasEmail: columns.includes('email'),
+    hasIsActive: columns.includes('is_active'),
+  };
+}
+
+type UserRow = Record<string, unknown> & { id: number | string };
+
+/**
+ * The lookups, written once in SQL both dialects read alike; `rows` runs a
+ * statement on the adapter's connection.
+ */
+export function userLookup(u: UsersTable, rows: (query: SQL) => Promise<UserRow[]>): UserLookup {
+  const cols = ['id', ...u.nameColumns, ...(u.hasEmail ? ['email'] : [])];
+  const list = sql.join(cols.map((c) => sql.identifier(c)), sql`, `);
+  const active = u.hasIsActive ? sql`${sql.identifier('is_active')} = ${1}` : sql`1 = 1`;
+  const idIn = (ids: number[]) => sql`${sql.identifier('id')} IN (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`;
+  const select = (where: SQL, limit?: number) =>
+    rows(sql`SELECT ${list} FROM ${sql.identifier(u.table)} WHERE ${where}${limit ? sql` ORDER BY ${sql.identifier('id')} LIMIT ${limit}` : sql``}`);
+  const toUser = (row: UserRow): HostUser => {
+    const name = u.nameColumns.map((c) => row[c]).find((v) => typeof v === 'string' && v.trim() !== '');
+    const email = typeof row.email === 'string' && row.email !== '' ? row.email : undefined;
+    return { id: Number(row.id), name: (name as string | undefined)?.trim() ?? email ?? `#${row.id}`, ...(email ? { email } : {}) };
+  };
+  return {
+    table: u,
+    async findActive(id) {
+      const [row] = await select(sql`${sql.identifier('id')} = ${id} AND ${active}`);
+      return row ? toUser(row) : null;
+    },
+    async activeIds(ids) {
+      if (!ids.length) return new Set();
+      return new Set((await select(sql`${idIn(ids)} AND ${active}`)).map((r) => Number(r.id)));
+    },
+    async byIds(ids) {
+      const unique = [...new Set(ids)];
+      if (!unique.length) return new Map();
+      return new Map((await select(idIn(unique))).map((r) => [Number(r.id), toUser(r)]));
+    },
+    async search(q, limit) {
+      // '!' escapes LIKE wildcards: unlike a backslash it means the same in MySQL and SQLite literals.
+      const pattern = `%${q.toLowerCase().replace(/[!%_]/g, (ch) => `!${ch}`)}%`;
+      const searched = [...u.nameColumns, ...(u.hasEmail ? ['email'] : [])];
+      const match = q && searched.length
+        ? sql.join(searched.map((c) => sql`LOWER(${sql.identifier(c)}) LIKE ${pattern} ESCAPE '!'`), sql` OR `)
+        : sql`1 = 1`;
+      return (await select(sql`${active} AND (${match})`, limit)).map(toUser);
+    },
+  };
+}
