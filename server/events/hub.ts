@@ -1,26 +1,10 @@
 import type { Db } from '../storage';
-import {
-  eventBounds, eventsAfter, eventsForUser, frame, inAudience, lastEventId, membersOf, pruneEvents, recordedIn,
-} from './outbox';
+import { eventsAfter, frame, lastEventId, membersOf, pruneEvents } from './outbox';
 import { connectRedis } from './redis';
+import { resume } from './replay';
+import type { Entry, Subscriber } from './subscriber';
 
-/** One open event stream of one user, as the hub sees it. */
-export interface Subscriber {
-  userId: number;
-  /** Writes a chunk; false when the stream's buffer is full (see `drained`). */
-  write(chunk: string): boolean;
-  /** Resolves when the stream can take more, or is closed. */
-  drained(): Promise<void>;
-  /** False once the stream is closed (a replay then stops). */
-  readonly open: boolean;
-  close(): void;
-  /**
-   * Called once, just before the first write can happen. A fresh stream (no
-   * Last-Event-ID) is told the id of the last event before its first one:
-   * where its client resumes even if no event ever reaches it.
-   */
-  ready?(after?: number): void;
-}
+export type { Subscriber } from './subscriber';
 
 export interface HubOptions {
   db: Db;
@@ -59,22 +43,11 @@ export interface Hub {
   close(): Promise<void>;
 }
 
+/** Events read from the outbox at a time. */
 const BATCH = 500;
 /** Under a steady flow of commits, the outbox is read at most this often. */
 const BUSY_GAP_MS = 4;
 const KEEP_ALIVE = ': keep-alive\n\n';
-const validId = /^(0|[1-9][0-9]{0,15})$/;
-
-interface Entry {
-  sub: Subscriber;
-  /** Live frames held while the stream replays: [event id or null for typing, frame]. */
-  buffer: [number | null, string][] | null;
-  /**
-   * The last event id the replay wrote. A batch the hub read before the
-   * replay ended may still hold older events: they are not written twice.
-   */
-  replayed: number;
-}
 
 /** Builds the hub; timers run only while streams are open (pruning aside). */
 export function createHub(opts: HubOptions): Hub {
@@ -207,39 +180,6 @@ export function createHub(opts: HubOptions): Hub {
     if (--count === 0) stopTimers();
   }
 
-  /** Writes what the user missed after `from`, filtered by their membership now; returns the last id examined. */
-  async function replay(sub: Subscriber, from: number): Promise<number> {
-    let after = from;
-    for (;;) {
-      const rows = await eventsForUser(db, sub.userId, after, BATCH);
-      if (!sub.open) return after;
-      for (const r of rows) {
-        if ((Number(r.mine) === 1 || inAudience(r.audience, sub.userId)) && !sub.write(frame(r.id, r.type, r.data))) {
-          await sub.drained();
-        }
-      }
-      if (rows.length) after = rows[rows.length - 1].id;
-      if (rows.length < BATCH) return after;
-    }
-  }
-
-  async function resume(entry: Entry, lastId: string) {
-    const from = validId.test(lastId) ? Number(lastId) : null;
-    const { newest, pruned } = await eventBounds(db);
-    let sent: number;
-    if (from === null || from > newest || from < pruned) {
-      // Cannot resume from there: the client refetches, and resumes from now.
-      entry.sub.write(frame(newest, 'reset', '{}'));
-      sent = newest;
-    } else {
-      sent = await replay(entry.sub, from);
-    }
-    const buffered = entry.buffer!;
-    entry.buffer = null;
-    entry.replayed = sent;
-    for (const [id, chunk] of buffered) if (id === null || id > sent) entry.sub.write(chunk);
-  }
-
   let pruning: NodeJS.Timeout | undefined;
   const prune = () => pruneEvents(db, new Date(Date.now() - retentionMs));
   if (opts.pruneEveryMs) {
@@ -270,7 +210,7 @@ export function createHub(opts: HubOptions): Hub {
       add(entry);
       if (lastId !== undefined) {
         try {
-          await resume(entry, lastId);
+          await resume(db, entry, lastId);
         } catch (err) {
           remove(entry);
           throw err;
@@ -301,23 +241,6 @@ export function createHub(opts: HubOptions): Hub {
       byUser.clear();
       count = 0;
       redis?.close();
-    },
-  };
-}
-
-/** The same storage port, waking the hub after each commit that recorded events, so they leave at once. */
-export function wakeOnCommit(db: Db, wake: () => void): Db {
-  return {
-    ...db,
-    async transaction(fn) {
-      let events = false;
-      const result = await db.transaction(async (tx) => {
-        const r = await fn(tx);
-        events = recordedIn(tx);
-        return r;
-      });
-      if (events) wake();
-      return result;
     },
   };
 }

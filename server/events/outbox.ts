@@ -168,3 +168,19 @@ export const inAudience = (audience: string | null, userId: number) =>
 export const frame = (id: number | null, type: string, data: string) =>
   `${id !== null ? `id: ${id}\n` : ''}event: ${type}\ndata: ${data}\n\n`;
 
+/** The same storage port, waking the hub after each commit that recorded events, so they leave at once. */
+export function wakeOnCommit(db: Db, wake: () => void): Db {
+  return {
+    ...db,
+    async transaction(fn) {
+      let events = false;
+      const result = await db.transaction(async (tx) => {
+        const r = await fn(tx);
+        events = recordedIn(tx);
+        return r;
+      });
+      if (events) wake();
+      return result;
+    },
+  };
+}
