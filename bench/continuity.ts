@@ -1,4 +1,4 @@
-import { launcher, launchChromium, startDemo } from '../tests/e2e/harness';
+import { launcher, launchChromium, startDemo } from '../testkit/chromium';
 import { ms, percentile, type Row } from './lib';
 
 const RUNS = 12;

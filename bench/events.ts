@@ -5,7 +5,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { createTestDb, mint, SECRET, USERS, type Dialect, type TestUser } from '../tests/server/harness';
+import { createTestDb, USERS, type Dialect, type TestUser } from '../testkit/db';
+import { mint, SECRET } from '../testkit/tokens';
 import { benchDialects, ms, percentile, printTable, startServerProcess, type Row } from './lib';
 
 /**

@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import mysql from 'mysql2/promise';
-import { HIGH_LIMITS, mysqlRoot, type Dialect } from '../tests/server/harness';
+import { HIGH_LIMITS, mysqlRoot, type Dialect } from '../testkit/db';
 
 /**
- * The databases measured (API.md §8): the embedded SQLite, and MySQL on the
+ * The databases measured (README, Benchmarks): the embedded SQLite, and MySQL on the
  * server DATABASE_URL names when it is a mysql:// URL (the bench makes and
  * drops its own databases there), else on the local MariaDB if it answers.
  */

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { createTestDb, mint, SECRET, USERS, type TestUser } from '../tests/server/harness';
+import { createTestDb, USERS, type TestUser } from '../testkit/db';
+import { mint, SECRET } from '../testkit/tokens';
 import { mb, ms, percentile, startServerProcess } from './lib';
 
 /**

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { createTestDb, mint, SECRET, USERS, type Dialect, type TestUser } from '../tests/server/harness';
+import { createTestDb, USERS, type Dialect, type TestUser } from '../testkit/db';
+import { mint, SECRET } from '../testkit/tokens';
 import { benchDialects, ms, percentile, printTable, startServerProcess, type Row } from './lib';
 
 const SENDERS = 10;

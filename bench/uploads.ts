@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
-import { createTestDb, mint } from '../tests/server/harness';
+import { createTestDb } from '../testkit/db';
+import { mint } from '../testkit/tokens';
 import { mb, ms, startServerProcess, type Row } from './lib';
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { launcher, launchChromium, startDemo } from '../tests/e2e/harness';
+import { launcher, launchChromium, startDemo } from '../testkit/chromium';
 import { ms, percentile, type Row } from './lib';
 
 /**

@@ -1,4 +1,4 @@
-import { launcher, launchChromium, startDemo } from '../tests/e2e/harness';
+import { launcher, launchChromium, startDemo } from '../testkit/chromium';
 
 /**
  * `npm run screenshot`: docs/screenshot.png, the widget open on the demo page

@@ -19,7 +19,7 @@ export interface StreamOptions {
 }
 
 /**
- * The server sends at least a comment every 20 s (API.md §5): a connection
+ * The server sends at least a comment every 20 s (docs/api.md, The feed): a connection
  * silent for longer is dead (sleeping laptop, changed network) and is replaced.
  */
 const STALL_MS = 45_000;

@@ -1,5 +1,5 @@
 /**
- * Objects of the REST API (API.md §4) as the widget holds them. Ids are numbers, times ISO 8601 strings.
+ * Objects of the REST API (docs/api.md and /openapi.json) as the widget holds them. Ids are numbers, times ISO 8601 strings.
  * Looser than the server's (server/schemas.ts): a message still on its way has no server fields yet.
  */
 
@@ -88,7 +88,7 @@ export interface ChatMessage extends Message {
   files?: File[];
 }
 
-/** One event of the SSE feed (API.md §5). */
+/** One event of the SSE feed (docs/api.md, The feed). */
 export interface ChatEvent {
   id?: string;
   type: string;

@@ -14,9 +14,9 @@ export interface HubOptions {
   redisPrefix?: string;
   /** Safety poll of the outbox while streams are open, so a lost wake-up only delays delivery. */
   pollMs?: number;
-  /** Comment written to every stream this often, for proxies (API.md asks for ≤ 20 s). */
+  /** Comment written to every stream this often, for proxies (docs/api.md: at least every 20 s). */
   keepAliveMs?: number;
-  /** Events are kept at least this long (API.md: 24 h), pruned every `pruneEveryMs` (0: never). */
+  /** Events are kept at least this long (docs/api.md: 24 h), pruned every `pruneEveryMs` (0: never). */
   retentionMs?: number;
   pruneEveryMs?: number;
   /** How often the users of open streams are checked to be still active (default 60 s). */

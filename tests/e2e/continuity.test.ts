@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launcher, launchChromium, startDemo, type RunningServer } from './harness';
+import { launcher, launchChromium, startDemo, type RunningServer } from '../../testkit/chromium';
 import type { RoomView as Room } from '../../server/services/views';
 
 

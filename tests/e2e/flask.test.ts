@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePicture } from '../../demo/files';
 import { createTestDb, mint, SECRET, type TestDb } from '../server/harness';
-import { launcher, launchChromium, listen, type RunningServer } from './harness';
+import { launcher, launchChromium, listen, type RunningServer } from '../../testkit/chromium';
 
 /** A port nobody uses now, for a server that needs to know it before it starts. */
 async function freePort(): Promise<number> {

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makePicture } from '../../demo/files';
-import { launcher, launchChromium, startDemo, type RunningServer } from './harness';
+import { launcher, launchChromium, startDemo, type RunningServer } from '../../testkit/chromium';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 

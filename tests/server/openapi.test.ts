@@ -4,7 +4,7 @@ import { createVerifier } from '../../server/auth';
 import { openDb } from '../../server/storage';
 import { DIALECTS, startServer, type TestServer } from './harness';
 
-/** API.md §4 as of issue 2 (events, attachments and typing come with later issues). */
+/** The REST routes of the README's API table. */
 const CONTRACT: [string, string][] = [
   ['get', '/me'],
   ['get', '/users'],
@@ -48,7 +48,7 @@ describe.each(DIALECTS)('the API description and health on %s', (dialect) => {
   });
   afterAll(() => server?.close());
 
-  /** The operation documented for a path of API.md, whether the document prefixes /api/chat or not. */
+  /** The operation documented for a path of the README's table, whether the document prefixes /api/chat or not. */
   const operation = (method: string, path: string): Operation | undefined =>
     (doc.paths[`/api/chat${path}`] ?? doc.paths[path])?.[method];
 

@@ -5,7 +5,7 @@ import { migrateDb } from '../../server/storage';
 import { createTestDb, DIALECTS, type Dialect, type TestDb } from './harness';
 
 /*
- * The five tables of the seed (/work/shared/seed/chat-analysis.fr.md, section 1), as data.
+ * The five tables of the seed (the chat analysis of Import Profit Pro, section 1), as data.
  * Types are written as MySQL spells them, lower case, without integer display
  * widths; BOOLEAN stays `boolean` (MySQL stores it as tinyint(1)).
  */

@@ -1,4 +1,4 @@
-// A small in-page fake of the chat API (API.md §4-5): window.fetch and
+// A small in-page fake of the chat API (docs/api.md): window.fetch and
 // XMLHttpRequest are replaced by handlers over in-memory data, /events
 // answers a streaming text/event-stream Response.
 import type { Member, Message, Room, User } from '../../widget/types';

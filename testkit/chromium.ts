@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { listen as listenOn } from '../../server/boot';
-import { parseEnv } from '../../server/env';
+import { listen as listenOn } from '../server/boot';
+import { parseEnv } from '../server/env';
 
 /** The flags this machine's Chromium needs (no sandbox as root, no calls home). */
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
