@@ -7,18 +7,35 @@ export interface TokenSource {
   readonly renewable: boolean;
 }
 
-/** An HTTP error, with the RFC 9457 problem details when the server sent them. */
+/** What a problem+json answer tells (docs/api.md, Errors): a code, a finer reason, and facts to word it with. */
+export interface Problem {
+  code?: string;
+  reason?: string;
+  detail?: string;
+  fileName?: string;
+  extension?: string;
+  maxBytes?: number;
+  maxFiles?: number;
+  maxPixels?: number;
+  permission?: string;
+  retryAfter?: number;
+}
+
+/** An HTTP failure, with the problem the server sent; the widget words it from `code` and `reason` (see problems.ts). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly detail?: string,
+    readonly problem: Problem = {},
   ) {
-    super(detail || `HTTP ${status}`);
+    super(problem.detail || `HTTP ${status}`);
   }
 
-  /** What to tell the user of a failure: the server's explanation, else `fallback`. */
-  static text(e: unknown, fallback: string): string {
-    return (e instanceof ApiError && e.detail) || fallback;
+  get code(): string | undefined {
+    return this.problem.code;
+  }
+
+  get reason(): string | undefined {
+    return this.problem.reason;
   }
 
   /** Whether trying again later may succeed (network failure, overload, server error). */
@@ -27,11 +44,11 @@ export class ApiError extends Error {
   }
 }
 
-/** The error for a failed response, with the `detail` (or `title`) of its problem+json body. */
+/** The error for a failed response, with its problem+json body when it has one. */
 function toError(status: number, body: string): ApiError {
   try {
     const p = JSON.parse(body);
-    return new ApiError(status, p.detail || p.title);
+    return new ApiError(status, p && typeof p === 'object' ? p : {});
   } catch {
     return new ApiError(status); // Not problem+json: the status says enough.
   }

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Snapshot } from './chat-store';
+import type { Snapshot } from './chat-snapshot';
 
 /** What one page leaves to the next in the same tab (sessionStorage). */
 export interface Saved {

@@ -23,7 +23,6 @@ declare global {
     'ipp-chat-unread': CustomEvent<{ count: number }>;
     'ipp-room-select': CustomEvent<{ roomId: number }>;
     'ipp-room-created': CustomEvent<{ room: Room }>;
-    'ipp-room-changed': CustomEvent<{ roomId: number; left?: boolean }>;
     'ipp-back': CustomEvent<void>;
     'ipp-cancel': CustomEvent<void>;
     'ipp-new-room': CustomEvent<{ group: boolean }>;

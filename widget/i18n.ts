@@ -1,3 +1,5 @@
+import { problemText } from './problems';
+
 const fr = {
   chat: 'Messagerie',
   open: 'Ouvrir la messagerie',
@@ -156,6 +158,8 @@ export interface I18n {
   when(iso: string): string;
   day(iso: string): string;
   size(bytes: number): string;
+  /** A failure in words: a problem from the server (by its code and reason), a network failure, or a sentence given as is. */
+  problem(e: unknown): string;
 }
 
 /**
@@ -182,6 +186,11 @@ export function createI18n(lang: 'fr' | 'en'): I18n {
   const dateFmt = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' });
   const unit = lang === 'fr' ? ['o', 'Ko', 'Mo', 'Go'] : ['B', 'KB', 'MB', 'GB'];
   const num = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+  const size = (bytes: number) => {
+    let i = 0;
+    while (bytes >= 1024 && i < unit.length - 1) (bytes /= 1024), i++;
+    return `${num.format(bytes)} ${unit[i]}`;
+  };
   return {
     lang,
     t,
@@ -194,10 +203,7 @@ export function createI18n(lang: 'fr' | 'en'): I18n {
       if (d === new Date(now.getTime() - 864e5).toDateString()) return t.yesterday;
       return dayFmt.format(new Date(iso));
     },
-    size(bytes) {
-      let i = 0;
-      while (bytes >= 1024 && i < unit.length - 1) (bytes /= 1024), i++;
-      return `${num.format(bytes)} ${unit[i]}`;
-    },
+    size,
+    problem: (e) => (typeof e === 'string' ? e : problemText(lang, e, size, t.error)),
   };
 }

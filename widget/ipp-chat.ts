@@ -1,34 +1,32 @@
 import { provide } from '@lit/context';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { keyed } from 'lit/directives/keyed.js';
-import { ApiError, ChatApi } from './api';
-import { sleep } from './event-stream';
+import { ChatApi } from './api';
+import { ChatActions } from './chat-actions';
+import { restore, snapshot } from './chat-snapshot';
 import { ChatStore } from './chat-store';
 import { ContinuityController } from './continuity-controller';
-import { apiContext, i18nContext } from './context';
+import { actionsContext, apiContext, i18nContext } from './context';
+import { sleep } from './event-stream';
 import { emit } from './events';
-import { roomName } from './format';
 import { createI18n, defaultI18n, pickLang, type I18n } from './i18n';
+import { icon } from './icons';
+import { PARTS, type IppChatPanel } from './ipp-chat-panel';
 import { LiveController } from './live-controller';
 import { chime, desktopNotify, unlockSound } from './notify';
-import { icon } from './icons';
 import { shared, tokens } from './styles';
 import { TokenController, tokenClaims } from './token-controller';
 import type { Message, Room, RoomContext } from './types';
-import './ipp-room-list';
-import './ipp-room-view';
-import './ipp-new-room';
-import './ipp-room-settings';
+import './ipp-chat-panel';
 
 const TITLE_COUNT = /^\(\d+\) /;
-// The parts of the inner elements, styleable from the page as ipp-chat::part(...).
-const PARTS = 'header, room, bubble, input, thumbnail, file';
 
 /**
  * The floating messenger: a launcher button bottom-right with the unread
- * total, and a panel with the conversation list or one conversation.
- * It owns the widget's state and provides the API client to the elements inside.
+ * total, and a panel (`<ipp-chat-panel>`) with the conversation list or one
+ * conversation. It owns the widget's state (the store, its actions, the
+ * token, the live feed) and provides the API client, the actions and the
+ * strings to the elements inside.
  *
  * @fires ipp-chat-unread - `{count}`: the unread total (muted rooms excluded) changed.
  * @csspart launcher - the round button that opens and closes the panel.
@@ -96,33 +94,15 @@ export class IppChat extends LitElement {
         width: 28px;
         height: 28px;
       }
-      .close:hover {
-        background: rgb(255 255 255 / 0.15);
-      }
       #panel {
         position: fixed;
         right: var(--ipp-chat-offset, 20px);
         bottom: calc(var(--ipp-chat-offset, 20px) + 68px);
         width: min(var(--ipp-chat-width, 380px), calc(100vw - 2 * var(--ipp-chat-offset, 20px)));
         height: min(var(--ipp-chat-height, 600px), calc(100vh - 110px));
-        display: flex;
-        flex-direction: column;
-        overflow: hidden;
-        background: var(--ipp-bg);
         border: 1px solid var(--ipp-border);
         border-radius: var(--ipp-radius);
         box-shadow: 0 12px 40px rgb(0 0 0 / 0.3);
-      }
-      #panel > * {
-        flex: 1;
-        min-height: 0;
-      }
-      .status {
-        flex: none;
-        padding: 4px 8px;
-        background: var(--ipp-surface);
-        color: var(--ipp-danger);
-        font-size: 0.85em;
       }
       @media (max-width: 480px) {
         #panel {
@@ -164,27 +144,26 @@ export class IppChat extends LitElement {
   @provide({ context: apiContext }) client?: ChatApi;
   @provide({ context: i18nContext }) i18n: I18n = defaultI18n;
 
-  @state() private dialog: 'direct' | 'group' | 'settings' | null = null;
   @state() private announcement = '';
 
   @query('.launcher') private launcher!: HTMLButtonElement;
+  @query('#panel') private panel?: IppChatPanel;
 
   private store = new ChatStore(this);
+  @provide({ context: actionsContext }) actions = new ChatActions(this.store);
   private tokens = new TokenController(this, () => ({ token: this.token, tokenUrl: this.tokenUrl }));
   private live = new LiveController(this, (e) => this.store.apply(e));
   private continuity = new ContinuityController(
     this,
     () => `ipp-chat:${new URL(this.api, location.href).href}`,
     () => {
-      const store = this.store.snapshot();
+      const store = snapshot(this.store);
       // An event id is kept only with a state that reflects every event up to it.
       return store && { user: store.me.user.id, open: this.open, lastEventId: this.store.settled ? this.live.lastId : undefined, store };
     },
     () => this.store.pending,
   );
   private reportedUnread = 0;
-  private hadFocus = false;
-  private view: HTMLElement | null = null;
 
   constructor() {
     super();
@@ -210,15 +189,9 @@ export class IppChat extends LitElement {
     const newSource = changed.has('api') || changed.has('tokenUrl') || (changed.has('token') && !this.client);
     if (newSource && this.api && (this.token || this.tokenUrl)) void this.connect();
     this.store.visible = this.open && document.visibilityState === 'visible';
-    this.hadFocus = this.matches(':focus-within');
   }
 
   protected override updated(): void {
-    // The view was replaced under the user's focus (room opened, back to the list…): move it into the new view.
-    const view = this.renderRoot.querySelector<HTMLElement>('#panel > :last-child');
-    if (view && view !== this.view && this.hadFocus) view.focus();
-    this.view = view;
-
     const count = this.store.unreadTotal;
     if (count !== this.reportedUnread) {
       this.reportedUnread = count;
@@ -241,7 +214,7 @@ export class IppChat extends LitElement {
     const saved = sub > 0 ? this.continuity.read(sub) : undefined;
     if (!current()) return;
     if (saved) {
-      this.store.restore(saved.store);
+      restore(this.store, saved.store);
       this.open = saved.open;
     }
     for (let delay = 2000; ; delay = Math.min(delay * 2, 60_000)) {
@@ -257,7 +230,7 @@ export class IppChat extends LitElement {
     const s = this.store;
     if ((saved || from) && !replayed) await s.refresh();
     else if (s.visible && s.roomId !== null) s.markRead(s.roomId);
-    s.resend();
+    this.actions.resend();
   }
 
   /** The record of the page, when the host gave one. */
@@ -266,18 +239,13 @@ export class IppChat extends LitElement {
     return type && id && label ? { type, id, label, ...(url ? { url } : {}) } : undefined;
   }
 
-  private openContext() {
-    unlockSound();
-    this.dialog = null;
-    this.store.openContext(this.context!).catch((e) => this.store.fail(e instanceof ApiError && e.status === 404 ? new ApiError(404, this.i18n.t.notMember) : e));
-  }
-
   /** Opens the panel, and a given room when `roomId` is set. */
   async show(roomId?: number): Promise<void> {
     this.open = true;
-    if (roomId !== undefined) await this.openRoom(roomId);
+    if (roomId !== undefined) await this.store.open(roomId);
     await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>('#panel > :last-child')?.focus();
+    await this.panel?.updateComplete;
+    this.panel?.focusView();
   }
 
   /** Closes the panel and gives the focus back to the launcher. */
@@ -296,13 +264,6 @@ export class IppChat extends LitElement {
   // willUpdate tells the store whether the room is on screen, which marks it read when it appears.
   private onVisibility = () => this.requestUpdate();
 
-  private onKeydown(e: KeyboardEvent) {
-    if (e.key !== 'Escape' || e.defaultPrevented) return;
-    e.preventDefault();
-    if (this.dialog) this.dialog = null;
-    else void this.hide();
-  }
-
   private incoming(m: Message, room: Room | undefined) {
     const t = this.i18n.t;
     const onScreen = this.store.visible && this.store.roomId === m.roomId;
@@ -312,12 +273,6 @@ export class IppChat extends LitElement {
     if (onScreen) return;
     if (!this.silent) chime();
     if (document.visibilityState === 'hidden') desktopNotify(t.newMessageFrom(m.senderName), text, () => void this.show(m.roomId));
-  }
-
-  // The store marks the room read once loaded, as it is on screen.
-  private openRoom(roomId: number | null): Promise<void> {
-    this.dialog = null;
-    return this.store.open(roomId);
   }
 
   override render() {
@@ -336,91 +291,21 @@ export class IppChat extends LitElement {
   }
 
   private renderPanel() {
-    const t = this.i18n.t;
-    const e = this.store.error;
-    // The server's own words when it gave some (problem+json detail), else a generic message.
-    const error = e ? ApiError.text(e, t.error) : this.live.online ? '' : t.offline;
     // The widget's language, which may not be the page's: screen readers pronounce accordingly.
-    return html`<section id="panel" part="panel" role="dialog" lang=${this.i18n.lang} aria-label=${t.chat} @keydown=${this.onKeydown}>
-      ${error ? html`<div class="status" role="alert">${error}</div>` : nothing} ${this.renderView()}
-    </section>`;
-  }
-
-  /** The panel's content: a dialog, the open room, or the room list. */
-  private renderView() {
-    const s = this.store;
-    const t = this.i18n.t;
-    const meId = s.me?.user.id;
-    // Slotted into each view's title bar: the only way to close the panel on a touch screen.
-    const close = html`<button slot="actions" class="close" aria-label=${t.close} title=${t.close} @click=${this.hide}>${icon('close')}</button>`;
-    const room = s.room;
-    if (this.dialog === 'direct' || this.dialog === 'group') {
-      return html`<ipp-new-room
-        exportparts=${PARTS}
-        .group=${this.dialog === 'group'}
-        .meId=${meId}
-        @ipp-room-created=${(e: HTMLElementEventMap['ipp-room-created']) => this.openRoom(e.detail.room.id)}
-        @ipp-back=${() => (this.dialog = null)}
-        >${close}</ipp-new-room
-      >`;
-    }
-    if (this.dialog === 'settings' && room) {
-      return html`<ipp-room-settings
-        exportparts=${PARTS}
-        .room=${room}
-        .members=${s.members}
-        .me=${s.me}
-        @ipp-room-changed=${(e: HTMLElementEventMap['ipp-room-changed']) => {
-          if (e.detail.left) void this.openRoom(null);
-          s.reload(e.detail.roomId);
-        }}
-        @ipp-back=${() => (this.dialog = null)}
-        >${close}</ipp-room-settings
-      >`;
-    }
-    if (room) {
-      // One element per room, so that a reply, an edit or a draft never moves to another room.
-      return keyed(
-        room.id,
-        html`<ipp-room-view
-          exportparts=${PARTS}
-          .room=${room}
-          .name=${roomName(room, meId, s.members)}
-          .members=${s.members}
-          .messages=${s.page?.messages ?? []}
-          .hasMore=${s.page?.hasMore ?? false}
-          .loading=${s.page?.loading ?? true}
-          .me=${s.me}
-          .typing=${[...s.typing.values()].map((x) => x.name)}
-          .draft=${s.drafts.get(room.id)}
-          @ipp-draft=${(e: HTMLElementEventMap['ipp-draft']) => s.setDraft(room.id, e.detail)}
-          @ipp-back=${() => this.openRoom(null)}
-          @ipp-settings=${() => (this.dialog = 'settings')}
-          @ipp-send=${(e: HTMLElementEventMap['ipp-send']) => s.send(room.id, e.detail)}
-          @ipp-edit=${(e: HTMLElementEventMap['ipp-edit']) => s.edit(e.detail.message, e.detail.content)}
-          @ipp-delete=${(e: HTMLElementEventMap['ipp-delete']) => s.remove(e.detail.message)}
-          @ipp-retry=${(e: HTMLElementEventMap['ipp-retry']) => s.retry(e.detail.message)}
-          @ipp-load-older=${() => s.loadOlder()}
-          @ipp-typing=${() => s.typingSignal(room.id)}
-          >${close}</ipp-room-view
-        >`,
-      );
-    }
-    return html`<ipp-room-list
+    return html`<ipp-chat-panel
+      id="panel"
+      part="panel"
+      role="dialog"
+      lang=${this.i18n.lang}
+      aria-label=${this.i18n.t.chat}
       exportparts=${PARTS}
-      .rooms=${s.rooms}
-      .meId=${meId}
-      .canCreate=${s.can('chat.create')}
-      .canManage=${s.can('chat.manage_rooms')}
+      .store=${this.store}
+      .actions=${this.actions}
+      .rev=${this.store.rev}
       .context=${this.context}
-      .contextRoom=${s.rooms.some((r) => r.context?.type === this.contextType && r.context.id === this.contextId)}
-      @ipp-open-context=${this.openContext}
-      .askNotify=${typeof Notification !== 'undefined' && Notification.permission === 'default'}
-      @ipp-notify=${() => void Notification.requestPermission().then(() => this.requestUpdate())}
-      @ipp-room-select=${(e: HTMLElementEventMap['ipp-room-select']) => this.openRoom(e.detail.roomId)}
-      @ipp-new-room=${(e: HTMLElementEventMap['ipp-new-room']) => (this.dialog = e.detail.group ? 'group' : 'direct')}
-      >${close}</ipp-room-list
-    >`;
+      .online=${this.live.online}
+      @ipp-close=${this.hide}
+    ></ipp-chat-panel>`;
   }
 }
 

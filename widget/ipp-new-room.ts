@@ -1,8 +1,8 @@
 import { consume } from '@lit/context';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { ApiError, type ChatApi } from './api';
-import { apiContext, i18nContext } from './context';
+import type { ChatActions } from './chat-actions';
+import { actionsContext, i18nContext } from './context';
 import { emit } from './events';
 import { defaultI18n, type I18n } from './i18n';
 import { icon } from './icons';
@@ -67,7 +67,7 @@ export class IppNewRoom extends LitElement {
   @property({ type: Boolean }) group = false;
   @property({ type: Number }) meId?: number;
 
-  @consume({ context: apiContext }) api?: ChatApi;
+  @consume({ context: actionsContext }) actions?: ChatActions;
   @consume({ context: i18nContext, subscribe: true }) i18n: I18n = defaultI18n;
 
   @state() private picked: User[] = [];
@@ -78,16 +78,15 @@ export class IppNewRoom extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (!this.group) this.api?.get<Room[]>('/channels').then((rooms) => (this.channels = rooms), () => {});
+    if (!this.group) this.actions?.channels().then((rooms) => (this.channels = rooms), () => {});
   }
 
-  /** Creates (or joins) a room, then hands it up. */
-  private async create(body: object, path = '/rooms') {
+  /** Opens, creates or joins a room, then hands it up. */
+  private async create(body: Parameters<ChatActions['createRoom']>[0]) {
     try {
-      const room = await this.api!.json<Room>('POST', path, body);
-      emit(this, 'ipp-room-created', { room });
+      emit(this, 'ipp-room-created', { room: await this.actions!.createRoom(body) });
     } catch (e) {
-      this.error = ApiError.text(e, this.i18n.t.error);
+      this.error = this.i18n.problem(e);
     }
   }
 
@@ -143,7 +142,7 @@ export class IppNewRoom extends LitElement {
     return html`<h3>${this.i18n.t.channels}</h3>
       <ul>
         ${this.channels.map(
-          (c) => html`<li><button type="button" @click=${() => this.create({}, `/rooms/${c.id}/join`)}># ${c.name}</button></li>`,
+          (c) => html`<li><button type="button" @click=${() => this.create({ join: c.id })}># ${c.name}</button></li>`,
         )}
       </ul>`;
   }

@@ -1,9 +1,8 @@
 import { consume } from '@lit/context';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { ApiError, type ChatApi } from './api';
-import { apiContext, i18nContext } from './context';
-import { emit } from './events';
+import type { ChatActions } from './chat-actions';
+import { actionsContext, i18nContext } from './context';
 import { defaultI18n, type I18n } from './i18n';
 import { iconButton } from './icons';
 import { shared, view } from './styles';
@@ -17,7 +16,8 @@ import './ipp-user-search';
  * for the room's admins and moderators, roles for its admins, when the host
  * grants chat.manage_rooms as well.
  *
- * @fires ipp-room-changed - `{roomId, left?}`: something changed (`left`: I left the room).
+ * Acts through the widget's actions, which apply the answers to the store.
+ *
  * @fires ipp-back - closed.
  * @csspart header - the title bar.
  */
@@ -73,18 +73,18 @@ export class IppRoomSettings extends LitElement {
   @property({ attribute: false }) members: Member[] = [];
   @property({ attribute: false }) me?: Me;
 
-  @consume({ context: apiContext }) api?: ChatApi;
+  @consume({ context: actionsContext }) actions?: ChatActions;
   @consume({ context: i18nContext, subscribe: true }) i18n: I18n = defaultI18n;
 
   @state() private error = '';
 
-  private async call(method: string, path: string, body?: unknown, left = false) {
+  /** Runs an action on the room, showing why it failed if it does. */
+  private async act(action: (a: ChatActions, room: Room) => Promise<void>) {
     try {
       this.error = '';
-      await this.api!.json(method, `/rooms/${this.room.id}${path}`, body);
-      emit(this, 'ipp-room-changed', { roomId: this.room.id, left });
+      await action(this.actions!, this.room);
     } catch (e) {
-      this.error = ApiError.text(e, this.i18n.t.error);
+      this.error = this.i18n.problem(e);
     }
   }
 
@@ -103,7 +103,7 @@ export class IppRoomSettings extends LitElement {
               @submit=${(e: SubmitEvent) => {
                 e.preventDefault();
                 const name = new FormData(e.target as HTMLFormElement).get('name') as string;
-                void this.call('PATCH', '', { name: name.trim() });
+                void this.act((a, r) => a.rename(r, name.trim()));
               }}
             >
               <input name="name" required maxlength="100" aria-label=${t.rename} .value=${this.room.name ?? ''} />
@@ -111,16 +111,16 @@ export class IppRoomSettings extends LitElement {
             </form>`
           : nothing}
         <label>
-          <input type="checkbox" .checked=${this.room.muted} @change=${(e: Event) => this.call('PATCH', '/me', { muted: (e.target as HTMLInputElement).checked })} />
+          <input type="checkbox" .checked=${this.room.muted} @change=${(e: Event) => this.act((a, r) => a.mute(r, (e.target as HTMLInputElement).checked))} />
           ${t.mute}
         </label>
         ${this.room.type === 'direct' ? nothing : this.renderMembers(manage, admin, meId)}
         ${this.room.type === 'direct'
-          ? html`<button class="danger" aria-describedby="hide-hint" @click=${() => this.call('DELETE', `/members/${meId}`, undefined, true)}>
+          ? html`<button class="danger" aria-describedby="hide-hint" @click=${() => this.act((a, r) => a.leave(r))}>
                 ${t.hide}
               </button>
               <small id="hide-hint">${t.hideHint}</small>`
-          : html`<button class="danger" @click=${() => confirm(t.confirmLeave) && this.call('DELETE', `/members/${meId}`, undefined, true)}>
+          : html`<button class="danger" @click=${() => confirm(t.confirmLeave) && this.act((a, r) => a.leave(r))}>
               ${t.leave}
             </button>`}
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
@@ -137,12 +137,12 @@ export class IppRoomSettings extends LitElement {
           (m) => html`<li>
             <span>${m.name}</span>
             ${admin && m.userId !== meId
-              ? html`<select aria-label=${t.roleOf(m.name)} @change=${(e: Event) => this.call('PATCH', `/members/${m.userId}`, { role: (e.target as HTMLSelectElement).value })}>
+              ? html`<select aria-label=${t.roleOf(m.name)} @change=${(e: Event) => this.act((a, r) => a.setRole(r, m.userId, (e.target as HTMLSelectElement).value as Role))}>
                   ${roles.map((r) => html`<option value=${r} ?selected=${r === m.role}>${t.roles[r]}</option>`)}
                 </select>`
               : html`<small>${t.roles[m.role]}</small>`}
             ${manage && m.userId !== meId
-              ? iconButton('close', t.remove(m.name), () => this.call('DELETE', `/members/${m.userId}`))
+              ? iconButton('close', t.remove(m.name), () => this.act((a, r) => a.removeMember(r, m.userId)))
               : nothing}
           </li>`,
         )}
@@ -151,7 +151,7 @@ export class IppRoomSettings extends LitElement {
         ? html`<ipp-user-search
             .label=${t.addMember}
             .exclude=${this.members.map((m) => m.userId)}
-            @ipp-user-pick=${(e: HTMLElementEventMap['ipp-user-pick']) => this.call('POST', '/members', { userId: e.detail.user.id })}
+            @ipp-user-pick=${(e: HTMLElementEventMap['ipp-user-pick']) => this.act((a, r) => a.addMember(r, e.detail.user.id))}
           ></ipp-user-search>`
         : nothing}`;
   }

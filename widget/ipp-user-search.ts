@@ -1,8 +1,8 @@
 import { consume } from '@lit/context';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { ChatApi } from './api';
-import { apiContext, i18nContext } from './context';
+import type { ChatActions } from './chat-actions';
+import { actionsContext, i18nContext } from './context';
 import { emit } from './events';
 import { defaultI18n, type I18n } from './i18n';
 import { shared } from './styles';
@@ -45,7 +45,7 @@ export class IppUserSearch extends LitElement {
   /** The input's accessible name; the i18n "search people" by default. */
   @property() label = '';
 
-  @consume({ context: apiContext }) api?: ChatApi;
+  @consume({ context: actionsContext }) actions?: ChatActions;
   @consume({ context: i18nContext, subscribe: true }) i18n: I18n = defaultI18n;
 
   @state() private users: User[] = [];
@@ -67,7 +67,7 @@ export class IppUserSearch extends LitElement {
     const seq = ++this.seq;
     if (!q) return void (this.users = []);
     try {
-      const users = await this.api!.get<User[]>(`/users?q=${encodeURIComponent(q)}&limit=20`);
+      const users = await this.actions!.findUsers(q);
       // An older, slower answer must not replace a newer one.
       if (seq === this.seq) this.users = users;
     } catch {

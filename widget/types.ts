@@ -98,3 +98,11 @@ export interface ChatEvent {
 /** What the server accepts in one message (README, Attachments): more files, or another type, are refused before sending. */
 export const MAX_FILES = 10;
 export const FILE_EXTENSIONS = ['pdf', 'doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'jpg', 'jpeg', 'png', 'gif', 'webp', 'zip', 'rar', '7z'];
+
+/** A room's messages as loaded: the latest pages, with those still on their way at the end. */
+export interface Page {
+  messages: ChatMessage[];
+  hasMore: boolean;
+  /** Set until the first page arrives. */
+  loading?: boolean;
+}

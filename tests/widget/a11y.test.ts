@@ -3,6 +3,7 @@ import { setViewport } from '@web/test-runner-commands';
 import '../../widget/index';
 import type { IppChat } from '../../widget/ipp-chat';
 import { API, FakeChat, TOKEN_URL, until } from './fake-api';
+import { deep } from './dom';
 import { afterEach, beforeEach, describe, it } from './mocha';
 
 describe('<ipp-chat> accessibility and layout', () => {
@@ -17,7 +18,7 @@ describe('<ipp-chat> accessibility and layout', () => {
 
   async function openChat(theme = 'light') {
     const chat = await fixture<IppChat>(html`<ipp-chat api=${API} token-url=${TOKEN_URL} theme=${theme} open></ipp-chat>`);
-    await until(() => chat.shadowRoot!.querySelector('ipp-room-list')?.shadowRoot!.querySelector('[part=room]'), 'the room list');
+    await until(() => deep(chat, 'ipp-room-list', '[part=room]'), 'the room list');
     return chat;
   }
 
@@ -26,22 +27,22 @@ describe('<ipp-chat> accessibility and layout', () => {
       const chat = await openChat(theme);
       await expect(chat).to.be.accessible();
       await chat.show(11);
-      await until(() => chat.shadowRoot!.querySelector('ipp-room-view')?.shadowRoot!.querySelector('ipp-message-list')?.shadowRoot!.querySelector('ipp-message'));
+      await until(() => deep(chat, 'ipp-room-view', 'ipp-message-list', 'ipp-message'));
       await expect(chat).to.be.accessible();
     });
   }
 
   it('has no axe violations in the new group and room settings views', async () => {
     const chat = await openChat();
-    const list = chat.shadowRoot!.querySelector('ipp-room-list')!;
+    const list = deep(chat, 'ipp-room-list')!;
     list.shadowRoot!.querySelector<HTMLButtonElement>('[aria-label="Nouveau groupe"]')!.click();
-    await until(() => chat.shadowRoot!.querySelector('ipp-new-room'));
+    await until(() => deep(chat, 'ipp-new-room'));
     await expect(chat).to.be.accessible();
     await chat.show(11);
-    const view = await until(() => chat.shadowRoot!.querySelector('ipp-room-view'));
+    const view = await until(() => deep<HTMLElement & { updateComplete: Promise<unknown> }>(chat, 'ipp-room-view'));
     await view.updateComplete;
     view.shadowRoot!.querySelector<HTMLButtonElement>('[aria-label="Paramètres"]')!.click();
-    const settings = await until(() => chat.shadowRoot!.querySelector('ipp-room-settings')?.shadowRoot!.querySelector('select'), 'the settings');
+    const settings = await until(() => deep(chat, 'ipp-room-settings', 'select'), 'the settings');
     expect(settings).to.exist;
     await expect(chat).to.be.accessible();
   });

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { ChatApi } from '../../widget/api';
+import { ChatActions } from '../../widget/chat-actions';
 import { ChatStore } from '../../widget/chat-store';
 import { API, FakeChat, until } from './fake-api';
 import { afterEach, beforeEach, describe, it } from './mocha';
@@ -7,12 +8,14 @@ import { afterEach, beforeEach, describe, it } from './mocha';
 describe('ChatStore', () => {
   let fake: FakeChat;
   let store: ChatStore;
+  let actions: ChatActions;
   let updates: number;
   beforeEach(async () => {
     fake = new FakeChat().install();
     fake.valid.add('tok');
     updates = 0;
     store = new ChatStore({ addController() {}, removeController() {}, requestUpdate: () => updates++, updateComplete: Promise.resolve(true) });
+    actions = new ChatActions(store);
     await store.load(new ChatApi(API, { get: async () => 'tok', refresh: async () => 'tok', renewable: false }));
     await store.open(11);
   });
@@ -24,7 +27,7 @@ describe('ChatStore', () => {
   const contents = () => store.page!.messages.map((m) => m.content);
 
   it('shows one message when the live echo arrives before the POST answers', async () => {
-    store.send(11, { content: 'vu', files: [] });
+    actions.send(11, { content: 'vu', files: [] });
     const pending = store.page!.messages.at(-1)!;
     expect(pending.status).to.equal('sending');
     // The server's event for this clientId comes first…

@@ -2,13 +2,9 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../widget/index';
 import type { IppChat } from '../../widget/ipp-chat';
 import { API, FakeChat, TOKEN_URL, jwt, until } from './fake-api';
+import { deep } from './dom';
 import { afterEach, beforeEach, describe, it } from './mocha';
 
-function deep<T extends Element = HTMLElement>(root: Element, ...selectors: string[]): T | null {
-  let el: Element | null | undefined = root;
-  for (const s of selectors) el = (el?.shadowRoot ?? el)?.querySelector(s);
-  return (el as T) ?? null;
-}
 const bubbles = (chat: IppChat) =>
   [...(deep(chat, 'ipp-room-view', 'ipp-message-list')?.shadowRoot?.querySelectorAll('ipp-message') ?? [])].map(
     (m) => m.shadowRoot!.querySelector('.bubble')!.textContent!,

@@ -1,6 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { IppChat } from '../../widget/ipp-chat';
 import { API, FakeChat, TOKEN_URL, until } from './fake-api';
+import { deep } from './dom';
 import { afterEach, beforeEach, describe, it } from './mocha';
 
 // This file's page gets a strict policy (each test file has its own page): no
@@ -31,7 +32,7 @@ describe('<ipp-chat> under a strict CSP', () => {
     const chat = await fixture<IppChat>(html`<ipp-chat api=${API} token-url=${TOKEN_URL}></ipp-chat>`);
     await chat.show(11);
     const img = await until(() => {
-      const msg = chat.shadowRoot!.querySelector('ipp-room-view')?.shadowRoot!.querySelector('ipp-message-list')?.shadowRoot!.querySelector('ipp-message:last-of-type');
+      const msg = deep(chat, 'ipp-room-view', 'ipp-message-list', 'ipp-message:last-of-type');
       return msg?.shadowRoot!.querySelector('ipp-attachment')?.shadowRoot!.querySelector('img');
     }, 'the thumbnail');
     await until(() => img.complete && img.naturalWidth, 'the picture to load');

@@ -44,6 +44,8 @@ export class FakeChat {
   foreignRecords: string[] = [];
   /** Answers a POST /messages with this status instead (e.g. 403). */
   failSend?: number;
+  /** The reason and facts of the refusal of a send. */
+  failFacts: Record<string, unknown> = {};
   private streams: ReadableStreamDefaultController<Uint8Array>[] = [];
   private eventId = 0;
   private nextId = 100;
@@ -200,8 +202,11 @@ export class FakeChat {
     return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
   }
 
-  private problem(status: number, detail = '') {
-    return new Response(JSON.stringify({ type: 'about:blank', title: 'Error', status, detail }), {
+  /** A problem+json answer as the server words it: code from the status, a reason and facts when given. */
+  private problem(status: number, detail = '', facts: Record<string, unknown> = {}) {
+    const codes: Record<number, string> = { 400: 'bad-request', 401: 'unauthorized', 403: 'forbidden', 404: 'not-found', 409: 'conflict', 413: 'too-large', 415: 'unsupported-type', 429: 'rate-limited' };
+    const code = codes[status] ?? (status >= 500 ? 'internal' : 'bad-request');
+    return new Response(JSON.stringify({ type: `urn:ipp-chat:problem:${code}`, code, title: 'Error', status, detail, ...facts }), {
       status,
       headers: { 'content-type': 'application/problem+json' },
     });
@@ -274,8 +279,9 @@ export class FakeChat {
       if (m === 'DELETE') this.members.set(roomId, list.filter((x) => x.userId !== userId));
       else if (m === 'PATCH') this.member(roomId, userId).role = body.role;
       else list.push({ userId, name: this.user(userId).name, role: 'member', joinedAt: '', lastReadAt: null, lastReadMessageId: null, muted: false });
-      this.push(m === 'DELETE' ? 'member.removed' : m === 'PATCH' ? 'member.updated' : 'member.added', { roomId, userId });
-      return new Response(null, { status: 204 });
+      this.push(m === 'DELETE' ? 'member.removed' : m === 'PATCH' ? 'room.updated' : 'member.added', { roomId, userId });
+      // As the server answers: the member added (201) or changed (200), nothing for a removal (204).
+      return m === 'DELETE' ? new Response(null, { status: 204 }) : this.json(this.member(roomId, userId), m === 'POST' ? 201 : 200);
     }
     if ((match = path.match(/^\/rooms\/(\d+)\/messages$/))) {
       const roomId = +match[1];
@@ -285,7 +291,7 @@ export class FakeChat {
         const all = this.messages.filter((x) => x.roomId === roomId && x.id < before);
         return this.json({ messages: all.slice(-limit), hasMore: all.length > limit });
       }
-      if (this.failSend) return this.problem(this.failSend, 'refused');
+      if (this.failSend) return this.problem(this.failSend, 'refused', this.failFacts);
       const fields = body instanceof FormData ? Object.fromEntries(body) : body;
       const dup = this.messages.find((x) => x.clientId === fields.clientId && x.senderId === this.me.id);
       if (dup) return this.json(dup, 200);

@@ -3,20 +3,8 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../widget/index';
 import type { IppChat } from '../../widget/ipp-chat';
 import { API, FakeChat, TOKEN_URL, until } from './fake-api';
+import { all, deep } from './dom';
 import { afterEach, beforeEach, describe, it } from './mocha';
-
-/** The element at the end of a path of shadow roots, e.g. deep(chat, 'ipp-room-view', 'ipp-composer', 'textarea'). */
-function deep<T extends Element = HTMLElement>(root: Element, ...selectors: string[]): T | null {
-  let el: Element | null | undefined = root;
-  for (const s of selectors) el = (el?.shadowRoot ?? el)?.querySelector(s);
-  return (el as T) ?? null;
-}
-
-function all(root: Element, ...selectors: string[]): Element[] {
-  const last = selectors.pop()!;
-  const parent = selectors.length ? deep(root, ...selectors) : root;
-  return [...(parent?.shadowRoot ?? parent)!.querySelectorAll(last)];
-}
 
 describe('<ipp-chat>', () => {
   let fake: FakeChat;
@@ -276,6 +264,7 @@ describe('<ipp-chat>', () => {
     const chat = await mount();
     await openRoom(chat, 10);
     fake.failSend = 403;
+    fake.failFacts = { reason: 'permission', permission: 'chat.create' };
     deep(chat, 'ipp-room-view', 'ipp-composer')!.dispatchEvent(
       new CustomEvent('ipp-send', { detail: { content: 'refusé', files: [] }, bubbles: true, composed: true }),
     );
@@ -285,8 +274,8 @@ describe('<ipp-chat>', () => {
         .shadowRoot!.querySelector<HTMLButtonElement>('.actions.shown button'),
     );
     expect(retry.textContent).to.equal('Réessayer');
-    // The problem+json detail of the refusal is shown.
-    expect(deep(chat, '.status')!.textContent).to.equal('refused');
+    // The refusal is worded by the widget from its code and reason, never with the server's English detail.
+    expect(deep(chat, '.status')!.textContent).to.equal('Votre compte ne vous permet pas d’écrire.');
     fake.failSend = undefined;
     retry.click();
     await until(() => fake.messages.some((m) => m.content === 'refusé'));
@@ -344,5 +333,22 @@ describe('<ipp-chat>', () => {
     await until(() => fake.openStreams === 1);
     fake.push('reset', {});
     await until(() => fake.requests('GET', '/rooms').length > before, 'GET /rooms after reset');
+  });
+
+  it('acts from the room settings through the store: the new name and role show without fetching the room again', async () => {
+    const chat = await fixture<IppChat>(html`<ipp-chat api=${API} token-url=${TOKEN_URL}></ipp-chat>`);
+    await openRoom(chat, 11);
+    deep<HTMLButtonElement>(chat, 'ipp-room-view', '[aria-label="Paramètres"]')!.click();
+    const form = await until(() => deep<HTMLFormElement>(chat, 'ipp-room-settings', 'form'), 'the settings');
+    const fetched = fake.requests('GET', '/rooms/11').length;
+    deep<HTMLInputElement>(chat, 'ipp-room-settings', 'input[name=name]')!.value = 'Équipe transit';
+    form.requestSubmit();
+    const select = deep<HTMLSelectElement>(chat, 'ipp-room-settings', 'select')!;
+    select.value = 'moderator';
+    select.dispatchEvent(new Event('change'));
+    await until(() => deep<HTMLSelectElement>(chat, 'ipp-room-settings', 'select')?.value === 'moderator' && fake.requests('PATCH', '/rooms/11').length, 'the role');
+    deep<HTMLButtonElement>(chat, 'ipp-room-settings', '[aria-label="Retour"]')!.click();
+    await until(() => deep(chat, 'ipp-room-view', 'h2')?.textContent?.includes('Équipe transit'), 'the new name in the header');
+    expect(fake.requests('GET', '/rooms/11').length).to.equal(fetched);
   });
 });

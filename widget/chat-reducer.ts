@@ -1,0 +1,74 @@
+import type { ChatStore } from './chat-store';
+import type { ChatEvent, Message } from './types';
+
+/** How long "is typing" shows after a signal. */
+export const TYPING_MS = 5000;
+
+/**
+ * Applies one event of the live feed to the store: messages into the pages
+ * and the room list, read markers, typing; room and member changes refetch
+ * what they concern. A replayed event the state already holds changes nothing.
+ */
+export function applyEvent(store: ChatStore, { type, data }: ChatEvent): void {
+  const meId = store.me?.user.id;
+  const roomId: number | undefined = data?.roomId ?? data?.id;
+  switch (type) {
+    case 'message.created': {
+      const m = data as Message;
+      const room = store.rooms.find((r) => r.id === m.roomId);
+      // A replay may bring a message the list already counts.
+      const counted = m.id <= (room?.lastMessage?.id ?? 0);
+      store.upsert(m);
+      store.typing.delete(m.senderId);
+      if (!room) store.refreshRooms();
+      if (m.senderId === meId || counted) break;
+      if (room) {
+        if (store.visible && store.roomId === m.roomId) store.markRead(m.roomId);
+        else store.setRoom(m.roomId, { unreadCount: (store.rooms.find((r) => r.id === m.roomId)?.unreadCount ?? 0) + 1 });
+      }
+      store.onIncoming?.(m, store.rooms.find((r) => r.id === m.roomId));
+      break;
+    }
+    case 'message.updated':
+      store.upsert(data as Message);
+      break;
+    case 'message.deleted':
+      store.deleted(data as Message);
+      break;
+    case 'read': {
+      const detail = store.details.get(data.roomId);
+      if (detail?.members) {
+        const members = detail.members.map((x) =>
+          x.userId === data.userId && data.messageId > (x.lastReadMessageId ?? 0) ? { ...x, lastReadMessageId: data.messageId } : x,
+        );
+        store.details.set(detail.id, { ...detail, members });
+      }
+      if (data.userId === meId) {
+        const room = store.rooms.find((r) => r.id === data.roomId);
+        // Read up to the last message: nothing left; otherwise only the server knows the count.
+        if (room && data.messageId >= (room.lastMessage?.id ?? 0)) store.setRoom(room.id, { unreadCount: 0 });
+        else store.refreshRooms();
+      }
+      store.changed();
+      break;
+    }
+    case 'typing':
+      if (data.roomId !== store.roomId || data.userId === meId) return;
+      store.typing.set(data.userId, { name: data.name, until: Date.now() + TYPING_MS });
+      store.expireTyping();
+      store.changed();
+      break;
+    case 'reset':
+      // Events were missed: cached pages are stale, except for the messages still on their way.
+      for (const [id, page] of store.pages) if (id !== store.roomId && !page.messages.some((m) => m.id < 0)) store.pages.delete(id);
+      store.reload(store.roomId ?? undefined);
+      break;
+    default:
+      // room.* and member.*: the payloads differ, so fetch the list (and the open room) again.
+      if (!type.startsWith('room.') && !type.startsWith('member.')) return;
+      if (roomId !== undefined && roomId === store.roomId && (type === 'room.deleted' || (type === 'member.removed' && data.userId === meId))) {
+        store.refreshRooms();
+        void store.open(null);
+      } else store.reload(roomId);
+  }
+}
