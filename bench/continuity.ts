@@ -17,7 +17,7 @@ export async function benchContinuity(): Promise<Row[]> {
     const page = await context.newPage();
     // A string, not a function: tsx would wrap a function's inner names in a helper the page does not have.
     await page.addInitScript(`(() => {
-      const bubble = () => document.querySelector('ipp-chat')?.shadowRoot?.querySelector('ipp-room-view')?.shadowRoot
+      const bubble = () => document.querySelector('ipp-chat')?.shadowRoot?.querySelector('ipp-chat-panel')?.shadowRoot?.querySelector('ipp-room-view')?.shadowRoot
         ?.querySelector('ipp-message-list')?.shadowRoot?.querySelector('ipp-message')?.shadowRoot?.querySelector('.bubble');
       const tick = () => (bubble() ? (window.painted = performance.now()) : requestAnimationFrame(tick));
       requestAnimationFrame(tick);
