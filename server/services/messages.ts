@@ -1,11 +1,11 @@
 import { rm } from 'node:fs/promises';
-import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, ne, sql } from 'drizzle-orm';
 import { badRequest, conflict, forbidden, notFound } from './errors';
 import type { AttachmentRow, Db, MessageRow } from '../storage';
 import { canModerate, requireMember, requirePerm, requirePermIn, type Me } from './access';
 import type { HostUser } from '../storage/users';
 import { nameOf } from './users';
-import { attachmentView, iso, now, type MessageView } from './views';
+import { attachmentView, iso, now, type MessageView, type SystemEvent } from './views';
 import { messagesWithEvents, recordEvents, rewriteMessageEvents } from '../events/outbox';
 import { messageDir, placeFiles, removeFiles } from './attachments';
 import { withUpload, type StagedFile, type UploadLimits } from './uploads';
@@ -27,7 +27,9 @@ export async function toViews(db: Db, rows: MessageRow[], known: HostUser[] = []
     withFiles.length ? db.orm.select().from(attachments).where(inArray(attachments.messageId, withFiles)).orderBy(asc(attachments.id)) : [],
   ]);
   const names = new Map(known.map((u) => [u.id, u]));
-  const missing = [...rows, ...replies].map((r) => r.senderId).filter((id) => !names.has(id));
+  const systems = new Map(rows.filter((r) => r.systemData).map((r) => [r.id, JSON.parse(r.systemData!) as SystemEvent]));
+  const people = [...[...rows, ...replies].map((r) => r.senderId), ...[...systems.values()].flatMap((s) => (s.userId ? [s.userId] : []))];
+  const missing = people.filter((id) => !names.has(id));
   for (const [id, u] of await db.users.byIds(missing)) names.set(id, u);
   const replyById = new Map(replies.map((r) => [r.id, r]));
   // (Map.groupBy is not in Node 20.)
@@ -48,9 +50,13 @@ export async function toViews(db: Db, rows: MessageRow[], known: HostUser[] = []
       editedAt: iso(m.editedAt),
       deletedAt: iso(m.deletedAt),
       clientId: m.clientId ?? null,
+      ...(systems.has(m.id) ? { system: systemView(systems.get(m.id)!, names) } : {}),
     };
   });
 }
+
+const systemView = (s: SystemEvent, names: Map<number, HostUser>): SystemEvent =>
+  (s.userId ? { ...s, userName: nameOf(names, s.userId) } : s);
 
 const excerpt = (m: MessageRow) => (m.isDeleted ? '' : m.content.length > 120 ? `${m.content.slice(0, 119)}…` : m.content);
 
@@ -107,7 +113,7 @@ export async function sendMessage(
   let placedIn: string | undefined;
   const send = () => db.transaction(async (tx) => {
     const target = input.replyToId === undefined ? undefined : await messageById(tx, input.replyToId);
-    const badReply = input.replyToId !== undefined && target?.roomId !== roomId;
+    const badReply = input.replyToId !== undefined && (target?.roomId !== roomId || target.type === 'system');
     const at = now();
     const values = {
       roomId, senderId: me.id, content, type: files.length ? 'file' as const : 'text' as const,
@@ -121,7 +127,7 @@ export async function sendMessage(
     // Told only once the caller is known to be a member: nobody else learns where a message is.
     if (badReply) throw badRequest('replyToId is not a message of this room.', { reason: 'reply-elsewhere', field: 'replyToId' });
     // The row as stored (times hold whole seconds), without reading it back.
-    const row: MessageRow = { ...values, id, isEdited: false, editedAt: null, isDeleted: false, deletedAt: null };
+    const row: MessageRow = { ...values, id, isEdited: false, editedAt: null, isDeleted: false, deletedAt: null, systemData: null };
     if (upload && files.length) {
       placedIn = messageDir(upload.uploadDir, roomId, id);
       await placeFiles(tx, upload.uploadDir, roomId, id, files);
@@ -213,6 +219,7 @@ async function messageForMember(db: Db, me: Me, messageId: number) {
 export async function editMessage(db: Db, me: Me, messageId: number, content: string): Promise<MessageView> {
   const { message } = await messageForMember(db, me, messageId);
   requirePerm(me, 'chat.update');
+  if (message.type === 'system') throw conflict('A system message cannot be edited.', 'system-message');
   if (message.senderId !== me.id) throw forbidden('Only its sender can edit a message.', { reason: 'not-sender' });
   if (message.isDeleted) throw conflict('A deleted message cannot be edited.', 'message-deleted');
   const text = checkContent(content);
@@ -234,6 +241,7 @@ export async function editMessage(db: Db, me: Me, messageId: number, content: st
 export async function deleteMessage(db: Db, me: Me, messageId: number, uploadDir: string): Promise<MessageView> {
   const { message, member } = await messageForMember(db, me, messageId);
   requirePerm(me, 'chat.delete');
+  if (message.type === 'system') throw conflict('A system message cannot be deleted.', 'system-message');
   if (message.senderId !== me.id && !canModerate(member)) throw forbidden('Only its sender or a moderator can delete a message.', { reason: 'not-sender' });
   const view = await db.transaction(async (tx) => {
     const { messages, attachments } = tx.t;
@@ -280,6 +288,7 @@ export async function searchMessages(db: Db, me: Me, q: string, roomId?: number,
     .where(and(
       db.matchContent(words),
       eq(messages.isDeleted, false),
+      ne(messages.type, 'system'),
       roomId !== undefined ? eq(messages.roomId, roomId) : undefined,
     ))
     .orderBy(desc(messages.id))

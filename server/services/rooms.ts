@@ -3,6 +3,7 @@ import { badRequest, conflict, notFound } from './errors';
 import { memberOf, requireManager, requireMember, requirePerm, type Me } from './access';
 import type { Db, MemberRow, RoomRow } from '../storage';
 import { removeFiles } from './attachments';
+import { recordSystemMessage } from './system';
 import { toViews } from './messages';
 import { nameOf } from './users';
 import { contextView, iso, memberView, now, roomData, type MemberView, type RoomContext, type RoomView } from './views';
@@ -24,6 +25,7 @@ export async function roomViews(db: Db, userId: number, rows: { room: RoomRow; m
           gt(messages.id, sql`COALESCE(${members.lastReadMessageId}, 0)`),
           ne(messages.senderId, userId),
           eq(messages.isDeleted, false),
+          ne(messages.type, 'system'),
         ))
         .groupBy(messages.roomId)
       : [],
@@ -181,6 +183,7 @@ export async function createRoom(
     const c = input.context;
     if (c) await tx.insert(tx.t.roomContexts, { roomId: id, contextType: c.type, contextId: c.id, label: c.label, url: c.url ?? null });
     await markJoined(tx, id, 'all', await recordRoomEvent(tx, id, 'room.created'));
+    await recordSystemMessage(tx, id, me, { action: 'room.created', name });
     return id;
   });
   return getRoom(db, me, roomId);
@@ -203,6 +206,7 @@ export async function renameRoom(db: Db, me: Me, roomId: number, rawName: string
   await db.transaction(async (tx) => {
     await tx.orm.update(tx.t.rooms).set({ name, updatedAt: now() }).where(eq(tx.t.rooms.id, roomId));
     await recordRoomEvent(tx, roomId, 'room.updated');
+    await recordSystemMessage(tx, roomId, me, { action: 'room.renamed', name });
   });
   return getRoom(db, me, roomId);
 }
@@ -240,9 +244,11 @@ export async function joinChannel(db: Db, me: Me, roomId: number): Promise<RoomV
   if (!room) throw notFound('room');
   requirePerm(me, 'chat.read');
   await db.transaction(async (tx) => {
+    await tx.lockRoom(roomId);
     if (await memberOf(tx, roomId, me.id)) return;
     await tx.insertIgnore(members, [{ roomId, userId: me.id, role: 'member', joinedAt: now() }]);
     await recordMembersAdded(tx, roomId, [me.id]);
+    await recordSystemMessage(tx, roomId, me, { action: 'member.added', userId: me.id });
   });
   return getRoom(db, me, roomId);
 }

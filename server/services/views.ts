@@ -18,12 +18,24 @@ export const attachment = z.object({
   url: z.string(), thumbnailUrl: z.string().optional(),
 }).meta({ id: 'Attachment' });
 
+export const systemActions = ['room.created', 'room.renamed', 'member.added', 'member.removed', 'member.left'] as const;
+
+/** What a system message reports: who did what (to whom, or the new name). */
+export const systemEvent = z.object({
+  action: z.enum(systemActions),
+  actorId: z.number(),
+  userId: z.number().optional().describe('The member added, removed or leaving'),
+  userName: z.string().optional().describe("That member's display name"),
+  name: z.string().optional().describe("The room's new name"),
+}).meta({ id: 'SystemEvent' });
+
 export const message = z.object({
   id: z.number(), roomId: z.number(), senderId: z.number(), senderName: z.string(), content: z.string(),
   type: z.enum(messageTypes),
   replyTo: z.object({ id: z.number(), senderName: z.string(), excerpt: z.string() }).nullable(),
   attachments: z.array(attachment), createdAt: time, editedAt: time.nullable(), deletedAt: time.nullable(),
   clientId: z.string().nullable(),
+  system: systemEvent.optional().describe('On a message of type system: what happened (its content is empty)'),
 }).meta({ id: 'Message' });
 
 export const member = z.object({
@@ -83,6 +95,7 @@ export type MessageView = z.output<typeof message>;
 export type MemberView = z.output<typeof member>;
 export type RoomView = z.output<typeof room>;
 export type RoomContext = z.output<typeof roomContext>;
+export type SystemEvent = z.output<typeof systemEvent>;
 
 /** Database times hold whole seconds: the API answers what a later read will give. */
 export const now = () => new Date(Math.floor(Date.now() / 1000) * 1000);

@@ -19,10 +19,10 @@ export type { AttachmentRow, MemberRow, MessageRow, RoomContextRow, RoomRow } fr
 export type MemberRole = Tables['members']['$inferSelect']['role'];
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type TableName = 'rooms' | 'members' | 'messages' | 'attachments' | 'messageReads' | 'roomContexts' | 'events' | 'eventSeq';
+type TableName = 'rooms' | 'members' | 'messages' | 'attachments' | 'messageReads' | 'roomContexts' | 'events' | 'eventSeq' | 'presence';
 /** Compiles only while every chat table gives the same rows in both dialects. */
 export const dialectsAgree: { [N in TableName]: Same<Tables[N]['$inferSelect'], (typeof sqlite)[N]['$inferSelect']> } = {
-  rooms: true, members: true, messages: true, attachments: true, messageReads: true, roomContexts: true, events: true, eventSeq: true,
+  rooms: true, members: true, messages: true, attachments: true, messageReads: true, roomContexts: true, events: true, eventSeq: true, presence: true,
 };
 
 /** A row that serialises writers: a room (its messages), or the one event sequence row. */
