@@ -7,7 +7,7 @@ import { limitBody } from './body';
 import type { AppDeps, Deps } from './deps';
 import { onError, onNotFound } from './errors';
 import { createHub } from './events/hub';
-import { wakeOnCommit } from './events/outbox';
+import { withHub } from './events/outbox';
 import { POSITION_HEADER } from './events/stream';
 import { createLimits, limitsOptions } from './limits';
 import { attachmentsRoutes } from './routes/attachments';
@@ -28,9 +28,8 @@ export const JSON_BODY_LIMIT = 64 * 1024;
 /** The composition root: every route of the BFF, built from its handles. */
 export function createApp(given: Deps) {
   const events = given.events ?? createHub({ db: given.db });
-  // Every commit that recorded events wakes the hub, so they leave at once.
   const limits = given.limits ?? createLimits(limitsOptions(given.config));
-  const deps: AppDeps = { ...given, events, limits, db: wakeOnCommit(given.db, events.wake) };
+  const deps: AppDeps = { ...given, events, limits, db: withHub(given.db, events) };
   const { config, db, verify } = deps;
   const app = new Hono();
   const api = new Hono<AuthEnv>()
@@ -47,7 +46,7 @@ export function createApp(given: Deps) {
     .use(authenticate(verify, db))
     // /me answers any valid token. Everything else reads chat data, so the services ask for chat.read,
     // after the membership where a room is concerned: a room that is not the caller's is 404 whatever the token lacks.
-    .route('/me', meRoutes())
+    .route('/me', meRoutes(deps))
     .route('/users', usersRoutes(deps))
     .route('/rooms', roomsRoutes(deps))
     .route('/channels', channelsRoutes(deps))

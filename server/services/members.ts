@@ -6,7 +6,7 @@ import { recordEvents } from '../events/outbox';
 import { memberOf, requireManager, requireMember, type Me } from './access';
 import { recordMembersAdded, recordRoomEvent } from './rooms';
 import { recordSystemMessage } from './system';
-import { nameOf } from './users';
+import { nameOf, presenceOf } from './users';
 import { memberView, now } from './views';
 
 async function adminCount(db: Db, roomId: number): Promise<number> {
@@ -59,7 +59,7 @@ export async function changeRole(db: Db, me: Me, roomId: number, userId: number,
   });
   // Named as in the room's member list, whether the user is still active or not.
   const names = await db.users.byIds([userId]);
-  return memberView({ ...target, role }, nameOf(names, userId));
+  return memberView({ ...target, role }, nameOf(names, userId), (await presenceOf(db, [userId])).get(userId));
 }
 
 /**

@@ -11,7 +11,10 @@ import { problemStatus, type ProblemCode } from './errors';
 
 const time = z.iso.datetime();
 
-export const user = z.object({ id: z.number(), name: z.string(), email: z.string().optional() }).meta({ id: 'User' });
+export const user = z.object({
+  id: z.number(), name: z.string(), email: z.string().optional(),
+  online: z.boolean().describe('Has the chat open somewhere'),
+}).meta({ id: 'User' });
 
 export const attachment = z.object({
   id: z.number(), fileName: z.string(), size: z.number(), mimeType: z.string(), extension: z.string(),
@@ -41,6 +44,8 @@ export const message = z.object({
 export const member = z.object({
   userId: z.number(), name: z.string(), role: z.enum(memberRoles), joinedAt: time,
   lastReadAt: time.nullable(), lastReadMessageId: z.number().nullable(), muted: z.boolean(),
+  online: z.boolean().describe('Has the chat open somewhere'),
+  lastSeenAt: time.nullable().describe('When their last feed closed'),
 }).meta({ id: 'Member' });
 
 /** A path of the host app ("/factures/2025-0042", not "//host") or an absolute http(s) URL: never javascript: or data:. */
@@ -66,7 +71,10 @@ export const roomContext = z.strictObject({
 export const room = z.object({
   id: z.number(), type: z.enum(roomTypes), name: z.string().nullable(), createdBy: z.number(),
   createdAt: time, updatedAt: time.nullable(), lastMessage: message.nullable(), unreadCount: z.number(),
-  muted: z.boolean(), myRole: z.enum(memberRoles).nullable(), members: z.array(member).optional(),
+  memberCount: z.number(),
+  muted: z.boolean(), myRole: z.enum(memberRoles).nullable(),
+  lastReadMessageId: z.number().nullable().describe("Where the caller's read marker is: the first unread message is the next one"),
+  members: z.array(member).optional().describe('GET /rooms/:id and the answers about one room: its members; the room list: a direct room\'s two members'),
   context: roomContext.optional().describe('The host record the room is tied to, if any.'),
 }).meta({ id: 'Room' });
 
@@ -102,7 +110,13 @@ export const now = () => new Date(Math.floor(Date.now() / 1000) * 1000);
 
 export const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-export const memberView = (m: MemberRow, name: string): MemberView => ({
+/** Someone's presence: whether they have the chat open, and when they last closed it. */
+export interface PresenceView {
+  online: boolean;
+  lastSeenAt: string | null;
+}
+
+export const memberView = (m: MemberRow, name: string, presence: PresenceView = { online: false, lastSeenAt: null }): MemberView => ({
   userId: m.userId,
   name,
   role: m.role,
@@ -110,6 +124,7 @@ export const memberView = (m: MemberRow, name: string): MemberView => ({
   lastReadAt: iso(m.lastReadAt),
   lastReadMessageId: m.lastReadMessageId ?? null,
   muted: m.muted,
+  ...presence,
 });
 
 export const attachmentView = (a: AttachmentRow): AttachmentView => ({
