@@ -12,6 +12,7 @@ import { doc, idNumber, idParam, idString, limitQuery, parse, valid } from '../v
 const messagesQuery = z.object({
   before: idString.optional(),
   after: idString.optional(),
+  around: idString.optional().describe('A message of the room, shown near the middle of the page (404 when it is not one)'),
   limit: limitQuery(PAGE_MAX).optional(),
 });
 const content = z.string().max(MAX_CONTENT);
@@ -32,7 +33,13 @@ const editBody = z.strictObject({ content: sendBody.shape.content });
 /** /rooms/:id/messages: a room's pages, and sending (JSON, or multipart with files; idempotent by clientId). */
 export function roomMessagesRoutes({ db, config, limits }: AppDeps) {
   return new Hono<AuthEnv>()
-    .get('/', doc('A page of messages, oldest first', { schema: z.object({ messages: z.array(message), hasMore: z.boolean() }) }, 400, 404),
+    .get('/', doc('A page of messages, oldest first', {
+      schema: z.object({
+        messages: z.array(message),
+        hasMore: z.boolean().describe('Older messages exist (with `after`: newer ones)'),
+        hasNewer: z.boolean().optional().describe('With `around`: newer messages exist'),
+      }),
+    }, 400, 404),
       valid('param', idParam), valid('query', messagesQuery), async (c) => {
         return c.json(await listMessages(db, c.var.me, c.req.valid('param').id, c.req.valid('query')));
       })

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { and, asc, desc, eq, gt, inArray, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import { badRequest, conflict, forbidden, notFound } from './errors';
 import type { AttachmentRow, Db, MessageRow } from '../storage';
 import { canModerate, requireMember, requirePerm, requirePermIn, type Me } from './access';
@@ -66,11 +66,24 @@ export async function messageById(db: Db, id: number): Promise<MessageRow | unde
   return row;
 }
 
-/** A page of a room's messages, oldest first: before a cursor (default: the latest), or after one. */
-export async function listMessages(db: Db, me: Me, roomId: number, page: { before?: number; after?: number; limit?: number }) {
+/** Which page of a room: before a message (default: the latest), after one, or around one. */
+export interface PageQuery {
+  before?: number;
+  after?: number;
+  around?: number;
+  limit?: number;
+}
+
+/**
+ * A page of a room's messages, oldest first: before a cursor (default: the
+ * latest), after one, or around one (that message near the middle, with
+ * `hasNewer` telling whether more come after it).
+ */
+export async function listMessages(db: Db, me: Me, roomId: number, page: PageQuery) {
   await requireMember(db, me, roomId);
   const { messages } = db.t;
   const limit = Math.min(page.limit ?? PAGE_DEFAULT, PAGE_MAX);
+  if (page.around !== undefined) return pageAround(db, roomId, page.around, limit);
   const forward = page.after !== undefined;
   const rows = await db.orm.select().from(messages)
     .where(and(
@@ -84,6 +97,20 @@ export async function listMessages(db: Db, me: Me, roomId: number, page: { befor
   const pageRows = rows.slice(0, limit);
   if (!forward) pageRows.reverse();
   return { messages: await toViews(db, pageRows), hasMore };
+}
+
+async function pageAround(db: Db, roomId: number, around: number, limit: number) {
+  const target = await messageById(db, around);
+  if (!target || target.roomId !== roomId) throw notFound('message');
+  const { messages } = db.t;
+  const olderWanted = Math.floor((limit - 1) / 2);
+  const newerWanted = limit - 1 - olderWanted;
+  const [older, newer] = await Promise.all([
+    db.orm.select().from(messages).where(and(eq(messages.roomId, roomId), lt(messages.id, around))).orderBy(desc(messages.id)).limit(olderWanted + 1),
+    db.orm.select().from(messages).where(and(eq(messages.roomId, roomId), gt(messages.id, around))).orderBy(asc(messages.id)).limit(newerWanted + 1),
+  ]);
+  const rows = [...older.slice(0, olderWanted).reverse(), target, ...newer.slice(0, newerWanted)];
+  return { messages: await toViews(db, rows), hasMore: older.length > olderWanted, hasNewer: newer.length > newerWanted };
 }
 
 export interface SendInput {
@@ -270,28 +297,4 @@ async function rewriteHistory(tx: Db, view: MessageView): Promise<void> {
   const views = new Map<number, unknown>([[view.id, view]]);
   for (const v of await toViews(tx, rows)) views.set(v.id, v);
   await rewriteMessageEvents(tx, views);
-}
-
-/** Messages of the caller's rooms (or one of them) containing every word of q, newest first. */
-export async function searchMessages(db: Db, me: Me, q: string, roomId?: number, limit = PAGE_DEFAULT) {
-  const all = [...new Set(q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])];
-  // Words of 3+ letters, the shortest a MySQL/MariaDB full-text index keeps; shorter ones
-  // ("de", "la") count only in a query that has nothing longer ("PO", "42").
-  const long = all.filter((w) => [...w].length >= 3);
-  const words = (long.length ? long : all).slice(0, 8);
-  if (!words.length) throw badRequest('q must contain a letter or a digit.', { reason: 'no-words', field: 'q' });
-  if (roomId !== undefined) await requireMember(db, me, roomId);
-  else requirePerm(me, 'chat.read');
-  const { messages, members } = db.t;
-  const rows = await db.orm.select({ m: messages }).from(messages)
-    .innerJoin(members, and(eq(members.roomId, messages.roomId), eq(members.userId, me.id)))
-    .where(and(
-      db.matchContent(words),
-      eq(messages.isDeleted, false),
-      ne(messages.type, 'system'),
-      roomId !== undefined ? eq(messages.roomId, roomId) : undefined,
-    ))
-    .orderBy(desc(messages.id))
-    .limit(limit);
-  return toViews(db, rows.map((r) => r.m));
 }
