@@ -41,7 +41,7 @@ describe.each(setups)('presence, %s', (_, dialect, redis) => {
     const alice = await a.listen(1);
     expect((await memberOf(room, 2)).online).toBe(false);
     const bruno = await b.listen(2);
-    const online = await alice.waitFor((e) => e.event === 'presence' && e.json.userId === 2, { timeout: 2000 });
+    const online = await alice.waitFor((e) => e.json.userId === 2, { timeout: 2000, presence: true });
     expect(online.json).toEqual({ userId: 2, online: true, lastSeenAt: null });
     expect(online.id).toBeUndefined();
     expect((await memberOf(room, 2)).online).toBe(true);
@@ -52,7 +52,7 @@ describe.each(setups)('presence, %s', (_, dialect, redis) => {
 
     const left = Date.now();
     bruno.close();
-    const offline = await alice.waitFor((e) => e.event === 'presence' && e.json.userId === 2 && !e.json.online, { timeout: 2000 });
+    const offline = await alice.waitFor((e) => e.json.userId === 2 && !e.json.online, { timeout: 2000, presence: true });
     expect(Date.now() - left).toBeLessThan(2000);
     expect(new Date(offline.json.lastSeenAt).getTime()).toBeGreaterThanOrEqual(left - 1000);
     const seen = await memberOf(room, 2);
@@ -63,14 +63,14 @@ describe.each(setups)('presence, %s', (_, dialect, redis) => {
   it('takes a page reload for no change: nobody hears of it', async () => {
     const alice = await a.listen(1);
     const bruno = await b.listen(2);
-    await alice.waitFor((e) => e.event === 'presence' && e.json.userId === 2 && e.json.online, { timeout: 2000 });
-    const before = alice.events.length;
+    await alice.waitFor((e) => e.json.userId === 2 && e.json.online, { timeout: 2000, presence: true });
+    const before = alice.presences.length;
     bruno.close();
     await sleep(150);
     // The next page opens its feed (on whichever instance) before the grace period is over.
     const again = await a.events(2);
     await sleep(1500);
-    expect(alice.events.slice(before).filter((e) => e.event === 'presence')).toEqual([]);
+    expect(alice.presences.slice(before)).toEqual([]);
     expect((await memberOf(room, 2)).online).toBe(true);
     again.close();
     alice.close();
@@ -81,7 +81,7 @@ describe.each(setups)('presence, %s', (_, dialect, redis) => {
     const chloe = await a.listen(3);
     const bruno = await b.listen(2);
     await sleep(1200);
-    expect(chloe.events.filter((e) => e.event === 'presence')).toEqual([]);
+    expect(chloe.presences).toEqual([]);
     bruno.close();
     chloe.close();
   });
