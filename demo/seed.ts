@@ -124,6 +124,10 @@ export async function seedDemo(db: Db, uploadDir: string): Promise<void> {
     await say(sophie.id, 3, 'Camille, as-tu validé le transporteur pour la livraison de Lyon ?', 30);
     await say(sophie.id, 3, 'Il faudrait confirmer avant 17 h pour garder le créneau.', 2);
 
+    // The rooms were made when the story began, not at start-up: their system lines come first in time too.
+    const began = new Date(Date.now() - (3 * 24 * 60 + 5) * 60_000);
+    await db.transaction((tx) => tx.orm.update(tx.t.messages).set({ createdAt: began }).where(eq(tx.t.messages.type, 'system')));
+
     // Read markers: Camille has read everything of Julien's; Thomas is behind in Achats Asie.
     await markRead(db, me(1), julien.id, done);
     await markRead(db, me(4), achats.id, proforma);

@@ -1,8 +1,9 @@
 import { ApiError } from './api';
-import { PAGE, type ChatStore } from './chat-store';
+import type { ChatStore } from './chat-store';
+import type { ChatSync } from './chat-sync';
 import { sleep } from './event-stream';
 import type { SendDetail } from './events';
-import type { ChatMessage, Member, Message, Page, Role, Room, RoomContext, User } from './types';
+import type { ChatMessage, Member, Message, Role, Room, RoomContext, User } from './types';
 
 const MAX_ATTEMPTS = 6;
 
@@ -17,9 +18,11 @@ const online = () =>
  */
 export class ChatActions {
   private lastTyping = 0;
-  private loadingOlder = false;
 
-  constructor(private store: ChatStore) {}
+  constructor(
+    private store: ChatStore,
+    private sync: ChatSync,
+  ) {}
 
   private get api() {
     return this.store.api!;
@@ -47,6 +50,11 @@ export class ChatActions {
     };
     s.upsert(m);
     void this.deliver(m);
+  }
+
+  /** Drops a message that could not be sent (its files with it). */
+  discard(m: ChatMessage): void {
+    this.store.drop(m);
   }
 
   /** Tries a failed message again, with the same clientId so that it cannot arrive twice. */
@@ -109,27 +117,6 @@ export class ChatActions {
     });
   }
 
-  /** Loads the page before the oldest message shown. */
-  async loadOlder(): Promise<void> {
-    const s = this.store;
-    const id = s.roomId;
-    const page = s.page;
-    const oldest = page?.messages.find((m) => m.id > 0);
-    if (id === null || !page?.hasMore || !oldest || this.loadingOlder) return;
-    this.loadingOlder = true;
-    try {
-      await s.run(async () => {
-        const older = await this.api.get<Page>(`/rooms/${id}/messages?before=${oldest.id}&limit=${PAGE}`);
-        const cur = s.pages.get(id)!;
-        const known = new Set(cur.messages.map((m) => m.id));
-        s.pages.set(id, { messages: [...older.messages.filter((m) => !known.has(m.id)), ...cur.messages], hasMore: older.hasMore });
-        s.changed();
-      });
-    } finally {
-      this.loadingOlder = false;
-    }
-  }
-
   /** Tells the room I am typing, at most every 3 seconds. */
   typing(roomId: number): void {
     if (Date.now() - this.lastTyping < 3000) return;
@@ -146,7 +133,15 @@ export class ChatActions {
     const known = s.rooms.find((r) => r.context?.type === c.type && r.context.id === c.id);
     const room = known ?? (await this.api.json<Room>('POST', '/rooms', { type: 'group', name: c.label, memberIds: [], context: c }));
     if (!known) s.addRoom(room);
-    await s.open(room.id);
+    await this.sync.open(room.id);
+  }
+
+  /** Messages of my rooms (or of one) matching q, newest first, a page at a time (`before`: the last one's id). */
+  search(q: string, opts: { roomId?: number; before?: number } = {}): Promise<Message[]> {
+    const params = new URLSearchParams({ q, limit: '20' });
+    if (opts.roomId) params.set('roomId', String(opts.roomId));
+    if (opts.before) params.set('before', String(opts.before));
+    return this.api.get<Message[]>(`/search?${params}`);
   }
 
   /** People of the directory matching q, to start a conversation with or add to one. */
@@ -196,6 +191,6 @@ export class ChatActions {
   async leave(room: Room): Promise<void> {
     await this.api.json('DELETE', `/rooms/${room.id}/members/${this.store.me!.user.id}`);
     this.store.dropRoom(room.id);
-    await this.store.open(null);
+    await this.sync.open(null);
   }
 }

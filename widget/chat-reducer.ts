@@ -1,4 +1,5 @@
 import type { ChatStore } from './chat-store';
+import type { ChatSync } from './chat-sync';
 import type { ChatEvent, Message } from './types';
 
 /** How long "is typing" shows after a signal. */
@@ -9,7 +10,7 @@ export const TYPING_MS = 5000;
  * and the room list, read markers, typing; room and member changes refetch
  * what they concern. A replayed event the state already holds changes nothing.
  */
-export function applyEvent(store: ChatStore, { type, data }: ChatEvent): void {
+export function applyEvent(store: ChatStore, sync: ChatSync, { type, data }: ChatEvent): void {
   const meId = store.me?.user.id;
   const roomId: number | undefined = data?.roomId ?? data?.id;
   switch (type) {
@@ -20,12 +21,11 @@ export function applyEvent(store: ChatStore, { type, data }: ChatEvent): void {
       const counted = m.id <= (room?.lastMessage?.id ?? 0);
       store.upsert(m);
       store.typing.delete(m.senderId);
-      if (!room) store.refreshRooms();
-      if (m.senderId === meId || counted) break;
-      if (room) {
-        if (store.visible && store.roomId === m.roomId) store.markRead(m.roomId);
-        else store.setRoom(m.roomId, { unreadCount: (store.rooms.find((r) => r.id === m.roomId)?.unreadCount ?? 0) + 1 });
-      }
+      if (!room) sync.refreshRooms();
+      // What happened to the room is told in its timeline, and counts as unread for nobody.
+      if (m.senderId === meId || counted || m.type === 'system') break;
+      // Unread until the reader has it on screen (the message list tells ChatSync.seen).
+      if (room) store.setRoom(m.roomId, { unreadCount: (store.rooms.find((r) => r.id === m.roomId)?.unreadCount ?? 0) + 1 });
       store.onIncoming?.(m, store.rooms.find((r) => r.id === m.roomId));
       break;
     }
@@ -45,13 +45,18 @@ export function applyEvent(store: ChatStore, { type, data }: ChatEvent): void {
       }
       if (data.userId === meId) {
         const room = store.rooms.find((r) => r.id === data.roomId);
-        // Read up to the last message: nothing left; otherwise only the server knows the count.
-        if (room && data.messageId >= (room.lastMessage?.id ?? 0)) store.setRoom(room.id, { unreadCount: 0 });
-        else store.refreshRooms();
+        // Read up to the last message (another tab, another device): nothing left; otherwise only the server knows the count.
+        if (room && data.messageId <= (room.lastReadMessageId ?? 0)) break;
+        if (room && data.messageId >= (room.lastMessage?.id ?? 0)) store.setRoom(room.id, { unreadCount: 0, lastReadMessageId: data.messageId });
+        else sync.refreshRooms();
       }
       store.changed();
       break;
     }
+    case 'presence':
+      store.presence.set(data.userId, { online: data.online, lastSeenAt: data.lastSeenAt });
+      store.changed();
+      break;
     case 'typing':
       if (data.roomId !== store.roomId || data.userId === meId) return;
       store.typing.set(data.userId, { name: data.name, until: Date.now() + TYPING_MS });
@@ -61,14 +66,14 @@ export function applyEvent(store: ChatStore, { type, data }: ChatEvent): void {
     case 'reset':
       // Events were missed: cached pages are stale, except for the messages still on their way.
       for (const [id, page] of store.pages) if (id !== store.roomId && !page.messages.some((m) => m.id < 0)) store.pages.delete(id);
-      store.reload(store.roomId ?? undefined);
+      sync.reload(store.roomId ?? undefined);
       break;
     default:
       // room.* and member.*: the payloads differ, so fetch the list (and the open room) again.
       if (!type.startsWith('room.') && !type.startsWith('member.')) return;
       if (roomId !== undefined && roomId === store.roomId && (type === 'room.deleted' || (type === 'member.removed' && data.userId === meId))) {
-        store.refreshRooms();
-        void store.open(null);
-      } else store.reload(roomId);
+        sync.refreshRooms();
+        void sync.open(null);
+      } else sync.reload(roomId);
   }
 }

@@ -1,8 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatApi } from './api';
-import { applyEvent } from './chat-reducer';
 import type { Draft } from './events';
-import type { ChatEvent, ChatMessage, Me, Member, Message, Page, Perm, Room } from './types';
+import type { ChatMessage, Me, Member, Message, Page, Perm, Presence, Room } from './types';
 
 /** Messages fetched at a time. */
 export const PAGE = 50;
@@ -13,9 +12,9 @@ const byId = (a: Message, b: Message) => order(a) - order(b);
 
 /**
  * The widget's data: the user, the room list, the pages of the rooms opened,
- * pending messages. It loads them, applies the live events (chat-reducer.ts)
- * and is changed by the user's actions (chat-actions.ts); the host element
- * re-renders on every change (`rev` counts them).
+ * pending messages, who is online. ChatSync loads it and applies the live
+ * events (chat-reducer.ts); ChatActions changes it with what the user does.
+ * The host element re-renders on every change (`rev` counts them).
  */
 export class ChatStore implements ReactiveController {
   me?: Me;
@@ -27,24 +26,20 @@ export class ChatStore implements ReactiveController {
   pages = new Map<number, Page>();
   /** Who is typing in the open room, by user id. */
   typing = new Map<number, { name: string; until: number }>();
-  private shown = false;
-  /** Whether the open room is on screen (panel open, tab visible): its messages are read at once. */
-  get visible(): boolean {
-    return this.shown;
-  }
-  set visible(on: boolean) {
-    const appearing = on && !this.shown;
-    this.shown = on;
-    if (appearing && this.roomId !== null) this.markRead(this.roomId);
-  }
+  /** Who is online, and since when the others are not: from the lists loaded, then the feed's presence events. */
+  presence = new Map<number, Presence>();
+  /** Per room: the read marker when it was opened (the "new messages" line goes under it). */
+  unreadAfter = new Map<number, number>();
+  /** The message to bring into view and highlight (a search result, a quoted message). */
+  focus: { roomId: number; messageId: number } | null = null;
+  /** Until the first room list arrives. */
+  loadingRooms = true;
   /** The last failure, shown for a few seconds. */
   error: unknown = null;
   /** Per room: the composer's text, the reply in progress and the scroll position. */
   drafts = new Map<number, Draft>();
   /** Ids of the rooms opened, most recent first. */
   recent: number[] = [];
-  /** Requests of the list or a room under way: until they end, the state lags behind the events applied. */
-  busy = 0;
   /** Called for each new message from someone else, after it is applied. */
   onIncoming?: (m: Message, room: Room | undefined) => void;
 
@@ -54,11 +49,6 @@ export class ChatStore implements ReactiveController {
   api?: ChatApi;
   /** The last local id given to a message still on its way (negative ids). */
   seq = 0;
-  private roomsTimer?: ReturnType<typeof setTimeout>;
-  /** Whether nothing is being fetched again: the state then reflects every event applied. */
-  get settled(): boolean {
-    return !this.busy && !this.roomsTimer;
-  }
   private typingTimer?: ReturnType<typeof setTimeout>;
   private errorTimer?: ReturnType<typeof setTimeout>;
 
@@ -67,7 +57,6 @@ export class ChatStore implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    clearTimeout(this.roomsTimer);
     clearTimeout(this.typingTimer);
     clearTimeout(this.errorTimer);
   }
@@ -93,43 +82,25 @@ export class ChatStore implements ReactiveController {
     return this.pages.get(this.roomId!);
   }
 
+  /** Someone's presence, as last heard. */
+  presenceOf(userId: number): Presence | undefined {
+    return this.presence.get(userId);
+  }
+
   /** Forgets everything: a new session begins with this client (another API, maybe another user). */
   begin(api: ChatApi): void {
     this.api = api;
     this.me = undefined;
     this.roomId = null;
     this.recent = [];
-    for (const m of [this.pages, this.details, this.drafts]) m.clear();
+    this.focus = null;
+    this.loadingRooms = true;
+    for (const m of [this.pages, this.details, this.drafts, this.presence, this.unreadAfter]) m.clear();
   }
 
-  /**
-   * Loads the user and the room list. With `cached`, the list restore() put
-   * back is kept and only the user is fetched: the feed's replay brings the rest.
-   */
-  async load(api: ChatApi, cached = false): Promise<void> {
-    this.api = api;
-    await this.run(async () => {
-      this.me = await api.get<Me>('/me');
-      if (!cached) await this.loadRooms();
-    });
-  }
-
-  async loadRooms(): Promise<void> {
-    this.busy++;
-    try {
-      this.rooms = await this.api!.get<Room[]>('/rooms');
-    } finally {
-      this.busy--;
-    }
-    this.changed();
-  }
-
-  /** Fetches the list and the open room again: for a page restored from a cache the feed cannot bring up to date. */
-  refresh(): Promise<void> {
-    return this.run(async () => {
-      await this.loadRooms();
-      if (this.roomId !== null) await this.loadRoom(this.roomId);
-    });
+  /** Takes the presence of members as loaded (the feed's presence events keep it current). */
+  notePresence(members: Member[] = []): void {
+    for (const m of members) if (m.online !== undefined) this.presence.set(m.userId, { online: m.online, lastSeenAt: m.lastSeenAt ?? null });
   }
 
   /** Whether leaving the page would lose something or delay it: a message or an upload not confirmed. */
@@ -142,68 +113,18 @@ export class ChatStore implements ReactiveController {
     this.drafts.set(roomId, { ...this.drafts.get(roomId), ...d });
   }
 
-  /** Opens a room (null: back to the list), loading its members and latest messages. */
-  async open(roomId: number | null): Promise<void> {
-    this.roomId = roomId;
-    if (roomId !== null) this.recent = [roomId, ...this.recent.filter((id) => id !== roomId)];
-    this.typing.clear();
-    this.changed();
-    if (roomId !== null) await this.run(() => this.loadRoom(roomId));
-  }
-
-  /** Fetches a room with its members and its latest page, keeping what arrived meanwhile. */
-  async loadRoom(id: number): Promise<void> {
-    // An empty page from the start, so that messages arriving during the fetch have a place.
-    if (!this.pages.has(id)) this.pages.set(id, { messages: [], hasMore: false, loading: true });
-    this.busy++;
-    let room: Room, page: Page;
-    try {
-      [room, page] = await Promise.all([
-        this.api!.get<Room>(`/rooms/${id}`),
-        this.api!.get<Page>(`/rooms/${id}/messages?limit=${PAGE}`),
-      ]);
-    } finally {
-      this.busy--;
-    }
-    const lastId = page.messages.at(-1)?.id ?? 0;
-    // Keep what arrived live meanwhile, and what is still on its way.
-    const kept = this.pages.get(id)!.messages.filter((m) => m.id < 0 || m.id > lastId);
-    this.details.set(id, room);
-    this.pages.set(id, { messages: [...page.messages, ...kept], hasMore: page.hasMore });
-    if (!this.rooms.some((r) => r.id === id)) this.rooms = [room, ...this.rooms];
-    this.changed();
-    if (this.visible && this.roomId === id) this.markRead(id);
-  }
-
-  /** Moves my read marker to the room's last message. */
-  markRead(roomId: number): void {
-    const last = this.pages.get(roomId)?.messages.findLast((m) => m.id > 0);
-    const room = this.rooms.find((r) => r.id === roomId);
-    if (!last || !room) return;
-    const mine = this.details.get(roomId)?.members?.find((m) => m.userId === this.me?.user.id);
-    if (!room.unreadCount && (mine?.lastReadMessageId ?? 0) >= last.id) return;
-    this.setRoom(roomId, { unreadCount: 0 });
-    this.api!.json('POST', `/rooms/${roomId}/read`, { messageId: last.id }).catch(() => {});
-  }
-
-  /** Applies one event of the live feed (see chat-reducer.ts). */
-  apply(e: ChatEvent): void {
-    applyEvent(this, e);
-  }
-
-  /** Fetches the room list again, and the room when it is open. */
-  reload(roomId?: number): void {
-    this.refreshRooms();
-    if (roomId !== undefined && roomId === this.roomId) void this.run(() => this.loadRoom(roomId));
-  }
-
-  /** Inserts or replaces a message, matching on id or on clientId (the echo of a pending one). */
+  /**
+   * Inserts or replaces a message, matching on id or on clientId (the echo of
+   * a pending one). A page opened around an older message does not take new
+   * ones: they wait until the reader gets there.
+   */
   upsert(m: ChatMessage): void {
     if (m.id > 0) this.touchRoom(m);
     const page = this.pages.get(m.roomId);
     if (!page) return this.changed();
     const list = page.messages;
     const i = list.findIndex((x) => x.id === m.id || (!!m.clientId && x.clientId === m.clientId));
+    if (i < 0 && page.hasNewer && m.id > 0) return this.changed();
     const next = i < 0 ? [...list, m] : list.map((x, j) => (j === i ? (x.id > 0 ? { ...x, ...m } : m) : x));
     this.pages.set(m.roomId, { ...page, messages: next.sort(byId) });
     this.changed();
@@ -213,6 +134,14 @@ export class ChatStore implements ReactiveController {
   deleted(m: Pick<Message, 'id' | 'roomId'> & Partial<Message>) {
     const old = this.pages.get(m.roomId)?.messages.find((x) => x.id === m.id);
     if (old) this.upsert({ ...old, content: '', attachments: [], deletedAt: m.deletedAt ?? new Date().toISOString() });
+  }
+
+  /** Removes a message still on its way, or one that failed. */
+  drop(m: ChatMessage): void {
+    const page = this.pages.get(m.roomId);
+    if (!page) return;
+    this.pages.set(m.roomId, { ...page, messages: page.messages.filter((x) => x.id > 0 || x.clientId !== m.clientId) });
+    this.changed();
   }
 
   /** Changes a pending message; a message the server already confirmed is left alone. */
@@ -267,12 +196,6 @@ export class ChatStore implements ReactiveController {
     this.changed();
   }
 
-  /** Fetches the room list again, soon: several events in a row (a member added to many rooms…) cost one GET /rooms. */
-  refreshRooms(): void {
-    clearTimeout(this.roomsTimer);
-    this.roomsTimer = setTimeout(() => ((this.roomsTimer = undefined), void this.run(() => this.loadRooms())), 50);
-  }
-
   /** Drops the "is typing" that ran out; wakes once, when the next one runs out, rather than every second. */
   expireTyping(): void {
     clearTimeout(this.typingTimer);
@@ -285,20 +208,29 @@ export class ChatStore implements ReactiveController {
     this.typingTimer = setTimeout(() => this.expireTyping(), next - now);
   }
 
-  /** Runs work, showing its failure. */
+  /** Runs work, showing its failure, or clearing the one shown when it succeeds. */
   async run(work: () => Promise<void>): Promise<void> {
     try {
       await work();
+      this.succeeded();
     } catch (e) {
       this.fail(e);
     }
   }
 
-  /** Shows an error for a few seconds. */
+  /** Shows a failure until the next success (or a minute at most). */
   fail(e: unknown): void {
     this.error = e;
     clearTimeout(this.errorTimer);
-    this.errorTimer = setTimeout(() => ((this.error = null), this.changed()), 8000);
+    this.errorTimer = setTimeout(() => this.succeeded(), 60_000);
+    this.changed();
+  }
+
+  /** Something worked again: the failure shown is over. */
+  succeeded(): void {
+    if (this.error === null) return;
+    this.error = null;
+    clearTimeout(this.errorTimer);
     this.changed();
   }
 

@@ -21,6 +21,18 @@ declare global {
   interface HTMLElementEventMap {
     /** Public: the unread total changed. */
     'ipp-chat-unread': CustomEvent<{ count: number }>;
+    /** Public: the open room changed (null: none). */
+    'ipp-chat-room': CustomEvent<{ roomId: number | null }>;
+    /** Open a room at a message (a search result, a quoted message). */
+    'ipp-jump': CustomEvent<{ roomId: number; messageId: number }>;
+    /** The reader has had the room's messages on screen up to this one. */
+    'ipp-seen': CustomEvent<{ messageId: number }>;
+    /** The bottom of a page opened around an older message was reached. */
+    'ipp-load-newer': CustomEvent<void>;
+    /** Back to the room's latest messages. */
+    'ipp-latest': CustomEvent<void>;
+    /** Drop a message that could not be sent. */
+    'ipp-discard': CustomEvent<{ message: ChatMessage }>;
     'ipp-room-select': CustomEvent<{ roomId: number }>;
     'ipp-room-created': CustomEvent<{ room: Room }>;
     'ipp-back': CustomEvent<void>;

@@ -1,3 +1,4 @@
+import type { SystemEvent } from './types';
 import { problemText } from './problems';
 
 const fr = {
@@ -72,6 +73,34 @@ const fr = {
   yesterday: 'Hier',
   discuss: (label: string) => `Discuter de ${label}`,
   notMember: 'Vous n’avez pas accès à la conversation de ce dossier : demandez à un collègue de vous y ajouter.',
+  loading: 'Chargement…',
+  noRoomFound: 'Aucune conversation de ce nom',
+  searching: 'Recherche…',
+  messagesFound: 'Messages',
+  moreResults: 'Plus de résultats',
+  noResults: 'Aucun message trouvé',
+  pickConversation: 'Sélectionnez une conversation pour commencer',
+  online: 'en ligne',
+  seenAt: (when: string) => `vu ${when}`,
+  memberCount: (n: number) => (n === 1 ? '1 membre' : `${n} membres`),
+  searchInRoom: 'Rechercher dans la conversation',
+  closeSearch: 'Fermer la recherche',
+  emptyRoom: 'Aucun message pour le moment : écrivez le premier.',
+  emptyRecord: 'Personne d’autre ici pour l’instant : ajoutez les collègues concernés par ce dossier.',
+  addPeople: 'Ajouter des personnes',
+  discard: 'Abandonner',
+  unreadLine: 'Nouveaux messages',
+  toLatest: 'Aller aux derniers messages',
+  newBelow: (n: number) => (n === 1 ? '1 nouveau message' : `${n} nouveaux messages`),
+  sent: 'Envoyé',
+  settingsOf: (name: string) => `Paramètres de ${name}`,
+  created: (a: string) => `${a} a créé la conversation`,
+  renamed: (a: string, name: string) => `${a} a renommé la conversation en « ${name} »`,
+  added: (a: string, u: string) => `${a} a ajouté ${u}`,
+  joined: (u: string) => `${u} a rejoint la conversation`,
+  removed: (a: string, u: string) => `${a} a retiré ${u}`,
+  left: (u: string) => `${u} a quitté la conversation`,
+  at: 'à',
 };
 
 export type Strings = typeof fr;
@@ -147,6 +176,34 @@ const en: Strings = {
   yesterday: 'Yesterday',
   discuss: (label) => `Discuss ${label}`,
   notMember: 'You have no access to this record’s conversation: ask a colleague to add you.',
+  loading: 'Loading…',
+  noRoomFound: 'No conversation by that name',
+  searching: 'Searching…',
+  messagesFound: 'Messages',
+  moreResults: 'More results',
+  noResults: 'No message found',
+  pickConversation: 'Pick a conversation to start',
+  online: 'online',
+  seenAt: (when) => `seen ${when}`,
+  memberCount: (n) => (n === 1 ? '1 member' : `${n} members`),
+  searchInRoom: 'Search this conversation',
+  closeSearch: 'Close the search',
+  emptyRoom: 'No messages yet: write the first one.',
+  emptyRecord: 'Nobody else here yet: add the colleagues this record concerns.',
+  addPeople: 'Add people',
+  discard: 'Discard',
+  unreadLine: 'New messages',
+  toLatest: 'Go to the latest messages',
+  newBelow: (n) => (n === 1 ? '1 new message' : `${n} new messages`),
+  sent: 'Sent',
+  settingsOf: (name) => `Settings of ${name}`,
+  created: (a) => `${a} created the conversation`,
+  renamed: (a, name) => `${a} renamed the conversation to “${name}”`,
+  added: (a, u) => `${a} added ${u}`,
+  joined: (u) => `${u} joined the conversation`,
+  removed: (a, u) => `${a} removed ${u}`,
+  left: (u) => `${u} left the conversation`,
+  at: 'at',
 };
 
 /** Strings and date formatting for one language; a new object whenever the language changes. */
@@ -158,6 +215,12 @@ export interface I18n {
   when(iso: string): string;
   day(iso: string): string;
   size(bytes: number): string;
+  /** The full date and time, for a title on hover. */
+  full(iso: string): string;
+  /** When someone was last seen: "à 14:32" today, "hier à 14:32", else the date. */
+  seen(iso: string): string;
+  /** What a system message tells, in words. */
+  system(m: { senderName: string; system?: SystemEvent }, meId?: number): string;
   /** A failure in words: a problem from the server (by its code and reason), a network failure, or a sentence given as is. */
   problem(e: unknown): string;
 }
@@ -184,6 +247,7 @@ export function createI18n(lang: 'fr' | 'en'): I18n {
   const timeFmt = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
   const dayFmt = new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
   const dateFmt = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' });
+  const fullFmt = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short' });
   const unit = lang === 'fr' ? ['o', 'Ko', 'Mo', 'Go'] : ['B', 'KB', 'MB', 'GB'];
   const num = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
   const size = (bytes: number) => {
@@ -204,6 +268,25 @@ export function createI18n(lang: 'fr' | 'en'): I18n {
       return dayFmt.format(new Date(iso));
     },
     size,
+    full: (iso) => fullFmt.format(new Date(iso)),
+    seen(iso) {
+      const d = new Date(iso);
+      const time = timeFmt.format(d);
+      if (d.toDateString() === new Date().toDateString()) return `${t.at} ${time}`;
+      if (d.toDateString() === new Date(Date.now() - 864e5).toDateString()) return `${t.yesterday.toLowerCase()} ${t.at} ${time}`;
+      return `${dateFmt.format(d)} ${t.at} ${time}`;
+    },
+    system({ senderName, system: s }) {
+      if (!s) return '';
+      const user = s.userName ?? '';
+      switch (s.action) {
+        case 'room.created': return t.created(senderName);
+        case 'room.renamed': return t.renamed(senderName, s.name ?? '');
+        case 'member.added': return s.userId === s.actorId ? t.joined(user) : t.added(senderName, user);
+        case 'member.removed': return t.removed(senderName, user);
+        case 'member.left': return t.left(user);
+      }
+    },
     problem: (e) => (typeof e === 'string' ? e : problemText(lang, e, size, t.error)),
   };
 }

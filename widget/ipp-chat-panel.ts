@@ -1,34 +1,39 @@
-import { consume } from '@lit/context';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
+import { consume } from '@lit/context';
 import type { ChatActions } from './chat-actions';
 import type { ChatStore } from './chat-store';
+import type { ChatSync } from './chat-sync';
 import { i18nContext } from './context';
 import { emit } from './events';
 import { roomName } from './format';
 import { defaultI18n, type I18n } from './i18n';
 import { icon } from './icons';
 import { unlockSound } from './notify';
+import { PARTS } from './parts';
 import { shared } from './styles';
-import type { RoomContext } from './types';
+import type { Room, RoomContext } from './types';
 import './ipp-room-list';
 import './ipp-room-view';
 import './ipp-new-room';
 import './ipp-room-settings';
 
-// The parts of the inner elements, styleable from the page as ipp-chat::part(...).
-export const PARTS = 'header, room, bubble, input, thumbnail, file';
+/** Narrower than this, the page shows one pane at a time. */
+const TWO_PANES = 720;
 
 /**
  * The chat panel: the conversation list, a conversation, or one of the
- * dialogs (new conversation, new group, a room's settings), with a status
- * line above them. Shows what `store` holds and acts through `actions`;
- * `<ipp-chat>` owns both.
+ * dialogs (new conversation, new group, a room's settings), under a one-line
+ * status when something is wrong. In `page` mode, the list and the
+ * conversation side by side (one pane at a time when narrow). Shows what
+ * `store` holds, loads through `sync` and acts through `actions`;
+ * `<ipp-chat>` owns all three.
  *
  * @fires ipp-close - the user closed the panel (its close button, or Escape).
  * @csspart header - the title bar of each view.
  * @csspart room - a row of the conversation list.
+ * @csspart avatar - a person's or a room's avatar.
  * @csspart bubble - a message bubble.
  * @csspart input - the message text area.
  * @csspart thumbnail - an image attachment's preview.
@@ -45,16 +50,48 @@ export class IppChatPanel extends LitElement {
         overflow: hidden;
         background: var(--ipp-bg);
       }
-      :host > * {
+      .status {
+        flex: none;
+        padding: 4px 10px;
+        background: var(--ipp-surface);
+        border-bottom: 1px solid var(--ipp-border);
+        color: var(--ipp-danger);
+        font-size: 0.85em;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .main,
+      .list {
         flex: 1;
         min-height: 0;
       }
-      .status {
-        flex: none;
-        padding: 4px 8px;
-        background: var(--ipp-surface);
-        color: var(--ipp-danger);
-        font-size: 0.85em;
+      .panes {
+        flex: 1;
+        min-height: 0;
+        display: flex;
+      }
+      .panes > * {
+        flex: 1;
+        min-width: 0;
+      }
+      .panes.two > .list {
+        flex: 0 0 min(360px, 40%);
+        border-inline-end: 1px solid var(--ipp-border);
+      }
+      .placeholder {
+        display: grid;
+        place-content: center;
+        justify-items: center;
+        gap: 8px;
+        color: var(--ipp-muted);
+        text-align: center;
+        padding: 24px;
+      }
+      .placeholder .icon {
+        width: 48px;
+        height: 48px;
+        opacity: 0.4;
       }
       .close:hover {
         background: rgb(255 255 255 / 0.15);
@@ -63,6 +100,7 @@ export class IppChatPanel extends LitElement {
   ];
 
   @property({ attribute: false }) store!: ChatStore;
+  @property({ attribute: false }) sync!: ChatSync;
   @property({ attribute: false }) actions!: ChatActions;
   /** The store's change count: the panel renders again when it moves. */
   @property({ type: Number }) rev = 0;
@@ -70,27 +108,47 @@ export class IppChatPanel extends LitElement {
   @property({ attribute: false }) context?: RoomContext;
   /** Whether the live feed is connected. */
   @property({ type: Boolean }) online = true;
+  /** The conversation page: list and conversation side by side, nothing to close. */
+  @property({ type: Boolean }) page = false;
 
   @consume({ context: i18nContext, subscribe: true }) i18n: I18n = defaultI18n;
 
   @state() private dialog: 'direct' | 'group' | 'settings' | null = null;
+  /** Whether there is room for the list beside the conversation (page mode). */
+  @state() private wide = false;
   private view: Element | null = null;
   private hadFocus = false;
   private shownRoom: number | null = null;
+  private resize = new ResizeObserver(([entry]) => (this.wide = this.page && entry.contentRect.width >= TWO_PANES));
 
   constructor() {
     super();
     this.addEventListener('keydown', (e) => this.onKeydown(e));
   }
 
-  /** Moves the focus into the view shown. */
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.resize.observe(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resize.disconnect();
+  }
+
+  /** Moves the focus into the view shown (the conversation's, when there are two). */
   focusView(): void {
-    (this.shadowRoot?.lastElementChild as HTMLElement | null)?.focus();
+    this.currentView()?.focus();
+  }
+
+  private currentView(): HTMLElement | null {
+    const root = this.shadowRoot;
+    return (root?.querySelector('.main') ?? root?.querySelector('.panes > :last-child') ?? root?.lastElementChild) as HTMLElement | null;
   }
 
   protected override willUpdate(): void {
     this.hadFocus = this.matches(':focus-within');
-    // Another room was opened from outside (a notification, the host page): its conversation replaces any dialog.
+    // Another room was opened from outside (a notification, a search, the host page): its conversation replaces any dialog.
     if (this.store.roomId !== this.shownRoom) {
       this.shownRoom = this.store.roomId;
       if (this.dialog !== 'settings' || this.shownRoom === null) this.dialog = null;
@@ -100,14 +158,14 @@ export class IppChatPanel extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     // The view was replaced under the user's focus (room opened, back to the list…): move it into the new view.
-    const view = this.shadowRoot!.lastElementChild;
-    if (view && view !== this.view && this.hadFocus) (view as HTMLElement).focus();
+    const view = this.currentView();
+    if (view && view !== this.view && this.hadFocus) view.focus();
     this.view = view;
   }
 
-  private openRoom(roomId: number | null) {
+  private openRoom(roomId: number | null, at?: number) {
     this.dialog = null;
-    return this.store.open(roomId);
+    return this.sync.open(roomId, at);
   }
 
   private openContext() {
@@ -126,70 +184,107 @@ export class IppChatPanel extends LitElement {
   override render() {
     const e = this.store.error;
     const error = e ? this.i18n.problem(e) : this.online ? '' : this.i18n.t.offline;
-    return html`${error ? html`<div class="status" role="alert">${error}</div>` : nothing}${this.renderView()}`;
+    const status = error ? html`<div class="status" role="alert" title=${error}>${error}</div>` : nothing;
+    if (!this.page) return html`${status}${this.renderMain()}`;
+    const room = this.store.room;
+    // Narrow, one pane: the conversation (or a dialog) when there is one, else the list.
+    if (!this.wide) return html`${status}<div class="panes">${room || this.dialog ? this.renderMain() : this.renderList('main')}</div>`;
+    return html`${status}<div class="panes two">
+      ${this.renderList('list')}
+      ${room || this.dialog ? this.renderMain() : this.renderPlaceholder()}
+    </div>`;
   }
 
-  /** The panel's content: a dialog, the open room, or the room list. */
-  private renderView() {
+  private renderPlaceholder() {
+    return html`<div class="placeholder main" tabindex="-1">${icon('chat')}<p>${this.i18n.t.pickConversation}</p></div>`;
+  }
+
+  /** A dialog, or the open room; the list when neither (float mode). */
+  private renderMain() {
     const s = this.store;
-    const a = this.actions;
-    const t = this.i18n.t;
     const meId = s.me?.user.id;
-    // Slotted into each view's title bar: the only way to close the panel on a touch screen.
-    const close = html`<button slot="actions" class="close" aria-label=${t.close} title=${t.close} @click=${() => emit(this, 'ipp-close')}>${icon('close')}</button>`;
     const room = s.room;
     if (this.dialog === 'direct' || this.dialog === 'group') {
       return html`<ipp-new-room
+        class="main"
         exportparts=${PARTS}
         .group=${this.dialog === 'group'}
         .meId=${meId}
         @ipp-room-created=${(ev: HTMLElementEventMap['ipp-room-created']) => this.openRoom(ev.detail.room.id)}
         @ipp-back=${() => (this.dialog = null)}
-        >${close}</ipp-new-room
+        >${this.closeButton()}</ipp-new-room
       >`;
     }
     if (this.dialog === 'settings' && room) {
       return html`<ipp-room-settings
+        class="main"
         exportparts=${PARTS}
         .room=${room}
+        .name=${roomName(room, meId, s.members)}
         .members=${s.members}
         .me=${s.me}
+        .presence=${s.presence}
         @ipp-back=${() => (this.dialog = null)}
-        >${close}</ipp-room-settings
+        >${this.closeButton()}</ipp-room-settings
       >`;
     }
-    if (room) {
-      // One element per room, so that a reply, an edit or a draft never moves to another room.
-      return keyed(
-        room.id,
-        html`<ipp-room-view
-          exportparts=${PARTS}
-          .room=${room}
-          .name=${roomName(room, meId, s.members)}
-          .members=${s.members}
-          .messages=${s.page?.messages ?? []}
-          .hasMore=${s.page?.hasMore ?? false}
-          .loading=${s.page?.loading ?? true}
-          .me=${s.me}
-          .typing=${[...s.typing.values()].map((x) => x.name)}
-          .draft=${s.drafts.get(room.id)}
-            @ipp-draft=${(ev: HTMLElementEventMap['ipp-draft']) => s.setDraft(room.id, ev.detail)}
-          @ipp-back=${() => this.openRoom(null)}
-          @ipp-settings=${() => (this.dialog = 'settings')}
-          @ipp-send=${(ev: HTMLElementEventMap['ipp-send']) => a.send(room.id, ev.detail)}
-          @ipp-edit=${(ev: HTMLElementEventMap['ipp-edit']) => a.edit(ev.detail.message, ev.detail.content)}
-          @ipp-delete=${(ev: HTMLElementEventMap['ipp-delete']) => a.remove(ev.detail.message)}
-          @ipp-retry=${(ev: HTMLElementEventMap['ipp-retry']) => a.retry(ev.detail.message)}
-          @ipp-load-older=${() => a.loadOlder()}
-          @ipp-typing=${() => a.typing(room.id)}
-          >${close}</ipp-room-view
-        >`,
-      );
-    }
+    if (room) return this.renderRoom(room);
+    return this.renderList('main');
+  }
+
+  private renderRoom(room: Room) {
+    const s = this.store;
+    const a = this.actions;
+    const meId = s.me?.user.id;
+    // One element per room, so that a reply, an edit or a draft never moves to another room.
+    return keyed(
+      room.id,
+      html`<ipp-room-view
+        class="main"
+        exportparts=${PARTS}
+        .room=${room}
+        .name=${roomName(room, meId, s.members)}
+        .members=${s.members}
+        .messages=${s.page?.messages ?? []}
+        .hasMore=${s.page?.hasMore ?? false}
+        .hasNewer=${s.page?.hasNewer ?? false}
+        .loading=${s.page?.loading ?? true}
+        .me=${s.me}
+        .presence=${s.presence}
+        .typing=${[...s.typing.values()].map((x) => x.name)}
+        .draft=${s.drafts.get(room.id)}
+        .unreadAfter=${s.unreadAfter.get(room.id)}
+        .focusId=${s.focus?.roomId === room.id ? s.focus.messageId : undefined}
+        .back=${!(this.page && this.wide)}
+        @ipp-draft=${(ev: HTMLElementEventMap['ipp-draft']) => s.setDraft(room.id, ev.detail)}
+        @ipp-back=${() => this.openRoom(null)}
+        @ipp-settings=${() => (this.dialog = 'settings')}
+        @ipp-send=${(ev: HTMLElementEventMap['ipp-send']) => a.send(room.id, ev.detail)}
+        @ipp-edit=${(ev: HTMLElementEventMap['ipp-edit']) => a.edit(ev.detail.message, ev.detail.content)}
+        @ipp-delete=${(ev: HTMLElementEventMap['ipp-delete']) => a.remove(ev.detail.message)}
+        @ipp-retry=${(ev: HTMLElementEventMap['ipp-retry']) => a.retry(ev.detail.message)}
+        @ipp-discard=${(ev: HTMLElementEventMap['ipp-discard']) => a.discard(ev.detail.message)}
+        @ipp-load-older=${() => this.sync.loadMore('older')}
+        @ipp-load-newer=${() => this.sync.loadMore('newer')}
+        @ipp-latest=${() => this.openRoom(room.id)}
+        @ipp-seen=${(ev: HTMLElementEventMap['ipp-seen']) => this.sync.seen(room.id, ev.detail.messageId)}
+        @ipp-jump=${(ev: HTMLElementEventMap['ipp-jump']) => this.openRoom(ev.detail.roomId, ev.detail.messageId)}
+        @ipp-typing=${() => a.typing(room.id)}
+        >${this.closeButton()}</ipp-room-view
+      >`,
+    );
+  }
+
+  private renderList(cls: string) {
+    const s = this.store;
     return html`<ipp-room-list
+      class=${cls}
       exportparts=${PARTS}
       .rooms=${s.rooms}
-      .meId=${meId}
+      .meId=${s.me?.user.id}
+      .loading=${s.loadingRooms}
+      .presence=${s.presence}
+      .selected=${s.roomId}
       .canCreate=${s.can('chat.create')}
       .canManage=${s.can('chat.manage_rooms')}
       .context=${this.context}
@@ -198,9 +293,17 @@ export class IppChatPanel extends LitElement {
       @ipp-open-context=${this.openContext}
       @ipp-notify=${() => void Notification.requestPermission().then(() => this.requestUpdate())}
       @ipp-room-select=${(ev: HTMLElementEventMap['ipp-room-select']) => this.openRoom(ev.detail.roomId)}
+      @ipp-jump=${(ev: HTMLElementEventMap['ipp-jump']) => this.openRoom(ev.detail.roomId, ev.detail.messageId)}
       @ipp-new-room=${(ev: HTMLElementEventMap['ipp-new-room']) => (this.dialog = ev.detail.group ? 'group' : 'direct')}
-      >${close}</ipp-room-list
+      >${cls === 'main' ? this.closeButton() : nothing}</ipp-room-list
     >`;
+  }
+
+  // Slotted into each view's title bar: the only way to close the panel on a touch screen (nothing to close on the page).
+  private closeButton() {
+    if (this.page) return nothing;
+    const t = this.i18n.t;
+    return html`<button slot="actions" class="close" aria-label=${t.close} title=${t.close} @click=${() => emit(this, 'ipp-close')}>${icon('close')}</button>`;
   }
 }
 

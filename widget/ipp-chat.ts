@@ -5,30 +5,35 @@ import { ChatApi } from './api';
 import { ChatActions } from './chat-actions';
 import { restore, snapshot } from './chat-snapshot';
 import { ChatStore } from './chat-store';
+import { ChatSync } from './chat-sync';
 import { ContinuityController } from './continuity-controller';
 import { actionsContext, apiContext, i18nContext } from './context';
 import { sleep } from './event-stream';
 import { emit } from './events';
 import { createI18n, defaultI18n, pickLang, type I18n } from './i18n';
 import { icon } from './icons';
-import { PARTS, type IppChatPanel } from './ipp-chat-panel';
+import type { IppChatPanel } from './ipp-chat-panel';
 import { LiveController } from './live-controller';
 import { chime, desktopNotify, unlockSound } from './notify';
+import { PARTS } from './parts';
 import { shared, tokens } from './styles';
 import { TokenController, tokenClaims } from './token-controller';
 import type { Message, Room, RoomContext } from './types';
-import './ipp-chat-panel';
 
 const TITLE_COUNT = /^\(\d+\) /;
 
 /**
- * The floating messenger: a launcher button bottom-right with the unread
- * total, and a panel (`<ipp-chat-panel>`) with the conversation list or one
- * conversation. It owns the widget's state (the store, its actions, the
- * token, the live feed) and provides the API client, the actions and the
- * strings to the elements inside.
+ * The messenger. In `float` mode (the default): a launcher button
+ * bottom-right with the unread total, and a panel (`<ipp-chat-panel>`, loaded
+ * on first use) with the conversation list or one conversation. In `page`
+ * mode: the conversation page, list and conversation side by side filling its
+ * container (one pane on phones); a floating `<ipp-chat>` of the same page
+ * then stays out of the way. It owns the widget's state (the store, the sync
+ * with the server, the user's actions, the token, the live feed) and provides
+ * the API client, the actions and the strings to the elements inside.
  *
  * @fires ipp-chat-unread - `{count}`: the unread total (muted rooms excluded) changed.
+ * @fires ipp-chat-room - `{roomId}`: the open room changed (null: none), so that a host page can keep its URL in step.
  * @csspart launcher - the round button that opens and closes the panel.
  * @csspart badge - the unread count on the launcher.
  * @csspart panel - the chat panel.
@@ -70,6 +75,17 @@ export class IppChat extends LitElement {
         line-height: 1.4;
         text-align: start;
       }
+      :host([mode='page']) {
+        position: relative;
+        inset: auto;
+        z-index: auto;
+        display: block;
+        height: 100%;
+        min-height: 420px;
+      }
+      :host([hidden]) {
+        display: none;
+      }
       .launcher {
         position: relative;
         width: 56px;
@@ -104,8 +120,15 @@ export class IppChat extends LitElement {
         border-radius: var(--ipp-radius);
         box-shadow: 0 12px 40px rgb(0 0 0 / 0.3);
       }
+      :host([mode='page']) #panel {
+        position: absolute;
+        inset: 0;
+        width: auto;
+        height: auto;
+        box-shadow: none;
+      }
       @media (max-width: 480px) {
-        #panel {
+        :host(:not([mode='page'])) #panel {
           inset: 0;
           width: 100vw;
           height: 100dvh;
@@ -140,6 +163,10 @@ export class IppChat extends LitElement {
   @property({ attribute: 'context-label' }) contextLabel = '';
   /** The record's page (a path or an http(s) URL), linked from the room's header. */
   @property({ attribute: 'context-url' }) contextUrl = '';
+  /** `float` (default): the launcher and its panel; `page`: the conversation page, filling its container. */
+  @property({ reflect: true }) mode: 'float' | 'page' = 'float';
+  /** The room to show first (page mode): e.g. from the host page's URL, `/chat/12`. */
+  @property({ type: Number }) room?: number;
 
   @provide({ context: apiContext }) client?: ChatApi;
   @provide({ context: i18nContext }) i18n: I18n = defaultI18n;
@@ -150,20 +177,24 @@ export class IppChat extends LitElement {
   @query('#panel') private panel?: IppChatPanel;
 
   private store = new ChatStore(this);
-  @provide({ context: actionsContext }) actions = new ChatActions(this.store);
+  private sync = new ChatSync(this, this.store);
+  @provide({ context: actionsContext }) actions = new ChatActions(this.store, this.sync);
   private tokens = new TokenController(this, () => ({ token: this.token, tokenUrl: this.tokenUrl }));
-  private live = new LiveController(this, (e) => this.store.apply(e));
+  private live = new LiveController(this, (e) => this.sync.apply(e));
   private continuity = new ContinuityController(
     this,
     () => `ipp-chat:${new URL(this.api, location.href).href}`,
     () => {
       const store = snapshot(this.store);
       // An event id is kept only with a state that reflects every event up to it.
-      return store && { user: store.me.user.id, open: this.open, lastEventId: this.store.settled ? this.live.lastId : undefined, store };
+      return store && { user: store.me.user.id, open: this.open, lastEventId: this.sync.settled ? this.live.lastId : undefined, store };
     },
     () => this.store.pending,
   );
   private reportedUnread = 0;
+  private reportedRoom: number | null = null;
+  /** The panel's module, loaded on first open (or when the browser is idle): what every page pays is the launcher. */
+  private panelLoaded?: Promise<unknown>;
 
   constructor() {
     super();
@@ -172,9 +203,17 @@ export class IppChat extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // The conversation page has its own element: the floating one of the same page stays out of the way.
+    this.hidden = this.mode !== 'page' && !!document.querySelector('ipp-chat[mode="page"]');
+    if (this.hidden) return;
     document.addEventListener('visibilitychange', this.onVisibility);
     // The widget may be re-attached: start again with the same attributes.
     if (this.client) this.connect();
+  }
+
+  /** Loads the panel's elements (once). */
+  private loadPanel(): Promise<unknown> {
+    return (this.panelLoaded ??= import('./ipp-chat-panel'));
   }
 
   override disconnectedCallback(): void {
@@ -184,14 +223,24 @@ export class IppChat extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (this.hidden) return;
     if (changed.has('lang')) this.i18n = createI18n(pickLang(this.lang, document.documentElement.lang));
+    if (this.mode === 'page') this.open = true;
     // A new API or token source starts a new session; a new static token is simply used from now on.
     const newSource = changed.has('api') || changed.has('tokenUrl') || (changed.has('token') && !this.client);
     if (newSource && this.api && (this.token || this.tokenUrl)) void this.connect();
-    this.store.visible = this.open && document.visibilityState === 'visible';
+    // The host moved to another room's URL (history navigation): show it.
+    if (changed.has('room') && changed.get('room') !== undefined && this.room && this.store.me && this.room !== this.store.roomId) void this.sync.open(this.room);
+    if (this.open) void this.loadPanel();
+    this.sync.visible = this.open && document.visibilityState === 'visible';
   }
 
   protected override updated(): void {
+    if (this.hidden) return;
+    if (this.store.roomId !== this.reportedRoom && this.store.me) {
+      this.reportedRoom = this.store.roomId;
+      emit(this, 'ipp-chat-room', { roomId: this.store.roomId });
+    }
     const count = this.store.unreadTotal;
     if (count !== this.reportedUnread) {
       this.reportedUnread = count;
@@ -206,7 +255,7 @@ export class IppChat extends LitElement {
 
   private async connect() {
     const client = (this.client = new ChatApi(this.api, this.tokens));
-    this.store.begin(client);
+    this.sync.begin(client);
     // Removed from the page, or given another API, while loading: this session is over.
     const current = () => this.isConnected && client === this.client;
     // The previous page's state, shown at once when it was this user's (the token says who).
@@ -218,7 +267,7 @@ export class IppChat extends LitElement {
       this.open = saved.open;
     }
     for (let delay = 2000; ; delay = Math.min(delay * 2, 60_000)) {
-      await this.store.load(client, !!saved);
+      await this.sync.load(!!saved);
       if (!current()) return;
       if (this.store.me) break;
       await sleep(delay);
@@ -227,10 +276,13 @@ export class IppChat extends LitElement {
     // the list and room are fetched again.
     const from = saved ? saved.lastEventId : client.listedAt;
     const replayed = await this.live.start(client, this.store.me!.user.id, from);
-    const s = this.store;
-    if ((saved || from) && !replayed) await s.refresh();
-    else if (s.visible && s.roomId !== null) s.markRead(s.roomId);
+    if ((saved || from) && !replayed) await this.sync.refresh();
     this.actions.resend();
+    // The page's room (page mode), once the list is known.
+    if (this.room && this.room !== this.store.roomId) await this.sync.open(this.room);
+    // The panel is what a first open needs: fetched while nothing else happens.
+    const idle = (globalThis as { requestIdleCallback?: (f: () => void) => void }).requestIdleCallback ?? ((f: () => void) => setTimeout(f, 2000));
+    idle(() => void this.loadPanel());
   }
 
   /** The record of the page, when the host gave one. */
@@ -242,7 +294,9 @@ export class IppChat extends LitElement {
   /** Opens the panel, and a given room when `roomId` is set. */
   async show(roomId?: number): Promise<void> {
     this.open = true;
-    if (roomId !== undefined) await this.store.open(roomId);
+    const opening = roomId !== undefined ? this.sync.open(roomId) : undefined;
+    await this.loadPanel();
+    await opening;
     await this.updateComplete;
     await this.panel?.updateComplete;
     this.panel?.focusView();
@@ -255,6 +309,11 @@ export class IppChat extends LitElement {
     this.launcher.focus();
   }
 
+  /** Closes the panel and gives the focus back to the launcher (the page itself stays open). */
+  private close = () => {
+    if (this.mode !== 'page') void this.hide();
+  };
+
   private toggle() {
     unlockSound();
     if (this.open) void this.hide();
@@ -266,7 +325,7 @@ export class IppChat extends LitElement {
 
   private incoming(m: Message, room: Room | undefined) {
     const t = this.i18n.t;
-    const onScreen = this.store.visible && this.store.roomId === m.roomId;
+    const onScreen = this.sync.visible && this.store.roomId === m.roomId;
     const text = m.content || t.attachment;
     if (room?.muted && !onScreen) return;
     this.announcement = onScreen ? `${m.senderName}: ${text}` : t.newMessageFrom(m.senderName);
@@ -276,6 +335,8 @@ export class IppChat extends LitElement {
   }
 
   override render() {
+    if (this.hidden) return nothing;
+    if (this.mode === 'page') return html`<div class="sr-only" role="status" aria-live="polite" lang=${this.i18n.lang}>${this.announcement}</div>${this.renderPanel()}`;
     const { t, lang } = this.i18n;
     const count = this.store.unreadTotal;
     const action = this.open ? t.close : t.open;
@@ -295,16 +356,18 @@ export class IppChat extends LitElement {
     return html`<ipp-chat-panel
       id="panel"
       part="panel"
-      role="dialog"
+      role=${this.mode === 'page' ? 'region' : 'dialog'}
       lang=${this.i18n.lang}
       aria-label=${this.i18n.t.chat}
       exportparts=${PARTS}
       .store=${this.store}
+      .sync=${this.sync}
       .actions=${this.actions}
       .rev=${this.store.rev}
       .context=${this.context}
       .online=${this.live.online}
-      @ipp-close=${this.hide}
+      .page=${this.mode === 'page'}
+      @ipp-close=${this.close}
     ></ipp-chat-panel>`;
   }
 }

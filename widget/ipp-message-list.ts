@@ -5,6 +5,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { i18nContext } from './context';
 import { emit } from './events';
 import { defaultI18n, type I18n } from './i18n';
+import { icon } from './icons';
 import { shared } from './styles';
 import type { ChatMessage, Me, Member, Room } from './types';
 import type { IppMessage } from './ipp-message';
@@ -17,13 +18,19 @@ const NEAR = 120;
 const key = (m: ChatMessage) => m.clientId ?? m.id;
 
 /**
- * The scrolling list of a room's messages, oldest first, with day separators.
- * Scrolling to the top asks for older messages; new messages scroll into view
- * only when the reader is near the bottom, else a "new messages" button appears.
+ * The scrolling list of a room's messages, oldest first, with day separators
+ * and a "new messages" line above the first unread one, where the room opens
+ * (or at a message asked for, highlighted). Scrolling to an end asks for more;
+ * new messages scroll into view only when the reader is near the bottom, else
+ * a one-line button below the list says how many came. What the reader has on
+ * screen is told up, so that only that counts as read.
  *
  * @fires ipp-load-older - the top was reached and there are older messages.
+ * @fires ipp-load-newer - the bottom was reached and there are newer messages (a page opened around an older one).
+ * @fires ipp-latest - the reader asked for the latest messages.
+ * @fires ipp-seen - `{messageId}`: the newest message the reader has had on screen.
  * @fires ipp-draft - `{scroll}`: the reader scrolled (null: to the bottom).
- * @csspart bubble - a message bubble; also `thumbnail` and `file` for attachments.
+ * @csspart bubble - a message bubble; also `thumbnail` and `file` for attachments, `avatar` for senders.
  */
 @customElement('ipp-message-list')
 export class IppMessageList extends LitElement {
@@ -32,14 +39,60 @@ export class IppMessageList extends LitElement {
     css`
       :host {
         position: relative;
-        display: block;
+        display: flex;
+        flex-direction: column;
         min-height: 0;
       }
       .scroller {
         position: relative;
-        height: 100%;
+        flex: 1;
+        min-height: 0;
         overflow-y: auto;
         overflow-anchor: none;
+      }
+      .unread {
+        display: flex;
+        align-items: center;
+        gap: 8px;
+        margin: 8px 10px;
+        color: var(--ipp-danger);
+        font-size: 0.8em;
+        font-weight: 600;
+      }
+      .unread::before,
+      .unread::after {
+        content: '';
+        flex: 1;
+        border-top: 1px solid currentColor;
+        opacity: 0.6;
+      }
+      .skeleton {
+        padding: 12px;
+        display: flex;
+        flex-direction: column;
+        gap: 10px;
+      }
+      .skeleton span {
+        display: block;
+        height: 34px;
+        width: 55%;
+        border-radius: 10px;
+        background: var(--ipp-surface);
+        animation: pulse 1.2s ease-in-out infinite alternate;
+      }
+      .skeleton span:nth-child(2n) {
+        align-self: flex-end;
+        width: 40%;
+      }
+      @keyframes pulse {
+        to {
+          opacity: 0.45;
+        }
+      }
+      @media (prefers-reduced-motion: reduce) {
+        .skeleton span {
+          animation: none;
+        }
       }
       .content {
         padding: 8px 0;
@@ -56,20 +109,32 @@ export class IppMessageList extends LitElement {
         font-size: 0.85em;
       }
       .empty {
+        margin: 16px;
         text-align: center;
         color: var(--ipp-muted);
       }
+      .empty button {
+        margin-top: 8px;
+      }
       .jump {
-        position: absolute;
-        bottom: 10px;
-        left: 50%;
-        transform: translateX(-50%);
-        background: var(--ipp-accent);
-        color: var(--ipp-on-accent);
+        flex: none;
+        display: flex;
+        justify-content: center;
+        padding: 2px 8px;
+        border-top: 1px solid var(--ipp-border);
+      }
+      .jump button {
+        color: var(--ipp-primary);
         font-weight: 600;
-        border-radius: 16px;
-        padding: 4px 12px;
-        box-shadow: 0 2px 8px rgb(0 0 0 / 0.2);
+        font-size: 0.85em;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        max-width: 100%;
+        padding: 3px 10px;
+      }
+      :host([theme-dark]) .jump button {
+        color: var(--ipp-text);
       }
     `,
   ];
@@ -79,8 +144,14 @@ export class IppMessageList extends LitElement {
   @property({ attribute: false }) members: Member[] = [];
   @property({ attribute: false }) me?: Me;
   @property({ type: Boolean }) hasMore = false;
-  /** Whether the first page is still on its way (no "no messages" text yet). */
+  /** Whether newer messages exist than those shown: the bottom asks for them, live ones wait. */
+  @property({ type: Boolean }) hasNewer = false;
+  /** Whether the first page is still on its way (placeholders rather than "no messages" text). */
   @property({ type: Boolean }) loading = false;
+  /** My read marker when the room was opened: the "new messages" line goes above the first message after it. */
+  @property({ type: Number }) unreadAfter?: number;
+  /** A message to bring into view and highlight (a search result, a quoted message). */
+  @property({ type: Number }) focusId?: number;
   /** Where the reader was (the room's draft), taken once: null or undefined for the bottom. */
   @property({ attribute: false }) startAt?: number | null;
 
@@ -100,6 +171,23 @@ export class IppMessageList extends LitElement {
   private restoreTop?: number;
   private lastSet = -1;
   private askedOlder = false;
+  private askedNewer = false;
+  /** Where the list opened (the "new messages" line, or the message asked for), once placed. */
+  private placed = false;
+  private seenId = 0;
+  private visible = new Set<IppMessage>();
+  private seenFrame = 0;
+  // What the reader has on screen: a message counts once most of it shows (or it fills half the list).
+  private onScreen = new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      const el = e.target as IppMessage;
+      const seen = e.isIntersecting && (e.intersectionRatio >= 0.5 || e.intersectionRect.height >= (e.rootBounds?.height ?? 0) / 2);
+      if (seen) this.visible.add(el);
+      else this.visible.delete(el);
+    }
+    cancelAnimationFrame(this.seenFrame);
+    this.seenFrame = requestAnimationFrame(() => this.reportSeen());
+  }, { threshold: [0, 0.5, 1] });
   // Messages render after this element, and pictures load later still: settle on every size change.
   private resize = new ResizeObserver(() => this.settle());
 
@@ -126,6 +214,17 @@ export class IppMessageList extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.resize.disconnect();
+    this.onScreen.disconnect();
+    this.visible.clear();
+  }
+
+  private reportSeen() {
+    let newest = 0;
+    for (const el of this.visible) if (el.isConnected && el.message.id > newest) newest = el.message.id;
+    if (newest > this.seenId) {
+      this.seenId = newest;
+      emit(this, 'ipp-seen', { messageId: newest });
+    }
   }
 
   protected override firstUpdated(): void {
@@ -136,6 +235,11 @@ export class IppMessageList extends LitElement {
   private observe() {
     this.resize.observe(this.renderRoot.querySelector('.content')!);
     this.resize.observe(this.scroller);
+    this.observeMessages();
+  }
+
+  private observeMessages() {
+    for (const el of this.renderRoot.querySelectorAll<IppMessage>('ipp-message')) this.onScreen.observe(el);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -156,9 +260,27 @@ export class IppMessageList extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('messages')) {
-      this.askedOlder = false;
+      this.askedOlder = this.askedNewer = false;
+      this.observeMessages();
+      if (!this.placed) this.place();
       this.settle();
     }
+  }
+
+  /** Opens at the message asked for, else at the "new messages" line, else (settle) at the bottom. */
+  private place() {
+    if (this.loading || !this.messages.length) return;
+    this.placed = true;
+    if (this.restoreTop !== undefined) return;
+    const target = this.focusId !== undefined
+      ? this.renderRoot.querySelector<HTMLElement>(`ipp-message[data-id="${this.focusId}"]`)
+      : this.renderRoot.querySelector<HTMLElement>('.unread');
+    if (!target) return;
+    this.stick = false;
+    const s = this.scroller;
+    const top = this.focusId !== undefined ? target.offsetTop - s.clientHeight / 3 : target.offsetTop - 8;
+    this.restoreTop = Math.max(0, Math.min(top, s.scrollHeight - s.clientHeight));
+    if (this.focusId !== undefined) (target as IppMessage).flash();
   }
 
   private settle() {
@@ -174,12 +296,16 @@ export class IppMessageList extends LitElement {
     // Our own scrolling (settle) says nothing about where the reader wants to be.
     if (Math.abs(this.scroller.scrollTop - this.lastSet) < 2) return;
     this.keep = this.restoreTop = undefined;
-    this.stick = this.nearBottom;
+    this.stick = this.nearBottom && !this.hasNewer;
     if (this.stick) this.unseen = 0;
     emit(this, 'ipp-draft', { scroll: this.stick ? null : Math.round(this.scroller.scrollTop) });
     if (this.scroller.scrollTop < 60 && this.hasMore && !this.askedOlder) {
       this.askedOlder = true;
       emit(this, 'ipp-load-older');
+    }
+    if (this.nearBottom && this.hasNewer && !this.askedNewer) {
+      this.askedNewer = true;
+      emit(this, 'ipp-load-newer');
     }
   }
 
@@ -199,6 +325,20 @@ export class IppMessageList extends LitElement {
     if (el) this.active = key(el.message);
   }
 
+  /** What shows when a room has nothing said yet: an invitation to write, or in a record's room to add people. */
+  private renderEmpty() {
+    const { t } = this.i18n;
+    const said = this.messages.some((m) => m.type !== 'system');
+    if (this.loading && !this.messages.length) return html`<div class="skeleton" aria-busy="true" aria-label=${t.loading}><span></span><span></span><span></span></div>`;
+    if (said || this.loading) return nothing;
+    const alone = this.room.context && (this.room.memberCount ?? 2) < 2;
+    const manage = this.me?.perms.includes('chat.manage_rooms') && (this.room.myRole === 'admin' || this.room.myRole === 'moderator');
+    return html`<div class="empty">
+      <p>${alone ? t.emptyRecord : t.emptyRoom}</p>
+      ${alone && manage ? html`<button class="primary" @click=${() => emit(this, 'ipp-settings')}>${t.addPeople}</button>` : nothing}
+    </div>`;
+  }
+
   override render() {
     const { t } = this.i18n;
     const meId = this.me?.user.id;
@@ -206,6 +346,9 @@ export class IppMessageList extends LitElement {
     const perms = this.me?.perms ?? [];
     const others = this.members.filter((m) => m.userId !== meId);
     const moderator = this.room.myRole === 'admin' || this.room.myRole === 'moderator';
+    // The first unread message from someone else gets the "new messages" line above it.
+    const firstUnread = this.unreadAfter === undefined ? undefined
+      : this.messages.find((m) => m.id > this.unreadAfter! && m.senderId !== meId && m.type !== 'system')?.id;
     let prevDay = '';
     let prevSender: number | undefined;
     return html`
@@ -214,37 +357,42 @@ export class IppMessageList extends LitElement {
         ${this.hasMore
           ? html`<button class="older" @click=${() => emit(this, 'ipp-load-older')}>${t.loadOlder}</button>`
           : nothing}
-        ${this.messages.length || this.loading ? nothing : html`<p class="empty">${t.noMessages}</p>`}
         ${repeat(
           this.messages,
           key,
           (m) => {
             const day = this.i18n.day(m.createdAt);
             const newDay = day !== prevDay;
-            const showSender = this.room.type !== 'direct' && m.senderId !== meId && (newDay || m.senderId !== prevSender);
+            const system = m.type === 'system';
+            const showSender = !system && this.room.type !== 'direct' && m.senderId !== meId && (newDay || m.senderId !== prevSender);
             prevDay = day;
-            prevSender = m.senderId;
+            prevSender = system ? undefined : m.senderId;
             const mine = m.senderId === meId;
             return html`${newDay ? html`<div class="day">${day}</div>` : nothing}
+              ${m.id === firstUnread ? html`<div class="unread" role="separator">${t.unreadLine}</div>` : nothing}
               <ipp-message
-                exportparts="bubble, thumbnail, file"
+                exportparts="bubble, thumbnail, file, avatar"
+                data-id=${m.id}
                 .message=${m}
-                ?mine=${mine}
+                ?mine=${mine && !system}
                 ?showSender=${showSender}
                 ?active=${key(m) === active}
                 .readBy=${mine ? others.filter((o) => (o.lastReadMessageId ?? 0) >= m.id).length : 0}
                 .readers=${others.length}
-                ?canReply=${perms.includes('chat.create') && m.id > 0}
-                ?canEdit=${mine && perms.includes('chat.update') && m.id > 0}
-                ?canDelete=${m.id > 0 && ((mine && perms.includes('chat.delete')) || moderator)}
+                ?canReply=${perms.includes('chat.create') && m.id > 0 && !system}
+                ?canEdit=${mine && perms.includes('chat.update') && m.id > 0 && !system}
+                ?canDelete=${m.id > 0 && !system && perms.includes('chat.delete') && (mine || moderator)}
               ></ipp-message>`;
           },
         )}
+        ${this.renderEmpty()}
         </div>
       </div>
-      ${this.unseen
-        ? html`<button class="jump" @click=${this.scrollToEnd}>↓ ${t.newMessages} (${this.unseen})</button>`
-        : nothing}
+      ${this.hasNewer
+        ? html`<div class="jump"><button @click=${() => emit(this, 'ipp-latest')}>${icon('down')} ${t.toLatest}</button></div>`
+        : this.unseen
+          ? html`<div class="jump"><button @click=${this.scrollToEnd}>${icon('down')} ${t.newBelow(this.unseen)}</button></div>`
+          : nothing}
     `;
   }
 }

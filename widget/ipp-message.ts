@@ -6,15 +6,20 @@ import { emit } from './events';
 import { defaultI18n, type I18n } from './i18n';
 import { linkify } from './linkify';
 import { icon } from './icons';
-import { shared } from './styles';
+import { shared, toneOf, tones } from './styles';
 import type { ChatMessage } from './types';
 import './ipp-attachment';
+import './ipp-avatar';
 
 /**
- * One message: sender, quoted reply, text (links made clickable), attachments,
- * time, edited mark, read ticks or sending state, and its actions.
+ * One message: sender (avatar and name on the first of a run), quoted reply,
+ * text (links made clickable), attachments, time (full date on hover), edited
+ * mark, read ticks or sending state, and its actions beside the bubble. A
+ * system message is one centred line ("Sophie a ajouté Julien").
  *
  * @fires ipp-reply - `{message}`: reply to this message.
+ * @fires ipp-jump - `{roomId, messageId}`: show the quoted message.
+ * @fires ipp-discard - `{message}`: drop this message, which could not be sent.
  * @fires ipp-start-edit - `{message}`: edit this message.
  * @fires ipp-delete - `{message}`: delete this message (after confirmation).
  * @fires ipp-retry - `{message}`: send this failed message again.
@@ -26,16 +31,44 @@ import './ipp-attachment';
 export class IppMessage extends LitElement {
   static override styles = [
     shared,
+    tones,
     css`
       :host {
         position: relative;
         display: flex;
         flex-direction: column;
         align-items: flex-start;
-        padding: 2px 10px;
+        padding: 2px 10px 2px 48px;
+        border-radius: 6px;
+        transition: background 1s;
       }
       :host([mine]) {
         align-items: flex-end;
+        padding-inline: 48px 10px;
+      }
+      :host([flash]) {
+        background: color-mix(in srgb, var(--ipp-accent) 22%, transparent);
+        transition: none;
+      }
+      .row {
+        max-width: 85%;
+      }
+      ipp-avatar {
+        position: absolute;
+        left: 10px;
+        top: 22px;
+        --ipp-avatar-size: 30px;
+      }
+      .system {
+        align-self: center;
+        max-width: 90%;
+        margin: 4px 0;
+        padding: 2px 10px;
+        border-radius: 10px;
+        background: var(--ipp-surface);
+        color: var(--ipp-muted);
+        font-size: 0.8em;
+        text-align: center;
       }
       :host(:focus-visible) {
         outline: 2px solid var(--ipp-focus);
@@ -43,7 +76,8 @@ export class IppMessage extends LitElement {
       }
       .bubble {
         position: relative;
-        max-width: 85%;
+        max-width: 100%;
+        min-width: 0;
         padding: 6px 10px;
         border-radius: 10px;
         background: var(--ipp-surface);
@@ -56,10 +90,18 @@ export class IppMessage extends LitElement {
         background: var(--ipp-mine);
       }
       .sender {
+        color: var(--ipp-tone);
         font-size: 0.8em;
         font-weight: 600;
-        color: var(--ipp-muted);
-        margin: 4px 4px 0;
+        margin: 6px 4px 1px;
+        max-width: 100%;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .sender {
+        /* The people's colours are dark: the dark theme lightens them. */
+        filter: var(--ipp-name-filter, none);
       }
       blockquote {
         margin: 0 0 4px;
@@ -67,6 +109,20 @@ export class IppMessage extends LitElement {
         border-inline-start: 3px solid var(--ipp-accent);
         color: var(--ipp-muted);
         font-size: 0.9em;
+      }
+      blockquote button {
+        display: block;
+        padding: 0;
+        text-align: start;
+        font-size: inherit;
+        color: inherit;
+      }
+      .ticks {
+        color: var(--ipp-muted);
+      }
+      .ticks.read {
+        color: var(--ipp-read, #1a73e8);
+        font-weight: 700;
       }
       .deleted {
         font-style: italic;
@@ -87,10 +143,11 @@ export class IppMessage extends LitElement {
       .failed {
         color: var(--ipp-danger);
       }
+      /* Over the message's own row, never over the one above it. */
       .actions {
         position: absolute;
-        bottom: calc(100% - 8px);
-        right: 4px;
+        top: 2px;
+        right: 8px;
         white-space: nowrap;
         display: flex;
         gap: 2px;
@@ -98,8 +155,17 @@ export class IppMessage extends LitElement {
         background: var(--ipp-bg);
         border: 1px solid var(--ipp-border);
         border-radius: 6px;
+        box-shadow: 0 1px 4px rgb(0 0 0 / 0.15);
         opacity: 0;
         pointer-events: none;
+      }
+      :host([mine]) .actions {
+        right: auto;
+        left: 8px;
+      }
+      .actions .icon {
+        width: 16px;
+        height: 16px;
       }
       :host(:hover) .actions,
       :host(:focus-within) .actions {
@@ -108,6 +174,7 @@ export class IppMessage extends LitElement {
       }
       .actions.shown {
         position: static;
+        box-shadow: none;
         opacity: 1;
         pointer-events: auto;
         border: 0;
@@ -142,6 +209,12 @@ export class IppMessage extends LitElement {
   /** The message of the list that is in the tab order (the others are reached with the arrow keys). */
   @property({ type: Boolean }) active = false;
 
+  /** Highlights the message for a moment (it was asked for: a search result, a quoted message). */
+  flash(): void {
+    this.setAttribute('flash', '');
+    setTimeout(() => this.removeAttribute('flash'), 1600);
+  }
+
   @consume({ context: i18nContext, subscribe: true }) i18n: I18n = defaultI18n;
 
   override connectedCallback(): void {
@@ -156,27 +229,36 @@ export class IppMessage extends LitElement {
   override render() {
     const m = this.message;
     const { t } = this.i18n;
+    if (m.type === 'system') {
+      return html`<div class="system">${this.i18n.system(m)} · <time datetime=${m.createdAt} title=${this.i18n.full(m.createdAt)}>${this.i18n.time(m.createdAt)}</time></div>`;
+    }
     const gone = !!m.deletedAt;
     return html`
-      ${this.showSender ? html`<div class="sender">${m.senderName}</div>` : nothing}
-      <div class="bubble" part="bubble">
-        ${m.replyTo && !gone
-          ? html`<blockquote><strong>${m.replyTo.senderName}</strong> ${m.replyTo.excerpt}</blockquote>`
-          : nothing}
-        ${gone ? html`<span class="deleted">${t.deleted}</span>` : html`<span class="text">${linkify(m.content)}</span>`}
-        ${m.attachments.length && !gone
-          ? html`<div class="files">${m.attachments.map((a) => html`<ipp-attachment exportparts="thumbnail, file" .attachment=${a}></ipp-attachment>`)}</div>`
-          : nothing}
-        ${m.files?.length && m.status === 'sending'
-          ? html`<div class="files">${icon('attach')} ${m.files.map((f) => f.name).join(', ')}</div>
-              <progress max="1" .value=${m.progress ?? 0} aria-label=${t.sending}></progress>`
-          : nothing}
-        <div class="meta">
-          <time datetime=${m.createdAt}>${this.i18n.time(m.createdAt)}</time>
-          ${m.editedAt && !gone ? html`<span>${t.edited}</span>` : nothing} ${this.renderState()}
+      ${this.showSender
+        ? html`<ipp-avatar exportparts="avatar" .name=${m.senderName} .ident=${m.senderId}></ipp-avatar>
+            <div class="sender ${toneOf(m.senderId)}" title=${m.senderName}>${m.senderName}</div>`
+        : nothing}
+      <div class="row">
+        <div class="bubble" part="bubble">
+          ${m.replyTo && !gone
+            ? html`<blockquote><button tabindex=${this.active ? 0 : -1} @click=${() => emit(this, 'ipp-jump', { roomId: m.roomId, messageId: m.replyTo!.id })}
+                ><strong>${m.replyTo.senderName}</strong> ${m.replyTo.excerpt}</button></blockquote>`
+            : nothing}
+          ${gone ? html`<span class="deleted">${t.deleted}</span>` : html`<span class="text">${linkify(m.content)}</span>`}
+          ${m.attachments.length && !gone
+            ? html`<div class="files">${m.attachments.map((a) => html`<ipp-attachment exportparts="thumbnail, file" .attachment=${a}></ipp-attachment>`)}</div>`
+            : nothing}
+          ${m.files?.length && m.status
+            ? html`<div class="files">${icon('attach')} ${m.files.map((f) => f.name).join(', ')}</div>
+                ${m.status === 'sending' ? html`<progress max="1" .value=${m.progress ?? 0} aria-label=${t.sending}></progress>` : nothing}`
+            : nothing}
+          <div class="meta">
+            <time datetime=${m.createdAt} title=${this.i18n.full(m.createdAt)}>${this.i18n.time(m.createdAt)}</time>
+            ${m.editedAt && !gone ? html`<span>${t.edited}</span>` : nothing} ${gone ? nothing : this.renderState()}
+          </div>
         </div>
-        ${gone || m.status === 'sending' ? nothing : this.renderActions()}
       </div>
+      ${gone || m.status === 'sending' ? nothing : this.renderActions()}
     `;
   }
 
@@ -185,10 +267,11 @@ export class IppMessage extends LitElement {
     const m = this.message;
     if (m.status === 'sending') return html`<span role="img" aria-label=${t.sending} title=${t.sending}>${icon('clock')}</span>`;
     if (m.status === 'failed') return html`<span class="failed">${t.failed}</span>`;
-    if (!this.mine || !this.readBy) return nothing;
-    const all = this.readBy >= this.readers;
-    const label = all ? t.readByAll : t.readBySome(this.readBy);
-    return html`<span role="img" aria-label=${label} title=${label}>${all ? '✓✓' : '✓'}</span>`;
+    if (!this.mine) return nothing;
+    // One grey ✓ when sent, a coloured ✓ when some have read it, ✓✓ when all have.
+    const all = this.readBy > 0 && this.readBy >= this.readers;
+    const label = !this.readBy ? t.sent : all ? t.readByAll : t.readBySome(this.readBy);
+    return html`<span class="ticks ${this.readBy ? 'read' : ''}" role="img" aria-label=${label} title=${label}>${all ? '✓✓' : '✓'}</span>`;
   }
 
   private renderActions() {
@@ -196,13 +279,18 @@ export class IppMessage extends LitElement {
     const message = this.message;
     const button = (label: string, onClick: () => void) =>
       html`<button tabindex=${this.active ? 0 : -1} @click=${onClick}>${label}</button>`;
+    const tool = (name: 'reply' | 'edit' | 'delete', label: string, onClick: () => void) =>
+      html`<button tabindex=${this.active ? 0 : -1} aria-label=${label} title=${label} @click=${onClick}>${icon(name)}</button>`;
     if (message.status === 'failed') {
-      return html`<div class="actions shown">${button(t.retry, () => emit(this, 'ipp-retry', { message }))}</div>`;
+      return html`<div class="actions shown">
+        ${button(t.retry, () => emit(this, 'ipp-retry', { message }))}
+        ${message.files?.length ? button(t.discard, () => emit(this, 'ipp-discard', { message })) : nothing}
+      </div>`;
     }
     return html`<div class="actions">
-      ${this.canReply ? button(t.reply, () => emit(this, 'ipp-reply', { message })) : nothing}
-      ${this.canEdit ? button(t.edit, () => emit(this, 'ipp-start-edit', { message })) : nothing}
-      ${this.canDelete ? button(t.delete, () => confirm(t.confirmDelete) && emit(this, 'ipp-delete', { message })) : nothing}
+      ${this.canReply ? tool('reply', t.reply, () => emit(this, 'ipp-reply', { message })) : nothing}
+      ${this.canEdit ? tool('edit', t.edit, () => emit(this, 'ipp-start-edit', { message })) : nothing}
+      ${this.canDelete ? tool('delete', t.delete, () => confirm(t.confirmDelete) && emit(this, 'ipp-delete', { message })) : nothing}
     </div>`;
   }
 }

@@ -98,7 +98,7 @@ export class IppNewRoom extends LitElement {
   override render() {
     const { t } = this.i18n;
     return html`
-      ${titleBar(this, t.back, this.group ? t.newGroup : t.newChat)}
+      ${titleBar(this, { back: t.back, title: this.group ? t.newGroup : t.newChat })}
       <form
         @submit=${(e: Event) => {
           e.preventDefault();

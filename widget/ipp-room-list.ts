@@ -9,15 +9,21 @@ import { defaultI18n, type I18n } from './i18n';
 import { icon, iconButton } from './icons';
 import { shared, view } from './styles';
 import { titleBar } from './title-bar';
-import type { Room, RoomContext } from './types';
+import type { Presence, Room, RoomContext } from './types';
+import { roomAvatar } from './ipp-avatar';
+import './ipp-message-search';
+import type { IppMessageSearch } from './ipp-message-search';
 
 type Filter = 'all' | 'unread' | 'group' | 'direct';
 
 /**
- * The conversation list: search, filters, and one row per room with its last
- * message and unread count.
+ * The conversation list: search, filters, and one row per room with its
+ * avatar, last message and unread count. The search finds rooms by name and,
+ * below them, messages (`<ipp-message-search>`); the arrow keys go from the
+ * field through the rooms and the messages found.
  *
  * @fires ipp-room-select - `{roomId}`: a room was chosen.
+ * @fires ipp-jump - `{roomId, messageId}`: a message found by the search was chosen.
  * @fires ipp-new-room - `{group}`: "Nouvelle conversation" or "Nouveau groupe" was pressed.
  * @fires ipp-notify - the user asked for desktop notifications.
  * @fires ipp-open-context - "Discuter de …" was pressed.
@@ -45,22 +51,66 @@ export class IppRoomList extends LitElement {
         background: var(--ipp-primary);
         color: var(--ipp-on-primary);
       }
+      .scroll {
+        overflow-y: auto;
+        flex: 1;
+      }
       ul {
         list-style: none;
         margin: 0;
         padding: 0;
-        overflow-y: auto;
-        flex: 1;
       }
       li button {
         display: grid;
-        grid-template-columns: 1fr auto;
-        gap: 2px 8px;
+        grid-template-columns: auto 1fr auto;
+        gap: 2px 10px;
+        align-items: center;
         width: 100%;
         text-align: start;
         border-radius: 0;
         padding: 10px 12px;
         border-bottom: 1px solid var(--ipp-border);
+      }
+      li button[aria-current='true'] {
+        background: var(--ipp-surface);
+        box-shadow: inset 3px 0 var(--ipp-accent);
+      }
+      li ipp-avatar {
+        --ipp-avatar-size: 38px;
+        grid-row: span 2;
+      }
+      .skeleton li {
+        display: grid;
+        grid-template-columns: 38px 1fr;
+        gap: 6px 10px;
+        padding: 12px;
+        border-bottom: 1px solid var(--ipp-border);
+      }
+      .skeleton span {
+        display: block;
+        height: 10px;
+        border-radius: 5px;
+        background: var(--ipp-surface);
+        animation: pulse 1.2s ease-in-out infinite alternate;
+      }
+      .skeleton .line.short {
+        width: 60%;
+      }
+      .skeleton .disc {
+        width: 38px;
+        height: 38px;
+        border-radius: 50%;
+        grid-row: span 2;
+      }
+      @keyframes pulse {
+        to {
+          opacity: 0.45;
+        }
+      }
+      @media (prefers-reduced-motion: reduce) {
+        .skeleton span {
+          animation: none;
+        }
       }
       .name {
         font-weight: 600;
@@ -69,7 +119,7 @@ export class IppRoomList extends LitElement {
         white-space: nowrap;
       }
       .last {
-        grid-column: 1;
+        grid-column: 2;
         color: var(--ipp-muted);
         overflow: hidden;
         text-overflow: ellipsis;
@@ -97,6 +147,12 @@ export class IppRoomList extends LitElement {
 
   @property({ attribute: false }) rooms: Room[] = [];
   @property({ type: Number }) meId?: number;
+  /** Whether the list is still on its way (placeholders rather than "no conversation"). */
+  @property({ type: Boolean }) loading = false;
+  /** Who is online, by user id. */
+  @property({ attribute: false }) presence = new Map<number, Presence>();
+  /** The room shown beside the list (page mode), marked as the current one. */
+  @property({ type: Number }) selected: number | null = null;
   /** Whether the user may open direct conversations (chat.create). */
   @property({ type: Boolean }) canCreate = false;
   /** Whether the user may create groups (chat.manage_rooms). */
@@ -113,9 +169,34 @@ export class IppRoomList extends LitElement {
   @state() private filter: Filter = 'all';
   @state() private q = '';
 
-  /** Focuses the search field. */
+  /**
+   * Focuses the search field; on a touch screen, the list itself instead, as a
+   * focused field would pop the keyboard up over it.
+   */
   override focus(): void {
-    void this.updateComplete.then(() => this.renderRoot.querySelector('input')?.focus());
+    void this.updateComplete.then(() => {
+      const touch = matchMedia('(pointer: coarse)').matches;
+      this.renderRoot.querySelector<HTMLElement>(touch ? '.scroll' : 'input')?.focus();
+    });
+  }
+
+  /** The buttons the arrow keys go through from the search field: the rooms, then the messages found. */
+  private get navigable(): HTMLElement[] {
+    const search = this.renderRoot.querySelector<IppMessageSearch>('ipp-message-search');
+    return [...this.renderRoot.querySelectorAll<HTMLElement>('li button'), ...(search?.buttons ?? [])];
+  }
+
+  private onKeydown(e: KeyboardEvent) {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    const items = this.navigable;
+    const path = e.composedPath();
+    const from = items.findIndex((b) => path.includes(b));
+    const input = this.renderRoot.querySelector('input')!;
+    const to = from < 0 ? (path.includes(input) && e.key === 'ArrowDown' ? 0 : -2) : from + (e.key === 'ArrowDown' ? 1 : -1);
+    if (to === -2) return;
+    e.preventDefault();
+    if (to < 0) input.focus();
+    else items[Math.min(to, items.length - 1)]?.focus();
   }
 
   /** The rooms that pass the filter and the search. */
@@ -125,7 +206,7 @@ export class IppRoomList extends LitElement {
       if (this.filter === 'unread' && !r.unreadCount) return false;
       if (this.filter === 'direct' && r.type !== 'direct') return false;
       if (this.filter === 'group' && r.type === 'direct') return false;
-      return !q || `${roomName(r, this.meId)} ${r.lastMessage?.content ?? ''}`.toLowerCase().includes(q);
+      return !q || roomName(r, this.meId).toLowerCase().includes(q) || (r.context?.label ?? '').toLowerCase().includes(q);
     });
   }
 
@@ -139,30 +220,47 @@ export class IppRoomList extends LitElement {
     ];
     const rooms = this.visibleRooms;
     return html`
-      ${titleBar(
-        this,
-        null,
-        t.conversations,
-        html`${this.askNotify ? iconButton('bell', t.notifications, () => emit(this, 'ipp-notify')) : nothing}
+      ${titleBar(this, {
+        title: t.conversations,
+        extra: html`${this.askNotify ? iconButton('bell', t.notifications, () => emit(this, 'ipp-notify')) : nothing}
         ${this.canCreate ? iconButton('add', t.newChat, () => emit(this, 'ipp-new-room', { group: false })) : nothing}
         ${this.canManage ? iconButton('group', t.newGroup, () => emit(this, 'ipp-new-room', { group: true })) : nothing}`,
-      )}
+      })}
       <div class="tools">
         ${this.context && (this.contextRoom || this.canManage)
           ? html`<button class="primary" @click=${() => emit(this, 'ipp-open-context')}>${t.discuss(this.context.label)}</button>`
           : nothing}
-        <input type="search" aria-label=${t.search} placeholder=${t.search} .value=${this.q} @input=${(e: Event) => (this.q = (e.target as HTMLInputElement).value)} />
+        <input
+          type="search"
+          aria-label=${t.search}
+          placeholder=${t.search}
+          .value=${this.q}
+          @input=${(e: Event) => (this.q = (e.target as HTMLInputElement).value)}
+          @keydown=${(e: KeyboardEvent) => {
+            // Enter opens the first room found, else the first message found.
+            if (e.key === 'Enter') this.navigable[0]?.click();
+          }}
+        />
         <div class="filters" role="group" aria-label=${t.filters}>
           ${filters.map(
             ([f, label]) => html`<button aria-pressed=${this.filter === f} @click=${() => (this.filter = f)}>${label}</button>`,
           )}
         </div>
       </div>
-      ${rooms.length
-        ? html`<ul>
-            ${repeat(rooms, (r) => r.id, (r) => this.renderRoom(r))}
-          </ul>`
-        : html`<p class="empty">${t.noRooms}</p>`}
+      <div class="scroll" tabindex="-1" @keydown=${this.onKeydown}>
+        ${this.loading && !this.rooms.length
+          ? html`<ul class="skeleton" aria-busy="true" aria-label=${t.loading}>
+              ${[1, 2, 3, 4, 5].map(() => html`<li><span class="disc"></span><span class="line"></span><span class="line short"></span></li>`)}
+            </ul>`
+          : rooms.length
+            ? html`<ul aria-label=${t.conversations}>
+                ${repeat(rooms, (r) => r.id, (r) => this.renderRoom(r))}
+              </ul>`
+            : html`<p class="empty">${this.q.trim() ? t.noRoomFound : t.noRooms}</p>`}
+        ${this.q.trim()
+          ? html`<ipp-message-search .q=${this.q} .rooms=${this.rooms} .meId=${this.meId}></ipp-message-search>`
+          : nothing}
+      </div>
     `;
   }
 
@@ -170,13 +268,14 @@ export class IppRoomList extends LitElement {
   private renderRoom(r: Room) {
     const { t } = this.i18n;
     const last = r.lastMessage;
-    const preview = !last ? '' : last.deletedAt ? t.deleted : last.content || (last.attachments.length ? t.attachment : '');
+    const preview = !last ? '' : last.system ? this.i18n.system(last, this.meId) : last.deletedAt ? t.deleted : last.content || (last.attachments.length ? t.attachment : '');
     const name = roomName(r, this.meId);
     return html`<li>
-      <button part="room" @click=${() => emit(this, 'ipp-room-select', { roomId: r.id })}>
+      <button part="room" aria-current=${this.selected === r.id} title=${name} @click=${() => emit(this, 'ipp-room-select', { roomId: r.id })}>
+        ${roomAvatar(r, this.meId, this.presence)}
         <span class="name">${name}${r.context && r.context.label !== name ? html` <small>· ${r.context.label}</small>` : nothing}${r.muted ? html` <span class="muted" title=${t.muted}>${icon('bell')}<span class="sr-only">${t.muted}</span></span>` : nothing}</span>
         <span class="time">${last ? this.i18n.when(last.createdAt) : ''}</span>
-        <span class="last">${last && r.type !== 'direct' && last.senderId !== this.meId ? `${last.senderName}: ` : ''}${preview}</span>
+        <span class="last">${last && last.type !== 'system' && r.type !== 'direct' && last.senderId !== this.meId ? `${last.senderName}: ` : ''}${preview}</span>
         ${r.unreadCount
           ? html`<span class="badge"><span aria-hidden="true">${r.unreadCount}</span><span class="sr-only">${t.unread(r.unreadCount)}</span></span>`
           : nothing}

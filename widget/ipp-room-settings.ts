@@ -7,7 +7,8 @@ import { defaultI18n, type I18n } from './i18n';
 import { iconButton } from './icons';
 import { shared, view } from './styles';
 import { titleBar } from './title-bar';
-import type { Me, Member, Role, Room } from './types';
+import type { Me, Member, Presence, Role, Room } from './types';
+import './ipp-avatar';
 import './ipp-user-search';
 
 /**
@@ -56,8 +57,15 @@ export class IppRoomSettings extends LitElement {
         flex-direction: column;
         gap: 4px;
       }
-      li span {
+      li .who {
         flex: 1;
+        min-width: 0;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      li ipp-avatar {
+        --ipp-avatar-size: 28px;
       }
       .danger {
         color: var(--ipp-danger);
@@ -70,7 +78,11 @@ export class IppRoomSettings extends LitElement {
   ];
 
   @property({ attribute: false }) room!: Room;
+  /** The room's display name, in the title bar. */
+  @property() name = '';
   @property({ attribute: false }) members: Member[] = [];
+  /** Who is online, by user id. */
+  @property({ attribute: false }) presence = new Map<number, Presence>();
   @property({ attribute: false }) me?: Me;
 
   @consume({ context: actionsContext }) actions?: ChatActions;
@@ -96,7 +108,7 @@ export class IppRoomSettings extends LitElement {
     const admin = host && this.room.myRole === 'admin';
     const manage = host && this.room.type !== 'direct' && (admin || this.room.myRole === 'moderator');
     return html`
-      ${titleBar(this, t.back, t.settings)}
+      ${titleBar(this, { back: t.back, title: this.name || t.settings, sub: this.name ? t.settings : '' })}
       <div class="body">
         ${manage
           ? html`<form
@@ -135,7 +147,8 @@ export class IppRoomSettings extends LitElement {
       <ul>
         ${this.members.map(
           (m) => html`<li>
-            <span>${m.name}</span>
+            <ipp-avatar exportparts="avatar" .name=${m.name} .ident=${m.userId} ?online=${this.presence.get(m.userId)?.online ?? !!m.online}></ipp-avatar>
+            <span class="who" title=${m.name}>${m.name}</span>
             ${admin && m.userId !== meId
               ? html`<select aria-label=${t.roleOf(m.name)} @change=${(e: Event) => this.act((a, r) => a.setRole(r, m.userId, (e.target as HTMLSelectElement).value as Role))}>
                   ${roles.map((r) => html`<option value=${r} ?selected=${r === m.role}>${t.roles[r]}</option>`)}

@@ -8,12 +8,16 @@ import type { IppComposer } from './ipp-composer';
 import { iconButton } from './icons';
 import { shared, view } from './styles';
 import { titleBar } from './title-bar';
-import type { ChatMessage, Me, Member, Room } from './types';
+import type { ChatMessage, Me, Member, Presence, Room } from './types';
+import { roomAvatar } from './ipp-avatar';
+import type { IppMessageSearch } from './ipp-message-search';
 import './ipp-composer';
 import './ipp-message-list';
+import './ipp-message-search';
 
 /**
- * One conversation: header, messages, who is typing, and the composer.
+ * One conversation: header (who, whether they are online or how many
+ * members), a search in it, the messages, who is typing, and the composer.
  * Files dropped anywhere on it are added to the composer. It keeps the reply
  * and edit in progress; everything else goes up as events.
  *
@@ -24,6 +28,11 @@ import './ipp-message-list';
  * @fires ipp-delete - from a message.
  * @fires ipp-retry - from a message.
  * @fires ipp-load-older - from the list.
+ * @fires ipp-load-newer - from the list.
+ * @fires ipp-latest - from the list: back to the latest messages.
+ * @fires ipp-seen - from the list.
+ * @fires ipp-jump - `{roomId, messageId}`: a message found, or a quoted one, to show.
+ * @fires ipp-discard - from a message that could not be sent.
  * @fires ipp-typing - from the composer.
  * @fires ipp-draft - the reply in progress changed; also from the composer (text) and the list (scroll).
  * @csspart header - the title bar.
@@ -47,6 +56,25 @@ export class IppRoomView extends LitElement {
         font-size: 0.8em;
         font-style: italic;
         color: var(--ipp-muted);
+      }
+      .search {
+        display: flex;
+        gap: 4px;
+        padding: 6px 8px;
+        border-bottom: 1px solid var(--ipp-border);
+      }
+      .search input {
+        flex: 1;
+      }
+      .found {
+        max-height: 45%;
+        overflow-y: auto;
+        border-bottom: 1px solid var(--ipp-border);
+        flex: none;
+      }
+      .bar ipp-avatar {
+        --ipp-avatar-size: 32px;
+        --ipp-bg: var(--ipp-primary);
       }
       .record {
         padding: 4px 12px;
@@ -73,6 +101,16 @@ export class IppRoomView extends LitElement {
   @property({ attribute: false }) members: Member[] = [];
   @property({ attribute: false }) messages: ChatMessage[] = [];
   @property({ type: Boolean }) hasMore = false;
+  /** Whether newer messages exist than those shown (a page opened around an older one). */
+  @property({ type: Boolean }) hasNewer = false;
+  /** Who is online, by user id. */
+  @property({ attribute: false }) presence = new Map<number, Presence>();
+  /** The read marker when the room was opened: the "new messages" line goes under it. */
+  @property({ type: Number }) unreadAfter?: number;
+  /** A message to bring into view and highlight. */
+  @property({ type: Number }) focusId?: number;
+  /** Whether to offer Back (not beside the list on the conversation page). */
+  @property({ type: Boolean }) back = true;
   /** Whether the first page of messages is still on its way. */
   @property({ type: Boolean }) loading = false;
   @property({ attribute: false }) me?: Me;
@@ -86,6 +124,8 @@ export class IppRoomView extends LitElement {
   @state() private replyTo: ChatMessage | null = null;
   @state() private editing: ChatMessage | null = null;
   @state() private dragging = false;
+  /** The in-conversation search: null when closed. */
+  @state() private q: string | null = null;
   @query('ipp-composer') private composer?: IppComposer;
 
   protected override willUpdate(): void {
@@ -117,6 +157,43 @@ export class IppRoomView extends LitElement {
     this.dragging = true;
   }
 
+  /** "en ligne" / "vu à 14:32" for a direct conversation, the member count for a group. */
+  private subtitle(): string {
+    const { t } = this.i18n;
+    if (this.room.type !== 'direct') return this.room.memberCount ? t.memberCount(this.room.memberCount) : '';
+    const peer = (this.room.members ?? this.members).find((m) => m.userId !== this.me?.user.id);
+    const p = peer && (this.presence.get(peer.userId) ?? { online: !!peer.online, lastSeenAt: peer.lastSeenAt ?? null });
+    if (!p) return '';
+    return p.online ? t.online : p.lastSeenAt ? t.seenAt(this.i18n.seen(p.lastSeenAt)) : '';
+  }
+
+  private toggleSearch() {
+    this.q = this.q === null ? '' : null;
+    if (this.q !== null) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('.search input')?.focus());
+  }
+
+  // Down from the field into the results, up and down among them, back up to the field.
+  private onSearchKeydown(e: KeyboardEvent) {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      this.toggleSearch();
+      return;
+    }
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp' && e.key !== 'Enter') return;
+    const input = this.renderRoot.querySelector<HTMLInputElement>('.search input')!;
+    const buttons = this.renderRoot.querySelector<IppMessageSearch>('ipp-message-search')?.buttons ?? [];
+    const path = e.composedPath();
+    const i = buttons.findIndex((b) => path.includes(b));
+    if (e.key === 'Enter') {
+      if (path.includes(input)) buttons[0]?.click();
+      return;
+    }
+    e.preventDefault();
+    const to = i + (e.key === 'ArrowDown' ? 1 : -1);
+    if (to < 0) input.focus();
+    else buttons[Math.min(to, buttons.length - 1)]?.focus();
+  }
+
   // The link back to the host record's page: a path of the host app or http(s) only, whatever the server sent.
   private renderRecord() {
     const c = this.room.context;
@@ -128,21 +205,38 @@ export class IppRoomView extends LitElement {
   override render() {
     const { t } = this.i18n;
     return html`
-      ${titleBar(
-        this,
-        t.back,
-        this.name,
-        iconButton('more', t.settings, () => emit(this, 'ipp-settings')),
-      )}
+      ${titleBar(this, {
+        back: this.back ? t.back : null,
+        title: this.name,
+        sub: this.subtitle(),
+        lead: roomAvatar(this.room, this.me?.user.id, this.presence),
+        extra: html`${iconButton('search', t.searchInRoom, () => this.toggleSearch())}${iconButton('more', t.settings, () => emit(this, 'ipp-settings'))}`,
+      })}
       ${this.renderRecord()}
+      ${this.q !== null
+        ? html`<div class="search" @keydown=${this.onSearchKeydown}>
+              <input type="search" aria-label=${t.searchInRoom} placeholder=${t.searchInRoom} .value=${this.q}
+                @input=${(e: Event) => (this.q = (e.target as HTMLInputElement).value)} />
+              ${iconButton('close', t.closeSearch, () => this.toggleSearch())}
+            </div>
+            ${this.q.trim()
+              ? html`<div class="found" @keydown=${this.onSearchKeydown}>
+                  <ipp-message-search .q=${this.q} .roomId=${this.room.id} .rooms=${[this.room]} .meId=${this.me?.user.id}
+                    @ipp-jump=${() => (this.q = null)}></ipp-message-search>
+                </div>`
+              : nothing}`
+        : nothing}
       <ipp-message-list
-        exportparts="bubble, thumbnail, file"
+        exportparts="bubble, thumbnail, file, avatar"
         .room=${this.room}
         .messages=${this.messages}
         .members=${this.members}
         .me=${this.me}
         .hasMore=${this.hasMore}
+        .hasNewer=${this.hasNewer}
         .loading=${this.loading}
+        .unreadAfter=${this.unreadAfter}
+        .focusId=${this.focusId}
         .startAt=${this.draft?.scroll}
         @dragover=${this.onDragOver}
         @dragleave=${() => (this.dragging = false)}

@@ -7,6 +7,7 @@ import { emit } from './events';
 import { defaultI18n, type I18n } from './i18n';
 import { shared } from './styles';
 import type { User } from './types';
+import './ipp-avatar';
 
 /**
  * Searches the user directory (`GET /users?q=`) as one types, and lists the
@@ -31,8 +32,20 @@ export class IppUserSearch extends LitElement {
         padding: 0;
       }
       li button {
+        display: flex;
+        align-items: center;
+        gap: 8px;
         width: 100%;
         text-align: start;
+      }
+      li ipp-avatar {
+        --ipp-avatar-size: 26px;
+      }
+      .who {
+        min-width: 0;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
       }
       small {
         color: var(--ipp-muted);
@@ -75,6 +88,18 @@ export class IppUserSearch extends LitElement {
     }
   }
 
+  /** Hands the person up, and starts the next search afresh. */
+  private pick(user: User) {
+    emit(this, 'ipp-user-pick', { user });
+    this.seq++;
+    this.users = [];
+    const input = this.renderRoot.querySelector('input');
+    if (input) {
+      input.value = '';
+      input.focus();
+    }
+  }
+
   override render() {
     const label = this.label || this.i18n.t.searchUsers;
     const users = this.users.filter((u) => !this.exclude.includes(u.id));
@@ -83,8 +108,9 @@ export class IppUserSearch extends LitElement {
         ? html`<ul>
             ${users.map(
               (user) => html`<li>
-                <button @click=${() => emit(this, 'ipp-user-pick', { user })}>
-                  ${user.name} ${user.email ? html`<small>${user.email}</small>` : nothing}
+                <button @click=${() => this.pick(user)}>
+                  <ipp-avatar .name=${user.name} .ident=${user.id} ?online=${!!user.online}></ipp-avatar>
+                  <span class="who" title=${user.name}>${user.name} ${user.email ? html`<small>${user.email}</small>` : nothing}</span>
                 </button>
               </li>`,
             )}

@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
 
 /**
  * Design tokens. The public `--ipp-chat-*` properties (set by the host page on
@@ -15,6 +15,9 @@ const dark = css`
   --ipp-border: var(--ipp-chat-border, #2e3a50);
   --ipp-mine: var(--ipp-chat-bubble-mine, #223a61);
   --ipp-danger: var(--ipp-chat-danger, #ff8a80);
+  --ipp-focus: var(--ipp-chat-focus, #f28c00);
+  --ipp-read: #8ab4f8;
+  --ipp-name-filter: brightness(1.9);
 `;
 
 export const tokens = css`
@@ -30,7 +33,8 @@ export const tokens = css`
     --ipp-border: var(--ipp-chat-border, #d5dbe5);
     --ipp-mine: var(--ipp-chat-bubble-mine, #e4ecf8);
     --ipp-danger: var(--ipp-chat-danger, #b3261e);
-    --ipp-focus: var(--ipp-chat-focus, #f28c00);
+    /* 3:1 or more against the light backgrounds and the navy bar alike. */
+    --ipp-focus: var(--ipp-chat-focus, #c45500);
     --ipp-radius: var(--ipp-chat-radius, 12px);
     --ipp-font: var(--ipp-chat-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
   }
@@ -121,13 +125,30 @@ export const shared = css`
     background: var(--ipp-primary);
     color: var(--ipp-on-primary);
   }
-  .bar h2 {
+  .bar .title {
     flex: 1;
+    min-width: 0;
     margin: 0 4px;
+    display: flex;
+    flex-direction: column;
+  }
+  .bar h2 {
+    margin: 0;
     font-size: 1rem;
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
+  }
+  .bar .sub {
+    font-size: 0.78rem;
+    opacity: 0.85;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .bar {
+    /* A ring that reads on the navy bar. */
+    --ipp-focus: #ffb347;
   }
   .bar button:hover {
     background: rgb(255 255 255 / 0.15);
@@ -152,3 +173,15 @@ export const view = css`
     background: var(--ipp-bg);
   }
 `;
+
+// Colours white initials read on (contrast 5:1 or more), and that read as text on the light backgrounds.
+const TONES = ['#1f5f8b', '#6a3d9a', '#2e7d32', '#ad1457', '#b3261e', '#00695c', '#5d4037', '#3949ab', '#8e24aa', '#c2410c', '#0e7490', '#4d7c0f'];
+
+/** The tone of a person or a room, the same everywhere they appear: `tone-N`, which sets `--ipp-tone`. */
+export const toneOf = (id: number) => `tone-${(Math.imul(id, 2654435761) >>> 0) % TONES.length}`;
+
+/**
+ * The tones as classes: a page's Content Security Policy without
+ * 'unsafe-inline' refuses style attributes, not classes.
+ */
+export const tones = unsafeCSS(TONES.map((c, i) => `.tone-${i}{--ipp-tone:${c}}`).join(''));

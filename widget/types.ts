@@ -11,6 +11,8 @@ export interface User {
   id: number;
   name: string;
   email?: string;
+  /** Has the chat open somewhere. */
+  online?: boolean;
 }
 
 export interface Me {
@@ -26,6 +28,8 @@ export interface Member {
   lastReadAt: string | null;
   lastReadMessageId: number | null;
   muted: boolean;
+  online?: boolean;
+  lastSeenAt?: string | null;
 }
 
 export interface Attachment {
@@ -51,6 +55,23 @@ export interface Message {
   editedAt?: string | null;
   deletedAt?: string | null;
   clientId?: string | null;
+  /** On a system message: what happened to the room. */
+  system?: SystemEvent;
+}
+
+/** What a system message tells: `actorId` created or renamed the room, added, removed `userId`, or left. */
+export interface SystemEvent {
+  action: 'room.created' | 'room.renamed' | 'member.added' | 'member.removed' | 'member.left';
+  actorId: number;
+  userId?: number;
+  userName?: string;
+  name?: string;
+}
+
+/** Someone's presence: whether they have the chat open, and since when they have not. */
+export interface Presence {
+  online: boolean;
+  lastSeenAt: string | null;
 }
 
 export interface Room {
@@ -63,8 +84,11 @@ export interface Room {
   members?: Member[];
   lastMessage?: Message | null;
   unreadCount: number;
+  memberCount?: number;
   muted: boolean;
   myRole: Role;
+  /** My read marker: the first unread message comes after it. */
+  lastReadMessageId?: number | null;
   /** The host record the room is tied to. */
   context?: RoomContext;
 }
@@ -99,10 +123,13 @@ export interface ChatEvent {
 export const MAX_FILES = 10;
 export const FILE_EXTENSIONS = ['pdf', 'doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'jpg', 'jpeg', 'png', 'gif', 'webp', 'zip', 'rar', '7z'];
 
-/** A room's messages as loaded: the latest pages, with those still on their way at the end. */
+/** A room's messages as loaded: one run of consecutive messages, with those still on their way at the end. */
 export interface Page {
   messages: ChatMessage[];
+  /** Older messages exist. */
   hasMore: boolean;
+  /** Newer messages exist (a page opened around an older message): live ones wait until the reader gets there. */
+  hasNewer?: boolean;
   /** Set until the first page arrives. */
   loading?: boolean;
 }
