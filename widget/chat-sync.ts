@@ -119,18 +119,25 @@ export class ChatSync implements ReactiveController {
     if (roomId === null) return s.changed();
     s.recent = [roomId, ...s.recent.filter((id) => id !== roomId)];
     const room = s.rooms.find((r) => r.id === roomId);
-    if (room?.unreadCount && room.lastReadMessageId) s.unreadAfter.set(roomId, room.lastReadMessageId);
+    const readUpTo = room?.lastReadMessageId ?? 0;
+    if (room?.unreadCount) s.unreadAfter.set(roomId, readUpTo);
     else s.unreadAfter.delete(roomId);
     s.focus = at !== undefined ? { roomId, messageId: at } : null;
-    const around = at ?? (room && room.unreadCount > UNREAD_AROUND ? room.lastReadMessageId ?? undefined : undefined);
+    // Many unread: from the last one read (or from the start when none was), rather than the end.
+    const many = !!room && room.unreadCount > UNREAD_AROUND;
+    const around = at ?? (many && readUpTo ? readUpTo : undefined);
+    const from = around === undefined && many ? 'start' : around;
     // A page that does not hold the message asked for is fetched again around it.
-    if (around !== undefined && !s.pages.get(roomId)?.messages.some((m) => m.id === around)) s.pages.delete(roomId);
+    if (from !== undefined && !s.pages.get(roomId)?.messages.some((m) => m.id === around)) s.pages.delete(roomId);
     s.changed();
-    await s.run(() => this.loadRoom(roomId, around));
+    await s.run(() => this.loadRoom(roomId, from));
   }
 
-  /** Fetches a room with its members and a page of messages (the latest, or around one), keeping what arrived meanwhile. */
-  async loadRoom(id: number, around?: number): Promise<void> {
+  /**
+   * Fetches a room with its members and a page of messages: the latest, those
+   * around one, or the first ones (`start`); keeps what arrived meanwhile.
+   */
+  async loadRoom(id: number, at?: number | 'start'): Promise<void> {
     const s = this.store;
     // An empty page from the start, so that messages arriving during the fetch have a place.
     if (!s.pages.has(id)) s.pages.set(id, { messages: [], hasMore: false, loading: true });
@@ -139,11 +146,13 @@ export class ChatSync implements ReactiveController {
     try {
       [room, page] = await Promise.all([
         this.api.get<Room>(`/rooms/${id}`),
-        this.api.get<Page>(`/rooms/${id}/messages?limit=${PAGE}${around !== undefined ? `&around=${around}` : ''}`),
+        this.api.get<Page>(`/rooms/${id}/messages?limit=${PAGE}${at === 'start' ? '&after=0' : at !== undefined ? `&around=${at}` : ''}`),
       ]);
     } finally {
       this.busy--;
     }
+    // From the start, hasMore tells of newer messages, and there are no older ones.
+    if (at === 'start') page = { messages: page.messages, hasMore: false, hasNewer: page.hasMore };
     const lastId = page.messages.at(-1)?.id ?? 0;
     // Keep what arrived live meanwhile, and what is still on its way (not after a gap).
     const kept = page.hasNewer ? [] : s.pages.get(id)!.messages.filter((m) => m.id < 0 || m.id > lastId);

@@ -90,7 +90,7 @@ export class IppMessage extends LitElement {
         background: var(--ipp-mine);
       }
       .sender {
-        color: var(--ipp-tone);
+        color: color-mix(in srgb, var(--ipp-tone) var(--ipp-name-tone, 100%), #fff);
         font-size: 0.8em;
         font-weight: 600;
         margin: 6px 4px 1px;
@@ -98,10 +98,6 @@ export class IppMessage extends LitElement {
         overflow: hidden;
         text-overflow: ellipsis;
         white-space: nowrap;
-      }
-      .sender {
-        /* The people's colours are dark: the dark theme lightens them. */
-        filter: var(--ipp-name-filter, none);
       }
       blockquote {
         margin: 0 0 4px;

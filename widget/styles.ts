@@ -17,7 +17,8 @@ const dark = css`
   --ipp-danger: var(--ipp-chat-danger, #ff8a80);
   --ipp-focus: var(--ipp-chat-focus, #f28c00);
   --ipp-read: #8ab4f8;
-  --ipp-name-filter: brightness(1.9);
+  /* People's colours are dark: on the dark theme their names are lightened. */
+  --ipp-name-tone: 45%;
 `;
 
 export const tokens = css`

@@ -52,7 +52,7 @@ describe('<ipp-chat> across page loads', () => {
     input.dispatchEvent(new Event('input'));
     const message = deep(chat!, 'ipp-room-view', 'ipp-message-list', 'ipp-message:nth-of-type(3)')!;
     const quoted = message.shadowRoot!.querySelector('.bubble')!.textContent!.trim().split('\n')[0];
-    const reply = [...message.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent === 'Répondre')!;
+    const reply = message.shadowRoot!.querySelector<HTMLButtonElement>('button[aria-label="Répondre"]')!;
     reply.click();
     await until(() => deep(chat!, 'ipp-room-view', 'ipp-composer', '.context'), 'the reply in progress');
     const s = scroller(chat!);

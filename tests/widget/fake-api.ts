@@ -46,6 +46,8 @@ export class FakeChat {
   failSend?: number;
   /** The reason and facts of the refusal of a send. */
   failFacts: Record<string, unknown> = {};
+  /** When set, changes are answered but not announced on the feed (a feed that lags behind). */
+  quiet = false;
   private streams: ReadableStreamDefaultController<Uint8Array>[] = [];
   private eventId = 0;
   private nextId = 100;
@@ -124,12 +126,15 @@ export class FakeChat {
       // Direct rooms have no name: the list needs their members to show the other person.
       ...(r.type === 'direct' ? { members: this.members.get(r.id) } : {}),
       lastMessage: msgs.at(-1) ?? null,
-      unreadCount: msgs.filter((m) => m.senderId !== this.me.id && m.id > (mine.lastReadMessageId ?? 0)).length,
+      unreadCount: msgs.filter((m) => m.senderId !== this.me.id && m.type !== 'system' && m.id > (mine.lastReadMessageId ?? 0)).length,
+      memberCount: this.members.get(r.id)!.length,
+      lastReadMessageId: mine.lastReadMessageId,
     };
   }
 
   /** Sends an event to every open stream; returns its id. */
   push(type: string, data: unknown, id = String(++this.eventId)): string {
+    if (this.quiet && type !== 'presence') return id;
     const text = `id: ${id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
     for (const c of this.streams) c.enqueue(new TextEncoder().encode(text));
     return id;
@@ -241,6 +246,16 @@ export class FakeChat {
       return this.json(this.users.filter((u) => u.name.toLowerCase().includes(s)));
     }
     if (m === 'GET' && path === '/events') return this.stream(req);
+    if (m === 'GET' && path === '/search') {
+      const words = (q.get('q') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+      const before = Number(q.get('before') ?? Infinity);
+      const mine = new Set(this.rooms.map((r) => r.id));
+      const found = this.messages
+        .filter((x) => mine.has(x.roomId) && x.id < before && x.type !== 'system' && (!q.get('roomId') || x.roomId === Number(q.get('roomId'))))
+        .filter((x) => words.every((w) => x.content.toLowerCase().includes(w)))
+        .reverse();
+      return this.json(found.slice(0, Number(q.get('limit') ?? 20)));
+    }
     if (m === 'GET' && path === '/channels') return this.json(this.channels);
     if ((match = path.match(/^\/rooms\/(\d+)\/join$/)) && m === 'POST') {
       const channel = this.channels.find((c) => c.id === +match![1]);
@@ -286,9 +301,21 @@ export class FakeChat {
     if ((match = path.match(/^\/rooms\/(\d+)\/messages$/))) {
       const roomId = +match[1];
       if (m === 'GET') {
-        const before = Number(q.get('before') ?? Infinity);
         const limit = Number(q.get('limit') ?? 50);
-        const all = this.messages.filter((x) => x.roomId === roomId && x.id < before);
+        const room = this.messages.filter((x) => x.roomId === roomId);
+        if (q.has('around')) {
+          const i = room.findIndex((x) => x.id === Number(q.get('around')));
+          if (i < 0) return this.problem(404);
+          const from = Math.max(0, i - Math.floor((limit - 1) / 2));
+          const page = room.slice(from, from + limit);
+          return this.json({ messages: page, hasMore: from > 0, hasNewer: from + limit < room.length });
+        }
+        if (q.has('after')) {
+          const newer = room.filter((x) => x.id > Number(q.get('after')));
+          return this.json({ messages: newer.slice(0, limit), hasMore: newer.length > limit });
+        }
+        const before = Number(q.get('before') ?? Infinity);
+        const all = room.filter((x) => x.id < before);
         return this.json({ messages: all.slice(-limit), hasMore: all.length > limit });
       }
       if (this.failSend) return this.problem(this.failSend, 'refused', this.failFacts);

@@ -60,7 +60,8 @@ describe('<ipp-chat>', () => {
     const panel = deep(chat, '[part=panel]')!;
     expect(panel.getAttribute('role')).to.equal('dialog');
     expect(launcher(chat).getAttribute('aria-expanded')).to.equal('true');
-    deep<HTMLInputElement>(chat, 'ipp-room-list', 'input')!.focus();
+    // The panel's elements load on first open.
+    (await until(() => deep<HTMLInputElement>(chat, 'ipp-room-list', 'input'), 'the list')).focus();
     await sendKeys({ press: 'Escape' });
     await chat.updateComplete;
     expect(chat.open).to.equal(false);
@@ -340,6 +341,8 @@ describe('<ipp-chat>', () => {
     await openRoom(chat, 11);
     deep<HTMLButtonElement>(chat, 'ipp-room-view', '[aria-label="Paramètres"]')!.click();
     const form = await until(() => deep<HTMLFormElement>(chat, 'ipp-room-settings', 'form'), 'the settings');
+    // A feed lagging behind: what shows comes from the answers to the actions themselves.
+    fake.quiet = true;
     const fetched = fake.requests('GET', '/rooms/11').length;
     deep<HTMLInputElement>(chat, 'ipp-room-settings', 'input[name=name]')!.value = 'Équipe transit';
     form.requestSubmit();

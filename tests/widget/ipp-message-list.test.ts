@@ -86,7 +86,7 @@ describe('<ipp-message-list>', () => {
     expect(all[0].tabIndex).to.equal(0);
     expect(all[5].tabIndex).to.equal(-1);
     await sendKeys({ press: 'Tab' });
-    expect(all[0].shadowRoot!.activeElement!.textContent).to.equal('Répondre');
+    expect(all[0].shadowRoot!.activeElement!.getAttribute('aria-label')).to.equal('Répondre');
   });
 
   it('stays at the bottom when it gets shorter (the composer grew)', async () => {
@@ -121,8 +121,10 @@ describe('<ipp-message-list>', () => {
     el.messages = [...el.messages, ...messages(22, 1).map((m) => ({ ...m, senderId: 2 }))];
     await frame();
     expect(scroller.scrollTop).to.equal(0);
-    const jump = el.shadowRoot!.querySelector<HTMLButtonElement>('.jump')!;
-    expect(jump.textContent).to.contain('Nouveaux messages (1)');
+    const jump = el.shadowRoot!.querySelector<HTMLButtonElement>('.jump button')!;
+    expect(jump.textContent).to.contain('1 nouveau message');
+    // Below the list, in its own line: it covers no message.
+    expect(jump.getBoundingClientRect().top).to.be.at.least(scroller.getBoundingClientRect().bottom - 1);
     jump.click();
     await frame();
     expect(el.nearBottom).to.equal(true);

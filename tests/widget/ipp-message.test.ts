@@ -43,11 +43,14 @@ describe('<ipp-message>', () => {
 
   it('shows ✓ when someone read my message and ✓✓ when everyone did', async () => {
     const el = await message({}, { mine: true, readBy: 0, readers: 2 });
-    expect(label(el)).to.equal(undefined);
+    // Sent, read by nobody yet: one grey tick.
+    expect(label(el)).to.equal('Envoyé');
+    expect(el.shadowRoot!.querySelector('.meta [role=img]')!.className).not.to.contain('read');
     el.readBy = 1;
     await el.updateComplete;
     expect(label(el)).to.equal('Lu par 1');
     expect(el.shadowRoot!.querySelector('.meta [role=img]')!.textContent).to.equal('✓');
+    expect(el.shadowRoot!.querySelector('.meta [role=img]')!.className).to.contain('read');
     el.readBy = 2;
     await el.updateComplete;
     expect(label(el)).to.equal('Lu par tous');
@@ -68,7 +71,7 @@ describe('<ipp-message>', () => {
   it('offers reply, edit and delete as allowed, each with an event', async () => {
     const el = await message({}, { mine: true, canReply: true, canEdit: true });
     const buttons = [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('.actions button')];
-    expect(buttons.map((b) => b.textContent)).to.deep.equal(['Répondre', 'Modifier']);
+    expect(buttons.map((b) => b.getAttribute('aria-label'))).to.deep.equal(['Répondre', 'Modifier']);
     const edit = oneEvent(el, 'ipp-start-edit');
     buttons[1].click();
     expect((await edit).detail.message.id).to.equal(7);

@@ -57,6 +57,8 @@ describe('<ipp-room-list>', () => {
     const el = await list();
     const [direct, group] = rows(el);
     expect(direct.querySelector('.name')!.textContent).to.equal('Bruno Petit');
+    // The other person's avatar: initials on their colour.
+    expect(direct.querySelector('ipp-avatar')!.shadowRoot!.textContent!.trim()).to.equal('BP');
     expect(direct.querySelector('.last')!.textContent).to.equal('On se voit demain ?');
     expect(direct.querySelector('.badge [aria-hidden]')!.textContent).to.equal('2');
     expect(direct.querySelector('.badge .sr-only')!.textContent).to.equal('2 messages non lus');
@@ -82,15 +84,17 @@ describe('<ipp-room-list>', () => {
     await el.updateComplete;
     expect(names()).to.deep.equal(['Bruno Petit']);
     button(el, 'Tous').click();
+    // The search finds rooms by name (messages are looked for by <ipp-message-search> below them).
     const search = el.shadowRoot!.querySelector('input')!;
-    search.value = 'conteneur';
+    search.value = 'équipe';
     search.dispatchEvent(new Event('input'));
     await el.updateComplete;
     expect(names()).to.deep.equal(['Équipe import']);
+    expect(el.shadowRoot!.querySelector('ipp-message-search')!.q).to.equal('équipe');
     search.value = 'zzz';
     search.dispatchEvent(new Event('input'));
     await el.updateComplete;
-    expect(el.shadowRoot!.querySelector('.empty')!.textContent).to.equal('Aucune conversation');
+    expect(el.shadowRoot!.querySelector('.empty')!.textContent).to.equal('Aucune conversation de ce nom');
   });
 
   it('fires ipp-room-select, and ipp-new-room only for what the permissions allow', async () => {
