@@ -187,7 +187,8 @@ export class IppChat extends LitElement {
     () => {
       const store = snapshot(this.store);
       // An event id is kept only with a state that reflects every event up to it.
-      return store && { user: store.me.user.id, open: this.open, lastEventId: this.sync.settled ? this.live.lastId : undefined, store };
+      // The conversation page is always open: the floating panel of the next page is not.
+      return store && { user: store.me.user.id, open: this.open && this.mode !== 'page', lastEventId: this.sync.settled ? this.live.lastId : undefined, store };
     },
     () => this.store.pending,
   );
@@ -230,7 +231,7 @@ export class IppChat extends LitElement {
     const newSource = changed.has('api') || changed.has('tokenUrl') || (changed.has('token') && !this.client);
     if (newSource && this.api && (this.token || this.tokenUrl)) void this.connect();
     // The host moved to another room's URL (history navigation): show it.
-    if (changed.has('room') && changed.get('room') !== undefined && this.room && this.store.me && this.room !== this.store.roomId) void this.sync.open(this.room);
+    if (changed.has('room') && changed.get('room') !== undefined && this.store.me && (this.room ?? null) !== this.store.roomId) void this.sync.open(this.room ?? null);
     if (this.open) void this.loadPanel();
     this.sync.visible = this.open && document.visibilityState === 'visible';
   }
@@ -265,6 +266,8 @@ export class IppChat extends LitElement {
     if (saved) {
       restore(this.store, saved.store);
       this.open = saved.open;
+      // The page's address says which room is open, not the previous page.
+      if (this.mode === 'page') this.store.roomId = this.room && this.store.pages.has(this.room) ? this.room : null;
     }
     for (let delay = 2000; ; delay = Math.min(delay * 2, 60_000)) {
       await this.sync.load(!!saved);

@@ -1,19 +1,20 @@
 """ipp-chat kit for a Flask host: the token route and the template helpers.
 
     from ipp_chat import chat_bp
-    app.register_blueprint(chat_bp)        # GET /chat/token, /chat/static/...
+    app.register_blueprint(chat_bp)        # GET /chat, /chat/<room_id>, /chat/token, /chat/static/...
     {% include "_ipp_chat.html" %}         # in base_modern_complete.html, before </body>
 
 Configuration (app.config): CHAT_API (the BFF's API URL, e.g.
 https://chat.example.com/api/chat), CHAT_JWT_SECRET (the BFF's key, 32+ bytes),
 CHAT_JWT_AUDIENCE (default "ipp-chat"), CHAT_JWT_ISSUER (optional),
-CHAT_TOKEN_MINUTES (default 15).
+CHAT_TOKEN_MINUTES (default 15), CHAT_PAGE_LAYOUT (the template the /chat page
+extends, default "base.html"; its content goes in the block "content").
 """
 import time
 from urllib.parse import urlsplit
 
 import jwt
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, current_app, jsonify, render_template
 from flask_login import current_user, login_required
 
 CHAT_PERMISSIONS = ("chat.read", "chat.create", "chat.update", "chat.delete", "chat.manage_rooms")
@@ -45,6 +46,14 @@ def chat_token():
     response = jsonify(token=token)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@chat_bp.get("/chat")
+@chat_bp.get("/chat/<int:room_id>")
+@login_required
+def chat_page(room_id=None):
+    """The conversation page: the list beside the open conversation, whose id the address follows."""
+    return render_template("ipp_chat_page.html", room_id=room_id, layout=current_app.config.get("CHAT_PAGE_LAYOUT", "base.html"))
 
 
 def chat_csp_sources(chat_api):

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { SignJWT } from 'jose';
 import { z } from 'zod';
-import { DEMO_RECORDS, demoPage } from '../../demo/page';
+import { DEMO_RECORDS, demoChatPage, demoPage } from '../../demo/page';
 import { DEMO_USERS, demoPerms } from '../../demo/seed';
 import type { Deps } from '../deps';
 import { badRequest } from '../services/errors';
-import { parse } from '../validate';
+import { idString, parse } from '../validate';
 
 const asset = (name: string) => new Uint8Array(readFileSync(new URL(`../../demo/${name}`, import.meta.url)));
 const userQuery = z.object({
@@ -18,6 +18,8 @@ const pageQuery = userQuery.extend({
   record: z.string().refine((id) => Object.hasOwn(DEMO_RECORDS, id), 'must be a demo invoice id').optional(),
 });
 
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
 /** Demo mode only (createApp mounts it only then): the mock host page and its token route. */
 export function demoRoutes({ config }: Deps) {
   if (config.jwtKey.kind !== 'secret') throw new Error('demo mode signs its tokens with CHAT_JWT_SECRET');
@@ -27,8 +29,15 @@ export function demoRoutes({ config }: Deps) {
   return new Hono()
     .get('/demo/', async (c) => {
       const { user, record } = await parse('query', pageQuery, c.req.query());
-      c.header('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+      c.header('Content-Security-Policy', CSP);
       return c.html(demoPage(user, record));
+    })
+    // The seed's /chat page: the conversation page, at a room's address when one is open.
+    .get('/demo/chat/:room{[0-9]*}?', async (c) => {
+      const { user } = await parse('query', userQuery, c.req.query());
+      const room = c.req.param('room') ? await parse('path', idString, c.req.param('room')) : undefined;
+      c.header('Content-Security-Policy', CSP);
+      return c.html(demoChatPage(user, room));
     })
     .get('/demo/token', async (c) => {
       const { user } = await parse('query', userQuery, c.req.query());

@@ -69,7 +69,9 @@ describe('the Flask host and the BFF on MariaDB, on different origins', () => {
     await page.waitForURL(`${flaskUrl}/`);
     return page;
   }
-  const chat = (page: Page) => page.locator('ipp-chat');
+  // The /chat page holds the conversation page and the layout's floating widget, hidden there.
+  const chat = (page: Page) => page.locator('ipp-chat:not([hidden])');
+  const said = (page: Page, text: string) => chat(page).locator('ipp-message', { hasText: text });
   const composer = (page: Page) => chat(page).getByRole('textbox', { name: 'Message' });
 
   it('lets two employees logged in to Flask chat through the widget, a picture included', async () => {
@@ -84,9 +86,24 @@ describe('the Flask host and the BFF on MariaDB, on different origins', () => {
 
     // Bruno's side-menu badge (the host's own element, fed by the partial's hook) shows it live.
     await expect.poll(() => bruno.locator('[data-ipp-chat-badge]').textContent(), { timeout: 10_000 }).toBe('1');
+    // The menu leads to the conversation page: the list beside the conversation, whose id the address follows.
     await bruno.getByRole('link', { name: /Messages/ }).click();
+    await bruno.waitForURL(`${flaskUrl}/chat`);
+    expect(await bruno.locator('ipp-chat').count()).toBe(2);
+    expect(await chat(bruno).getAttribute('mode')).toBe('page');
+    expect(await launcher(bruno).count()).toBe(0);
     await chat(bruno).getByRole('button', { name: /^Alice Martin/ }).click();
-    await expect.poll(() => chat(bruno).getByText('Bonjour Bruno, depuis Flask !').count()).toBe(1);
+    await expect.poll(() => said(bruno, 'Bonjour Bruno, depuis Flask !').count()).toBe(1);
+    await bruno.waitForURL(/\/chat\/\d+$/);
+    const roomUrl = bruno.url();
+    await bruno.reload();
+    await expect.poll(() => said(bruno, 'Bonjour Bruno, depuis Flask !').count(), { timeout: 10_000 }).toBe(1);
+    await bruno.goBack();
+    await bruno.waitForURL(`${flaskUrl}/chat`);
+    await expect.poll(() => composer(bruno).count()).toBe(0);
+    await bruno.goForward();
+    await bruno.waitForURL(roomUrl);
+    await expect.poll(() => composer(bruno).count()).toBe(1);
 
     await chat(alice).locator('input[type=file]').setInputFiles({ name: 'quai.png', mimeType: 'image/png', buffer: await makePicture() });
     await composer(alice).press('Enter');

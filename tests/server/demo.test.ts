@@ -112,6 +112,21 @@ describe('demo mode on the embedded default', () => {
     for (const bad of ['9999-0001', '"><script>', '']) expect((await app.request(`/demo/?user=2&record=${encodeURIComponent(bad)}`)).status, bad).toBe(400);
   });
 
+  it('serves the conversation page, at a room\'s address too, linked from the menu', async () => {
+    expect(await (await app.request('/demo/?user=2')).text()).toContain('<a href="/demo/chat?user=2" id="messages-link"');
+    const res = await app.request('/demo/chat?user=2');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const page = await res.text();
+    expect(page).toContain('<ipp-chat mode="page" api="/api/chat" token-url="/demo/token?user=2" lang="fr" title-badge >');
+    expect(page).toContain('aria-current="page"');
+    expect(await (await app.request('/demo/chat/12?user=2')).text()).toContain('title-badge room="12">');
+    for (const bad of ['/demo/chat/0?user=2', '/demo/chat/12?user=99', '/demo/chat/99999999999999999?user=1']) {
+      expect((await app.request(bad)).status, bad).toBe(400);
+    }
+    expect((await app.request('/demo/chat/abc')).status).toBe(404);
+  });
+
   it('serves the widget bundle to pages of any origin, cached by ETag', async () => {
     const res = await app.request('/ipp-chat.js', { headers: { Origin: 'https://erp.example' } });
     expect(res.status).toBe(200);

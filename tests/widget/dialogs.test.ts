@@ -4,6 +4,7 @@ import { render, type TemplateResult } from 'lit';
 import { ChatApi } from '../../widget/api';
 import { ChatActions } from '../../widget/chat-actions';
 import { ChatStore } from '../../widget/chat-store';
+import { ChatSync } from '../../widget/chat-sync';
 import { actionsContext, apiContext } from '../../widget/context';
 import '../../widget/ipp-attachment';
 import '../../widget/ipp-new-room';
@@ -22,11 +23,13 @@ const api = () => new ChatApi(API, { get: async () => 'tok', refresh: async () =
 async function provided<T extends Element>(template: TemplateResult): Promise<T> {
   const host = await fixture<HTMLElement>(html`<div></div>`);
   const client = api();
-  const store = new ChatStore({ addController() {}, removeController() {}, requestUpdate() {}, updateComplete: Promise.resolve(true) });
-  store.begin(client);
+  const controllers = { addController() {}, removeController() {}, requestUpdate() {}, updateComplete: Promise.resolve(true) };
+  const store = new ChatStore(controllers);
+  const sync = new ChatSync(controllers, store);
+  sync.begin(client);
   store.me = { user: fake.me, perms: fake.perms as Me['perms'] };
   new ContextProvider(host, { context: apiContext, initialValue: client });
-  new ContextProvider(host, { context: actionsContext, initialValue: new ChatActions(store) });
+  new ContextProvider(host, { context: actionsContext, initialValue: new ChatActions(store, sync) });
   render(template, host);
   const el = host.firstElementChild as T & { updateComplete: Promise<unknown> };
   await el.updateComplete;
