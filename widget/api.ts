@@ -57,15 +57,18 @@ function toError(status: number, body: string): ApiError {
 /**
  * The REST client. Every call goes to the `api` base URL with the bearer token
  * in the Authorization header; a 401 triggers one token renewal and one retry.
+ * It dispatches `reachable` whenever a request succeeds: the server is back.
  */
-export class ChatApi {
+export class ChatApi extends EventTarget {
   /** The last event the latest room list reflects (its `Chat-Last-Event-Id`): where the feed can start. */
   listedAt?: string;
 
   constructor(
     readonly base: string,
     private tokens: TokenSource,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Absolute URL of an API path, or of a URL the server returned (e.g. an attachment's). */
   url(path: string): string {
@@ -96,6 +99,7 @@ export class ChatApi {
     });
     const text = await res.text();
     if (!res.ok) throw toError(res.status, text);
+    this.dispatchEvent(new Event('reachable'));
     this.listedAt = res.headers.get('chat-last-event-id') ?? this.listedAt;
     return (text ? JSON.parse(text) : undefined) as T;
   }

@@ -32,6 +32,33 @@ export const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
+/** Longest wait between two attempts: a server back after an outage is found within it, sooner when woken. */
+const MAX_DELAY_MS = 15_000;
+
+/**
+ * Waits `ms`, or less when the stream is worth trying again at once: the
+ * browser is back online, the page is shown again, or a request to the API
+ * has just succeeded (the server is back). Resolves whether it was woken.
+ */
+async function backOff(api: ChatApi, ms: number, signal: AbortSignal): Promise<boolean> {
+  const wake = new AbortController();
+  const done = () => wake.abort();
+  const shown = () => document.visibilityState === 'visible' && done();
+  api.addEventListener('reachable', done);
+  addEventListener('online', done);
+  document.addEventListener('visibilitychange', shown);
+  signal.addEventListener('abort', done);
+  try {
+    await sleep(ms, wake.signal);
+  } finally {
+    api.removeEventListener('reachable', done);
+    removeEventListener('online', done);
+    document.removeEventListener('visibilitychange', shown);
+    signal.removeEventListener('abort', done);
+  }
+  return wake.signal.aborted && !signal.aborted;
+}
+
 /**
  * Reads `GET /events` with fetch() (EventSource cannot send the Authorization
  * header) until the signal aborts, reconnecting with exponential back-off and
@@ -42,6 +69,8 @@ export async function readEvents(api: ChatApi, opts: StreamOptions): Promise<voi
   let lastId = opts.lastEventId;
   let retry = 1000;
   let failures = 0;
+  // Told to come back later (429, 503): then only the back-off decides.
+  let busy = false;
   const stallMs = opts.stallMs ?? STALL_MS;
   const parser = createParser({
     onEvent(m) {
@@ -69,6 +98,7 @@ export async function readEvents(api: ChatApi, opts: StreamOptions): Promise<voi
       const headers: Record<string, string> = { accept: 'text/event-stream' };
       if (lastId) headers['last-event-id'] = lastId;
       const res = await api.fetch('/events', { headers, signal: connection.signal, cache: 'no-store' });
+      busy = res.status === 429 || res.status === 503;
       if (!res.ok || !res.body) throw new Error(`events: HTTP ${res.status}`);
       failures = 0;
       const at = lastId ? undefined : res.headers.get('chat-last-event-id') ?? undefined;
@@ -92,7 +122,10 @@ export async function readEvents(api: ChatApi, opts: StreamOptions): Promise<voi
     if (signal.aborted) break;
     opts.onStatus?.(false);
     // Back-off with jitter, so that many clients do not come back at the same instant.
-    const delay = Math.min(retry * 2 ** Math.min(failures, 5), 30_000);
-    await sleep(delay / 2 + Math.random() * (delay / 2), signal);
+    const delay = Math.min(retry * 2 ** Math.min(failures, 5), MAX_DELAY_MS);
+    const wait = delay / 2 + Math.random() * (delay / 2);
+    if (busy) await sleep(wait, signal);
+    // Woken: a moment for the network to settle, still a little apart per client.
+    else if (await backOff(api, wait, signal)) await sleep(200 + Math.random() * 800, signal);
   }
 }

@@ -8,6 +8,7 @@ import { roomName } from './format';
 import { defaultI18n, type I18n } from './i18n';
 import { icon, iconButton } from './icons';
 import { shared, view } from './styles';
+import { touchScreen } from './parts';
 import { titleBar } from './title-bar';
 import type { Presence, Room, RoomContext } from './types';
 import { roomAvatar } from './ipp-avatar';
@@ -175,8 +176,7 @@ export class IppRoomList extends LitElement {
    */
   override focus(): void {
     void this.updateComplete.then(() => {
-      const touch = matchMedia('(pointer: coarse)').matches;
-      this.renderRoot.querySelector<HTMLElement>(touch ? '.scroll' : 'input')?.focus();
+      this.renderRoot.querySelector<HTMLElement>(touchScreen() ? '.scroll' : 'input')?.focus();
     });
   }
 

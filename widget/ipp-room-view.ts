@@ -7,6 +7,7 @@ import { defaultI18n, type I18n } from './i18n';
 import type { IppComposer } from './ipp-composer';
 import { iconButton } from './icons';
 import { shared, view } from './styles';
+import { touchScreen } from './parts';
 import { titleBar } from './title-bar';
 import type { ChatMessage, Me, Member, Presence, Room } from './types';
 import { roomAvatar } from './ipp-avatar';
@@ -140,9 +141,9 @@ export class IppRoomView extends LitElement {
     return !!this.me?.perms.includes('chat.create');
   }
 
-  /** Focuses the composer (or, for readers, the back button). */
+  /** Focuses the composer (for readers, and on touch screens, the header's first button). */
   override focus(): void {
-    void this.updateComplete.then(() => (this.composer ?? this.renderRoot.querySelector('button'))?.focus());
+    void this.updateComplete.then(() => ((touchScreen() ? null : this.composer) ?? this.renderRoot.querySelector('button'))?.focus());
   }
 
   private onDrop(e: DragEvent) {

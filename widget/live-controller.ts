@@ -3,6 +3,9 @@ import type { ChatApi } from './api';
 import { readEvents } from './event-stream';
 import type { ChatEvent } from './types';
 
+/** How long the stream may be down before the widget says so. */
+const OFFLINE_AFTER_MS = 2000;
+
 type Wire = { kind: 'event'; event: ChatEvent } | { kind: 'status'; up: boolean; at?: string };
 
 /**
@@ -21,6 +24,7 @@ export class LiveController implements ReactiveController {
   lastId?: string;
 
   private abort?: AbortController;
+  private dropped?: ReturnType<typeof setTimeout>;
   private channel?: BroadcastChannel;
 
   constructor(
@@ -59,6 +63,8 @@ export class LiveController implements ReactiveController {
   }
 
   stop(): void {
+    clearTimeout(this.dropped);
+    this.dropped = undefined;
     this.abort?.abort();
     this.channel?.close();
     this.abort = this.channel = undefined;
@@ -76,9 +82,19 @@ export class LiveController implements ReactiveController {
 
   private receive(w: Wire) {
     if (w.kind === 'status') {
-      this.online = w.up;
       this.lastId ??= w.at;
-      this.host.requestUpdate();
+      if (w.up) {
+        clearTimeout(this.dropped);
+        this.dropped = undefined;
+        this.online = true;
+        this.host.requestUpdate();
+      } else if (this.online && !this.dropped) {
+        // A connection replaced within moments (a blip, a server restarting) is not news.
+        this.dropped = setTimeout(() => {
+          this.online = false;
+          this.host.requestUpdate();
+        }, OFFLINE_AFTER_MS);
+      }
       return;
     }
     if (w.event.id) this.lastId = w.event.id;

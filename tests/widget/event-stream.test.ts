@@ -44,4 +44,38 @@ describe('readEvents', () => {
     expect(fake.requests('GET', '/events')[1].headers.get('last-event-id')).to.equal('41');
     expect(status.slice(0, 3)).to.deep.equal([true, false, true]);
   });
+
+  it('comes back as soon as the server answers again, not at the end of its back-off', async () => {
+    const client = api();
+    const status: boolean[] = [];
+    void readEvents(client, { signal: stop.signal, onEvent: (e) => events.push(e), onStatus: (up) => status.push(up) });
+    await until(() => fake.openStreams === 1);
+    // The server asks for 10 s between attempts, then goes away.
+    fake.pushRaw('retry: 10000\n\n');
+    fake.offline = true;
+    fake.dropStreams();
+    await until(() => status.length === 2);
+    fake.offline = false;
+    const asked = performance.now();
+    await client.get('/me');
+    await until(() => fake.openStreams === 1, 'the stream again', 3000);
+    expect(performance.now() - asked).to.be.below(2000);
+    expect(status).to.deep.equal([true, false, true]);
+  });
+
+  it('waits out its back-off when the server says it is busy', async () => {
+    const client = api();
+    void readEvents(client, { signal: stop.signal, onEvent: (e) => events.push(e) });
+    await until(() => fake.openStreams === 1);
+    fake.pushRaw('retry: 10000\n\n');
+    fake.eventsStatus = 503;
+    fake.dropStreams();
+    // Woken by a request that succeeds, it tries again at once and is told to come back later...
+    await client.get('/me');
+    await until(() => fake.requests('GET', '/events').length === 2, 'the second attempt', 2000);
+    // ...which it does, whatever else succeeds meanwhile.
+    await client.get('/me');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(fake.requests('GET', '/events')).to.have.length(2);
+  });
 });

@@ -46,6 +46,8 @@ export class FakeChat {
   failSend?: number;
   /** The reason and facts of the refusal of a send. */
   failFacts: Record<string, unknown> = {};
+  /** When set, GET /events answers this status (e.g. 503) instead of a stream. */
+  eventsStatus?: number;
   /** When set, changes are answered but not announced on the feed (a feed that lags behind). */
   quiet = false;
   private streams: ReadableStreamDefaultController<Uint8Array>[] = [];
@@ -356,6 +358,7 @@ export class FakeChat {
   }
 
   private stream(req: Request): Response {
+    if (this.eventsStatus) return Response.json({ code: 'unavailable' }, { status: this.eventsStatus, headers: { 'content-type': 'application/problem+json' } });
     let ctrl!: ReadableStreamDefaultController<Uint8Array>;
     const body = new ReadableStream<Uint8Array>({
       start: (c) => {
