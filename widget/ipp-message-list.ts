@@ -262,25 +262,28 @@ export class IppMessageList extends LitElement {
     if (changed.has('messages')) {
       this.askedOlder = this.askedNewer = false;
       this.observeMessages();
-      if (!this.placed) this.place();
+      if (!this.placed) void this.place();
       this.settle();
     }
   }
 
   /** Opens at the message asked for, else at the "new messages" line, else (settle) at the bottom. */
-  private place() {
+  private async place() {
     if (this.loading || !this.messages.length) return;
     this.placed = true;
     if (this.restoreTop !== undefined) return;
-    const target = this.focusId !== undefined
+    const focus = this.focusId !== undefined;
+    const target = focus
       ? this.renderRoot.querySelector<HTMLElement>(`ipp-message[data-id="${this.focusId}"]`)
       : this.renderRoot.querySelector<HTMLElement>('.unread');
     if (!target) return;
     this.stick = false;
-    const s = this.scroller;
-    const top = this.focusId !== undefined ? target.offsetTop - s.clientHeight / 3 : target.offsetTop - 8;
-    this.restoreTop = Math.max(0, Math.min(top, s.scrollHeight - s.clientHeight));
-    if (this.focusId !== undefined) (target as IppMessage).flash();
+    // Where the target is depends on the messages above it having rendered.
+    await Promise.all([...this.renderRoot.querySelectorAll<IppMessage>('ipp-message')].map((m) => m.updateComplete));
+    // Kept in place (a third down, or at the top for the line) while pictures above it load.
+    this.keep = { el: target, offset: focus ? Math.round(this.scroller.clientHeight / 3) : 8 };
+    this.settle();
+    if (focus) (target as IppMessage).flash();
   }
 
   private settle() {

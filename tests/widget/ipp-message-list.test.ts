@@ -4,6 +4,7 @@ import '../../widget/ipp-message-list';
 import type { IppMessage } from '../../widget/ipp-message';
 import type { IppMessageList } from '../../widget/ipp-message-list';
 import type { ChatMessage, Member, Room } from '../../widget/types';
+import { until } from './fake-api';
 import { describe, it } from './mocha';
 
 const room: Room = {
@@ -42,11 +43,13 @@ function messages(from: number, n: number): ChatMessage[] {
   }));
 }
 
-async function list(msgs: ChatMessage[], hasMore = false) {
-  const wrapper = await fixture(html`<div style="height: 300px; display: flex">
-    <ipp-message-list style="flex: 1" .room=${room} .me=${me} .members=${[member(1, 0), member(2, 3), member(3, 1)]} .messages=${msgs} .hasMore=${hasMore}></ipp-message-list>
-  </div>`);
-  const el = wrapper.querySelector('ipp-message-list') as IppMessageList;
+async function list(msgs: ChatMessage[], hasMore = false, props: Partial<IppMessageList> = {}) {
+  const wrapper = await fixture(html`<div style="height: 300px; display: flex"></div>`);
+  const el = Object.assign(document.createElement('ipp-message-list'), {
+    room, me, members: [member(1, 0), member(2, 3), member(3, 1)], messages: msgs, hasMore, ...props,
+  });
+  el.style.flex = '1';
+  wrapper.append(el);
   await el.updateComplete;
   await frame();
   return { el, scroller: el.shadowRoot!.querySelector<HTMLElement>('.scroller')! };
@@ -129,5 +132,67 @@ describe('<ipp-message-list>', () => {
     await frame();
     expect(el.nearBottom).to.equal(true);
     expect(el.shadowRoot!.querySelector('.jump')).to.equal(null);
+  });
+
+  it('opens at a "Nouveaux messages" line above the first unread message, not at the bottom', async () => {
+    // Read up to message 11: message 12, from Bruno, is the first unread.
+    const { el, scroller } = await list(messages(1, 40), false, { unreadAfter: 11 });
+    const line = el.shadowRoot!.querySelector<HTMLElement>('.unread')!;
+    expect(line.textContent).to.equal('Nouveaux messages');
+    expect((line.nextElementSibling as IppMessage).message.id).to.equal(12);
+    // The line is at the top of the view, the latest messages out of it.
+    const view = scroller.getBoundingClientRect();
+    expect(line.getBoundingClientRect().top - view.top).to.be.within(0, 20);
+    expect(el.nearBottom).to.equal(false);
+    // Read up to the end (or a message of mine last): no line.
+    const read = await list(messages(1, 40), false, { unreadAfter: 40 });
+    expect(read.el.shadowRoot!.querySelector('.unread')).to.equal(null);
+  });
+
+  it('tells which messages have been on screen, and only those', async () => {
+    const seen: number[] = [];
+    const { el, scroller } = await list(messages(1, 40), false, { unreadAfter: 10 });
+    el.addEventListener('ipp-seen', (e) => seen.push(e.detail.messageId));
+    await frame();
+    await frame();
+    const shown = items(el).filter((m) => {
+      const r = m.getBoundingClientRect();
+      return r.bottom > scroller.getBoundingClientRect().top && r.top < scroller.getBoundingClientRect().bottom;
+    }) as IppMessage[];
+    // Opened at message 11: what is read is what was shown, not the room's 40 messages.
+    const newestShown = Math.max(...shown.map((m) => m.message.id));
+    expect(Math.max(0, ...seen)).to.be.at.most(newestShown).and.below(40);
+    scroller.scrollTop = scroller.scrollHeight;
+    await until(() => seen.includes(40));
+  });
+
+  it('opens at a message asked for, highlighted, with its neighbours', async () => {
+    const { el, scroller } = await list(messages(1, 40), true, { focusId: 15 });
+    const target = items(el).find((m) => (m as IppMessage).message.id === 15)!;
+    expect(target.hasAttribute('flash')).to.equal(true);
+    const view = scroller.getBoundingClientRect();
+    const box = target.getBoundingClientRect();
+    expect(box.top).to.be.at.least(view.top);
+    expect(box.bottom).to.be.at.most(view.bottom);
+  });
+
+  it('shows placeholders while loading, then an empty room\'s invitation to write', async () => {
+    const { el } = await list([], false, { loading: true });
+    expect(el.shadowRoot!.querySelector('[aria-busy=true]')!.getAttribute('aria-label')).to.equal('Chargement…');
+    expect(el.shadowRoot!.textContent).not.to.contain('Aucun message');
+    el.loading = false;
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.empty')!.textContent).to.contain('Aucun message pour le moment');
+  });
+
+  it('writes what happened in the room as one centred line, with no actions', async () => {
+    const system: ChatMessage = {
+      ...messages(41, 1)[0], senderId: 2, senderName: 'Bruno', content: '', type: 'system',
+      system: { action: 'member.added', actorId: 2, userId: 3, userName: 'Chloé' },
+    };
+    const { el } = await list([...messages(1, 4), system]);
+    const line = items(el).at(-1)!.shadowRoot!;
+    expect(line.querySelector('.system')!.textContent).to.match(/^Bruno a ajouté Chloé · \d\d:\d\d$/);
+    expect(line.querySelectorAll('button')).to.have.length(0);
   });
 });
