@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
+import { widgetBundle } from '../paths';
 import { ChatError } from '../services/errors';
 
 /** GET /ipp-chat.js: the widget bundle, read once, for any page to load (CORS, since modules are fetched with it). */
 export function widgetRoutes() {
   let bundle: Uint8Array<ArrayBuffer> | null = null;
   try {
-    bundle = new Uint8Array(readFileSync(new URL('../../dist/ipp-chat.js', import.meta.url)));
+    bundle = new Uint8Array(readFileSync(widgetBundle()));
   } catch {
     // Served as a problem below: the server is still useful to API clients.
   }
