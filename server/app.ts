@@ -5,11 +5,15 @@ import { openAPIRouteHandler } from 'hono-openapi';
 import { authenticate, type AuthEnv } from './auth';
 import { limitBody } from './body';
 import type { AppDeps, Deps } from './deps';
-import { onError, onNotFound } from './errors';
+import { bearerAuth } from 'hono/bearer-auth';
+import { errorHandler, onNotFound } from './errors';
 import { createHub } from './events/hub';
 import { wakeOnCommit } from './events/outbox';
 import { POSITION_HEADER } from './events/stream';
+import { observeRequests } from './http-log';
 import { createLimits, limitsOptions } from './limits';
+import { silentLogger } from './log';
+import { createMetrics, type Metrics } from './metrics';
 import { attachmentsRoutes } from './routes/attachments';
 import { channelsRoutes } from './routes/channels';
 import { demoRoutes } from './routes/demo';
@@ -27,12 +31,20 @@ export const JSON_BODY_LIMIT = 64 * 1024;
 
 /** The composition root: every route of the BFF, built from its handles. */
 export function createApp(given: Deps) {
-  const events = given.events ?? createHub({ db: given.db });
+  const logger = given.logger ?? silentLogger();
+  const metrics = given.metrics ?? createMetrics();
+  const events = given.events ?? createHub({ db: given.db, logger, observe: hubObserver(metrics) });
+  const limits = given.limits ?? createLimits({ ...limitsOptions(given.config), logger, observe: limitsObserver(metrics) });
   // Every commit that recorded events wakes the hub, so they leave at once.
-  const limits = given.limits ?? createLimits(limitsOptions(given.config));
-  const deps: AppDeps = { ...given, events, limits, db: wakeOnCommit(given.db, events.wake) };
+  const deps: AppDeps = { ...given, events, limits, logger, metrics, db: wakeOnCommit(given.db, events.wake) };
   const { config, db, verify } = deps;
+  metrics.observe({
+    feeds: () => events.stats().subscribers,
+    db: () => pingWithin(db.ping(), 2000),
+    redis: () => limits.redis(),
+  });
   const app = new Hono();
+  app.use(observeRequests({ logger, metrics, trustProxy: config.TRUST_PROXY }));
   const api = new Hono<AuthEnv>()
     .use(cors({
       origin: config.CORS_ORIGINS,
@@ -72,7 +84,34 @@ export function createApp(given: Deps) {
     app.get('/demo', (c) => c.redirect('/demo/'));
     app.route('/', demoRoutes(deps));
   }
-  app.onError(onError);
+  if (config.METRICS_TOKEN) {
+    app.get('/metrics', bearerAuth({ token: config.METRICS_TOKEN }), async (c) =>
+      c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType, 'Cache-Control': 'no-store' }));
+  }
+  app.onError(errorHandler({ logger, unavailable: () => metrics.dbErrors.inc() }));
   app.notFound(onNotFound);
   return app;
+}
+
+/** The hub's reports, counted. */
+export const hubObserver = (m: Metrics) => ({
+  delivered(streams: number, sinceCommitMs: number | null) {
+    m.eventsDelivered.inc(streams);
+    if (sinceCommitMs !== null) m.deliveryLatency.observe(Math.max(0, sinceCommitMs) / 1000);
+  },
+  dbError: () => m.dbErrors.inc(),
+  redisError: () => m.redisErrors.inc({ client: 'events' }),
+});
+
+/** The limits' reports, counted. */
+export const limitsObserver = (m: Metrics) => ({
+  refused: (reason: string) => m.rateLimited.inc({ reason }),
+  redisError: () => m.redisErrors.inc({ client: 'limits' }),
+});
+
+/** Whether a ping answers within `ms` (a database that hangs is as good as down). */
+function pingWithin(ping: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  return Promise.race([ping.then(() => true, () => false), late]).finally(() => clearTimeout(timer));
 }

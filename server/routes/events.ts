@@ -56,7 +56,7 @@ export function eventsRoutes({ events, limits }: AppDeps) {
       if (headers['access-control-allow-origin']) headers.Vary = 'Origin';
       const release = limits.stream(me.id);
       const opts = {
-        hub: events, userId: me.id, exp: me.exp, lastEventId: c.req.header('Last-Event-ID') || undefined, headers, onClose: release,
+        hub: events, userId: me.id, exp: me.exp, lastEventId: c.req.header('Last-Event-ID') || undefined, headers, onClose: release, logger: c.var.log,
       };
       const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
       if (!outgoing) return streamToWeb(opts);

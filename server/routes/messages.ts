@@ -30,7 +30,7 @@ const sendMultipart = z.object({
 const editBody = z.strictObject({ content: sendBody.shape.content });
 
 /** /rooms/:id/messages: a room's pages, and sending (JSON, or multipart with files; idempotent by clientId). */
-export function roomMessagesRoutes({ db, config, limits }: AppDeps) {
+export function roomMessagesRoutes({ db, config, limits, metrics }: AppDeps) {
   return new Hono<AuthEnv>()
     .get('/', doc('A page of messages, oldest first', { schema: z.object({ messages: z.array(message), hasMore: z.boolean() }) }, 400, 404),
       valid('param', idParam), valid('query', messagesQuery), async (c) => {
@@ -57,6 +57,10 @@ export function roomMessagesRoutes({ db, config, limits }: AppDeps) {
           }, (fields) => parse('form', sendFields, fields))
           : await sendMessage(db, me, id, await parse('json', sendBody,
             await c.req.json().catch(() => { throw badRequest('The body is not valid JSON.', { reason: 'invalid-json' }); })));
+        if (multipart && created) {
+          metrics.uploadedFiles.inc(sent.attachments.length);
+          metrics.uploadedBytes.inc(sent.attachments.reduce((n, a) => n + a.size, 0));
+        }
         return c.json(sent, created ? 201 : 200);
       } finally {
         release();
