@@ -41,7 +41,7 @@ export function createApp(given: Deps) {
   metrics.observe({
     feeds: () => events.stats().subscribers,
     db: () => pingWithin(db.ping(), 2000),
-    redis: () => limits.redis(),
+    ...(config.REDIS_URL ? { redis: () => limits.redis() } : {}),
   });
   const app = new Hono();
   app.use(observeRequests({ logger, metrics, trustProxy: config.TRUST_PROXY }));

@@ -4,8 +4,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 export interface MetricSources {
   feeds(): number;
   db(): Promise<boolean>;
-  /** null when Redis is not configured. */
-  redis(): Promise<'ok' | 'error' | null>;
+  /** Whether Redis answers; absent when REDIS_URL is not set. */
+  redis?: () => Promise<'ok' | 'error' | null>;
 }
 
 /**
@@ -57,13 +57,10 @@ export function createMetrics(opts: { processMetrics?: boolean } = {}) {
       name: 'ippchat_redis_errors_total', help: 'Redis connection and command errors, by client (events: wake-ups and typing; limits: shared counters)',
       labelNames: ['client'] as const, registers,
     }),
+    // Registered by observe() when Redis is configured: without it there is no state to report (0 would mean down).
     redisUp: new Gauge({
-      name: 'ippchat_redis_up', help: '1 when Redis answers a ping at scrape time, 0 when not; absent without REDIS_URL', registers,
-      async collect() {
-        this.reset();
-        const state = sources ? await sources.redis() : null;
-        if (state) this.set(state === 'ok' ? 1 : 0);
-      },
+      name: 'ippchat_redis_up', help: '1 when Redis answers a ping at scrape time, else 0 (only with REDIS_URL)', registers: [],
+      async collect() { this.set(await sources?.redis?.() === 'ok' ? 1 : 0); },
     }),
     // Fed by the e-mail notifications and webhooks to come; exposed now so dashboards and alerts can be written.
     emailQueue: new Gauge({ name: 'ippchat_email_queue_length', help: 'E-mail notifications waiting to be sent', registers }),
@@ -77,6 +74,7 @@ export function createMetrics(opts: { processMetrics?: boolean } = {}) {
     /** Points the gauges read at scrape time at the app's handles. */
     observe(s: MetricSources) {
       sources = s;
+      if (s.redis && !registry.getSingleMetric('ippchat_redis_up')) registry.registerMetric(metrics.redisUp);
     },
   };
   return metrics;
