@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
-import { openAPIRouteHandler } from 'hono-openapi';
+import { describeRoute, openAPIRouteHandler } from 'hono-openapi';
 import { authenticate, type AuthEnv } from './auth';
 import { limitBody } from './body';
 import type { AppDeps, Deps } from './deps';
@@ -25,6 +25,7 @@ import { roomsRoutes } from './routes/rooms';
 import { searchRoutes } from './routes/search';
 import { usersRoutes } from './routes/users';
 import { widgetRoutes } from './routes/widget';
+import { headers as h, problemResponse } from './validate';
 
 /** JSON bodies are small: the longest message, escaped, fits in 64 KiB. */
 export const JSON_BODY_LIMIT = 64 * 1024;
@@ -55,7 +56,12 @@ export function createApp(given: Deps) {
     }))
     .use(limitBody(JSON_BODY_LIMIT))
     .route('/health', healthRoutes(deps))
-    .get('/openapi.json', (c, next) => openapi(c as never, next))
+    .get('/openapi.json', describeRoute({
+      summary: 'This document (OpenAPI 3.1)',
+      description: 'Public: no token.',
+      security: [],
+      responses: { 200: { description: 'The document', headers: h.requestId, content: { 'application/json': { schema: { type: 'object' } } } } },
+    }), (c, next) => openapi(c as never, next))
     .use(authenticate(verify, db))
     // /me answers any valid token. Everything else reads chat data, so the services ask for chat.read,
     // after the membership where a room is concerned: a room that is not the caller's is 404 whatever the token lacks.
@@ -72,10 +78,24 @@ export function createApp(given: Deps) {
   const openapi = openAPIRouteHandler(app, {
     documentation: {
       openapi: '3.1.0',
-      info: { title: 'ipp-chat API', version: '1', description: 'The BFF of the <ipp-chat> widget. Every route but /health and /openapi.json takes `Authorization: Bearer <host-minted JWT>`.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      info: {
+        title: 'ipp-chat API', version: '1',
+        description: 'The BFF of the <ipp-chat> widget. Every route under /api/chat but /health and /openapi.json takes `Authorization: Bearer <host-minted JWT>`;'
+          + ' /ipp-chat.js is public; /metrics (present only when METRICS_TOKEN is set) takes that token. Failures are RFC 9457 problems; docs/api.md lists their codes.',
+      },
+      // The paths are absolute (/api/chat/…): the server is wherever this document was fetched from.
+      servers: [{ url: '/', description: 'The BFF serving this document' }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A token minted by the host app for its logged-in user (docs/api.md, Identity)' },
+          metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN' },
+        },
+      },
     },
-    exclude: ['/api/chat/openapi.json'],
+    // Document /openapi.json and /ipp-chat.js too (they would be skipped as static files).
+    excludeStaticFile: false,
+    // Every validator answers a bad input with the problem of server/validate.ts.
+    defaultValidationErrorResponse: problemResponse(400, undefined, true) as never,
   });
   app.use(secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false }));
   app.route('/api/chat', api);
@@ -85,7 +105,14 @@ export function createApp(given: Deps) {
     app.route('/', demoRoutes(deps));
   }
   if (config.METRICS_TOKEN) {
-    app.get('/metrics', bearerAuth({ token: config.METRICS_TOKEN }), async (c) =>
+    app.get('/metrics', describeRoute({
+      summary: 'Prometheus metrics (README, Logs and metrics)',
+      security: [{ metricsToken: [] }],
+      responses: {
+        200: { description: 'The metrics, in Prometheus text format', headers: h.requestId, content: { 'text/plain': { schema: { type: 'string' } } } },
+        401: problemResponse(401, 'Problem: no METRICS_TOKEN, or another one'),
+      },
+    }), bearerAuth({ token: config.METRICS_TOKEN }), async (c) =>
       c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType, 'Cache-Control': 'no-store' }));
   }
   app.onError(errorHandler({ logger, unavailable: () => metrics.dbErrors.inc() }));

@@ -17,7 +17,8 @@ const messagesQuery = z.object({
 const content = z.string().max(MAX_CONTENT);
 const clientId = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1 to 64 letters, digits or ._:-');
 const sendBody = z.strictObject({
-  content: content.refine((s) => s.trim() !== '', 'must not be empty').meta({ minLength: 1 }),
+  // Refused when only spaces: the document says so with a pattern (at least one non-space character).
+  content: content.refine((s) => s.trim() !== '', 'must not be empty').meta({ minLength: 1, pattern: '\\S' }),
   clientId,
   replyToId: idNumber.optional(),
 });
@@ -37,7 +38,10 @@ export function roomMessagesRoutes({ db, config, limits, metrics }: AppDeps) {
         return c.json(await listMessages(db, c.var.me, c.req.valid('param').id, c.req.valid('query')));
       })
     .post('/', doc('Send a message, with files when multipart (201; 200 when the clientId was already sent)',
-      { status: 201, schema: message, body: { 'application/json': sendBody, 'multipart/form-data': sendMultipart } }, 400, 404, 409, 413, 415, 429),
+      {
+        status: 201, description: 'Sent', schema: message, also: { 200: 'Already sent with this clientId: the first message' },
+        body: { 'application/json': sendBody, 'multipart/form-data': sendMultipart },
+      }, 400, 404, 409, 413, 415, 429),
     valid('param', idParam), async (c) => {
       const me = c.var.me;
       const { id } = c.req.valid('param');
@@ -71,7 +75,7 @@ export function roomMessagesRoutes({ db, config, limits, metrics }: AppDeps) {
 /** /messages/:id: editing one's message, deleting one (soft). */
 export function messagesRoutes({ db, config }: AppDeps) {
   return new Hono<AuthEnv>()
-    .patch('/:id', doc('Edit my message', { schema: message }, 400, 404, 409),
+    .patch('/:id', doc('Edit my message', { schema: message }, 404, 409, 413),
       valid('param', idParam), valid('json', editBody), async (c) => {
         return c.json(await editMessage(db, c.var.me, c.req.valid('param').id, c.req.valid('json').content));
       })
