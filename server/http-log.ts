@@ -43,6 +43,8 @@ export function observeRequests({ logger, metrics, trustProxy }: { logger: Logge
     const log = logger.child({ requestId: id });
     c.set('log', log);
     const env = c.env as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
+    // Read now: once the response is sent, the socket may be gone.
+    const ip = env?.incoming?.socket ? proxyAddr(env.incoming, trusted) : undefined;
     const done = (status: number, extra: Record<string, unknown> = {}) => {
       const route = routeOf(c);
       const ms = Math.round((performance.now() - start) * 10) / 10;
@@ -53,7 +55,7 @@ export function observeRequests({ logger, metrics, trustProxy }: { logger: Logge
       if (!stream) metrics.httpDuration.observe(labels, ms / 1000);
       log.info({
         method: c.req.method, route, status, ms, userId: (c.var as { me?: { id: number } }).me?.id ?? null,
-        ip: env?.incoming ? proxyAddr(env.incoming, trusted) : undefined, ...extra,
+        ip, ...extra,
       }, 'request');
     };
     await next();
