@@ -20,7 +20,7 @@ export interface LoggerOptions {
  * not the URL, and errors go through `err` below.
  */
 export function createLogger({ level, pretty: human = false, destination }: LoggerOptions): Logger {
-  const out = destination ?? (human ? pretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }) : undefined);
+  const out = destination ?? (human ? pretty({ sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }) : undefined);
   const options = {
     level,
     timestamp: pino.stdTimeFunctions.isoTime,
