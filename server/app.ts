@@ -8,7 +8,7 @@ import type { AppDeps, Deps } from './deps';
 import { bearerAuth } from 'hono/bearer-auth';
 import { errorHandler, onNotFound } from './errors';
 import { createHub } from './events/hub';
-import { wakeOnCommit } from './events/outbox';
+import { withHub } from './events/outbox';
 import { POSITION_HEADER } from './events/stream';
 import { observeRequests } from './http-log';
 import { createLimits, limitsOptions } from './limits';
@@ -36,8 +36,7 @@ export function createApp(given: Deps) {
   const metrics = given.metrics ?? createMetrics();
   const events = given.events ?? createHub({ db: given.db, logger, observe: hubObserver(metrics) });
   const limits = given.limits ?? createLimits({ ...limitsOptions(given.config), logger, observe: limitsObserver(metrics) });
-  // Every commit that recorded events wakes the hub, so they leave at once.
-  const deps: AppDeps = { ...given, events, limits, logger, metrics, db: wakeOnCommit(given.db, events.wake) };
+  const deps: AppDeps = { ...given, events, limits, logger, metrics, db: withHub(given.db, events) };
   const { config, db, verify } = deps;
   metrics.observe({
     feeds: () => events.stats().subscribers,
@@ -65,7 +64,7 @@ export function createApp(given: Deps) {
     .use(authenticate(verify, db))
     // /me answers any valid token. Everything else reads chat data, so the services ask for chat.read,
     // after the membership where a room is concerned: a room that is not the caller's is 404 whatever the token lacks.
-    .route('/me', meRoutes())
+    .route('/me', meRoutes(deps))
     .route('/users', usersRoutes(deps))
     .route('/rooms', roomsRoutes(deps))
     .route('/channels', channelsRoutes(deps))

@@ -3,3 +3,4 @@ export * from './messages';
 export { users } from './users';
 export * from './events';
 export * from './contexts';
+export * from './presence';

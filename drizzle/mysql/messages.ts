@@ -23,6 +23,8 @@ export const messages = mysqlTable('chat_messages', {
   createdAt: datetime('created_at').notNull().default(sql`CURRENT_TIMESTAMP`),
   // The sender's idempotency key: a retried send finds the first message.
   clientId: varchar('client_id', { length: 64 }),
+  // A system message's what and who (JSON: {action, actorId, userId?, name?}); null for people's messages.
+  systemData: text('system_data'),
 }, (t) => [
   index('idx_chatmsg_room').on(t.roomId),
   index('idx_chatmsg_sender').on(t.senderId),

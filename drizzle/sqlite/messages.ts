@@ -19,6 +19,7 @@ export const messages = sqliteTable('chat_messages', {
   replyToId: integer('reply_to_id'),
   createdAt: datetime('created_at').notNull().default(sql`CURRENT_TIMESTAMP`),
   clientId: text('client_id', { length: 64 }),
+  systemData: text('system_data'),
 }, (t) => [
   index('idx_chatmsg_room').on(t.roomId),
   index('idx_chatmsg_sender').on(t.senderId),

@@ -1,6 +1,7 @@
 import type { Logger } from '../log';
 import type { Db } from '../storage';
-import { eventsAfter, frame, lastEventId, membersOf, pruneEvents } from './outbox';
+import { eventsAfter, frame, lastEventId, membersOf, pruneEvents, roomMatesOf } from './outbox';
+import { createPresence, type PresenceChange } from './presence';
 import { connectRedis } from './redis';
 import { resume } from './replay';
 import type { Entry, Subscriber } from './subscriber';
@@ -22,6 +23,8 @@ export interface HubOptions {
   pruneEveryMs?: number;
   /** How often the users of open streams are checked to be still active (default 60 s). */
   recheckMs?: number;
+  /** A user's feeds closed and opened again within this long (a page reload) change nothing (default 1 s). */
+  presenceGraceMs?: number;
   /** Where failures are logged, once per outage (boot.ts passes the server's logger); stderr lines otherwise. */
   logger?: Logger;
   /** Counters for the metrics (server/metrics.ts). */
@@ -50,6 +53,8 @@ export interface Hub {
   subscribe(sub: Subscriber, lastEventId?: string): Promise<() => void>;
   /** Sends a typing signal to the room's other members, on every instance (the caller limits it). */
   typing(roomId: number, user: { id: number; name: string }): Promise<void>;
+  /** Which of these users have a feed open on some instance. */
+  online(ids: number[]): Promise<Set<number>>;
   /** Deletes the events past the retention window. */
   prune(): Promise<number>;
   /** Open streams, and those still replaying. */
@@ -97,6 +102,7 @@ export function createHub(opts: HubOptions): Hub {
     ? connectRedis(opts.redisUrl, opts.redisPrefix ?? 'ipp-chat', {
       onWake: () => void pump(),
       onTyping: (roomId, userId, chunk) => void deliverTyping(roomId, userId, chunk),
+      onPresence: (change) => void deliverPresence(change),
       onError: (err) => {
         opts.observe?.redisError();
         warn('Redis unavailable, delivery to other instances falls back to polling', err);
@@ -104,6 +110,13 @@ export function createHub(opts: HubOptions): Hub {
       onReady: () => failing.delete('Redis unavailable, delivery to other instances falls back to polling'),
     })
     : null;
+  const presence = createPresence({
+    db, redisUrl: opts.redisUrl, redisPrefix: opts.redisPrefix, graceMs: opts.presenceGraceMs,
+    announce(change) {
+      void deliverPresence(change);
+      redis?.publishPresence(change);
+    },
+  });
 
   /** Hands a frame to a user's streams; returns how many it reached. */
   function deliver(userId: number, id: number | null, chunk: string): number {
@@ -163,6 +176,17 @@ export function createHub(opts: HubOptions): Hub {
     }
   }
 
+  /** Tells the streams here of the user's room mates that the user came or went (ephemeral, like typing). */
+  async function deliverPresence(change: PresenceChange) {
+    if (!count) return;
+    try {
+      const chunk = frame(null, 'presence', JSON.stringify(change));
+      for (const u of await roomMatesOf(db, change.userId)) deliver(u, null, chunk);
+    } catch (err) {
+      warn('presence', err);
+    }
+  }
+
   async function deliverTyping(roomId: number, userId: number, chunk: string) {
     if (!count) return;
     try {
@@ -203,7 +227,10 @@ export function createHub(opts: HubOptions): Hub {
 
   function add(entry: Entry) {
     let set = byUser.get(entry.sub.userId);
-    if (!set) byUser.set(entry.sub.userId, (set = new Set()));
+    if (!set) {
+      byUser.set(entry.sub.userId, (set = new Set()));
+      presence.up(entry.sub.userId);
+    }
     set.add(entry);
     if (count++ === 0) startTimers();
   }
@@ -211,7 +238,10 @@ export function createHub(opts: HubOptions): Hub {
   function remove(entry: Entry) {
     const set = byUser.get(entry.sub.userId);
     if (!set?.delete(entry)) return;
-    if (!set.size) byUser.delete(entry.sub.userId);
+    if (!set.size) {
+      byUser.delete(entry.sub.userId);
+      presence.down(entry.sub.userId);
+    }
     if (--count === 0) stopTimers();
   }
 
@@ -260,6 +290,8 @@ export function createHub(opts: HubOptions): Hub {
       redis?.publishTyping(roomId, user.id, chunk);
     },
 
+    online: (ids) => presence.online(ids),
+
     prune,
 
     stats() {
@@ -275,6 +307,7 @@ export function createHub(opts: HubOptions): Hub {
       for (const entries of [...byUser.values()]) for (const e of [...entries]) e.sub.close();
       byUser.clear();
       count = 0;
+      await presence.close();
       redis?.close();
     },
   };

@@ -155,6 +155,17 @@ export async function membersOf(db: Db, roomIds: number[]): Promise<Map<number, 
   return byRoom;
 }
 
+/** The users who share a room with this one (not themselves): who hears of their presence. */
+export async function roomMatesOf(db: Db, userId: number): Promise<number[]> {
+  const { members } = db.t;
+  const rows = await db.orm.selectDistinct({ userId: members.userId }).from(members)
+    .where(and(
+      sql`${members.roomId} IN (SELECT ${members.roomId} FROM ${members} WHERE ${members.userId} = ${userId})`,
+      sql`${members.userId} <> ${userId}`,
+    ));
+  return rows.map((r) => r.userId);
+}
+
 /** Marks users as members of a room from this event on (the event recorded with their joining). */
 export async function markJoined(tx: Db, roomId: number, userIds: number[] | 'all', eventId: number): Promise<void> {
   const { members } = tx.t;
@@ -170,18 +181,24 @@ export const inAudience = (audience: string | null, userId: number) =>
 export const frame = (id: number | null, type: string, data: string) =>
   `${id !== null ? `id: ${id}\n` : ''}event: ${type}\ndata: ${data}\n\n`;
 
-/** The same storage port, waking the hub after each commit that recorded events, so they leave at once. */
-export function wakeOnCommit(db: Db, wake: () => void): Db {
+/**
+ * The same storage port, tied to the event hub: each commit that recorded
+ * events wakes it, so they leave at once, and who is online is its answer.
+ */
+export function withHub(db: Db, hub: { wake(): void; online(ids: number[]): Promise<Set<number>> }): Db {
+  const online = (ids: number[]) => hub.online(ids);
   return {
     ...db,
+    online,
     async transaction(fn) {
       let events = false;
       const result = await db.transaction(async (tx) => {
-        const r = await fn(tx);
-        events = recordedIn(tx);
+        const attached: Db = { ...tx, online };
+        const r = await fn(attached);
+        events = recordedIn(attached);
         return r;
       });
-      if (events) wake();
+      if (events) hub.wake();
       return result;
     },
   };

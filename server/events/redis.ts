@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import type { PresenceChange } from './presence';
 
 /** What one instance tells the others through Redis, and hears from them. */
 export interface RedisLink {
@@ -7,6 +8,8 @@ export interface RedisLink {
   publishWake(): void;
   /** A typing frame for a room's members, delivered by every other instance. */
   publishTyping(roomId: number, userId: number, frame: string): void;
+  /** A presence change, delivered by every other instance to its streams of the user's room mates. */
+  publishPresence(change: PresenceChange): void;
   close(): void;
 }
 
@@ -14,6 +17,7 @@ export interface RedisHandlers {
   /** Another instance committed events, or Redis is back after an outage (something may have been missed). */
   onWake(): void;
   onTyping(roomId: number, userId: number, frame: string): void;
+  onPresence(change: PresenceChange): void;
   /** A connection or command failed (the hub logs the first of an outage and counts them all). */
   onError(err: unknown): void;
   /** The publishing connection is up again. */
@@ -28,6 +32,7 @@ export interface RedisHandlers {
 export function connectRedis(url: string, prefix: string, on: RedisHandlers): RedisLink {
   const wakeChannel = `${prefix}:events`;
   const typingChannel = `${prefix}:typing`;
+  const presenceChannel = `${prefix}:presence`;
   const instance = randomUUID();
   const failed = (err: unknown) => on.onError(err);
   // No offline queue: while Redis is down, commands fail at once instead of piling up.
@@ -36,18 +41,21 @@ export function connectRedis(url: string, prefix: string, on: RedisHandlers): Re
   for (const conn of [pub, sub]) conn.on('error', failed);
   pub.on('ready', () => on.onReady());
   sub.on('ready', () => on.onWake());
-  sub.subscribe(wakeChannel, typingChannel).catch(failed);
+  sub.subscribe(wakeChannel, typingChannel, presenceChannel).catch(failed);
   sub.on('message', (channel: string, message: string) => {
     if (channel === wakeChannel) return on.onWake();
     try {
-      const t = JSON.parse(message) as { from: string; roomId: number; userId: number; frame: string };
-      if (t.from !== instance) on.onTyping(t.roomId, t.userId, t.frame);
+      const m = JSON.parse(message);
+      if (m.from === instance) return;
+      if (channel === typingChannel) on.onTyping(m.roomId, m.userId, m.frame);
+      else if (channel === presenceChannel) on.onPresence(m.change);
     } catch { /* not one of ours */ }
   });
   const publish = (channel: string, message: string) => { pub.publish(channel, message).catch(failed); };
   return {
     publishWake: () => publish(wakeChannel, ''),
     publishTyping: (roomId, userId, frame) => publish(typingChannel, JSON.stringify({ from: instance, roomId, userId, frame })),
+    publishPresence: (change) => publish(presenceChannel, JSON.stringify({ from: instance, change })),
     close() {
       // disconnect(), not quit(): quit would wait for a Redis that may be down.
       pub.disconnect();

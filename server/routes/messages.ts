@@ -12,6 +12,7 @@ import { doc, idNumber, idParam, idString, limitQuery, parse, valid } from '../v
 const messagesQuery = z.object({
   before: idString.optional(),
   after: idString.optional(),
+  around: idString.optional().describe('A message of the room, shown near the middle of the page (404 when it is not one)'),
   limit: limitQuery(PAGE_MAX).optional(),
 });
 const content = z.string().max(MAX_CONTENT);
@@ -33,7 +34,13 @@ const editBody = z.strictObject({ content: sendBody.shape.content });
 /** /rooms/:id/messages: a room's pages, and sending (JSON, or multipart with files; idempotent by clientId). */
 export function roomMessagesRoutes({ db, config, limits, metrics }: AppDeps) {
   return new Hono<AuthEnv>()
-    .get('/', doc('A page of messages, oldest first', { schema: z.object({ messages: z.array(message), hasMore: z.boolean() }) }, 400, 404),
+    .get('/', doc('A page of messages, oldest first', {
+      schema: z.object({
+        messages: z.array(message),
+        hasMore: z.boolean().describe('Older messages exist (with `after`: newer ones)'),
+        hasNewer: z.boolean().optional().describe('With `around`: newer messages exist'),
+      }),
+    }, 400, 404),
       valid('param', idParam), valid('query', messagesQuery), async (c) => {
         return c.json(await listMessages(db, c.var.me, c.req.valid('param').id, c.req.valid('query')));
       })
@@ -79,7 +86,7 @@ export function messagesRoutes({ db, config }: AppDeps) {
       valid('param', idParam), valid('json', editBody), async (c) => {
         return c.json(await editMessage(db, c.var.me, c.req.valid('param').id, c.req.valid('json').content));
       })
-    .delete('/:id', doc('Delete a message (soft; its files are removed)', { schema: message }, 404),
+    .delete('/:id', doc('Delete a message (soft; its files are removed; a system message cannot be)', { schema: message }, 404, 409),
       valid('param', idParam), async (c) => {
         return c.json(await deleteMessage(db, c.var.me, c.req.valid('param').id, config.UPLOAD_DIR));
       });

@@ -5,7 +5,8 @@ import type { Db, MemberRole } from '../storage';
 import { recordEvents } from '../events/outbox';
 import { memberOf, requireManager, requireMember, type Me } from './access';
 import { recordMembersAdded, recordRoomEvent } from './rooms';
-import { nameOf } from './users';
+import { recordSystemMessage } from './system';
+import { nameOf, presenceOf } from './users';
 import { memberView, now } from './views';
 
 async function adminCount(db: Db, roomId: number): Promise<number> {
@@ -26,8 +27,11 @@ export async function addMember(db: Db, me: Me, roomId: number, userId: number, 
   if (await memberOf(db, roomId, userId)) throw conflict('This user is already a member of the room.', 'already-member');
   try {
     return await db.transaction(async (tx) => {
+      // The room's lock first, as every writer of its messages takes it: concurrent additions queue instead of deadlocking.
+      await tx.lockRoom(roomId);
       await tx.insert(tx.t.members, { roomId, userId, role, joinedAt: now() });
       const [view] = await recordMembersAdded(tx, roomId, [userId]);
+      await recordSystemMessage(tx, roomId, me, { action: 'member.added', userId });
       return view;
     });
   } catch (err) {
@@ -55,7 +59,7 @@ export async function changeRole(db: Db, me: Me, roomId: number, userId: number,
   });
   // Named as in the room's member list, whether the user is still active or not.
   const names = await db.users.byIds([userId]);
-  return memberView({ ...target, role }, nameOf(names, userId));
+  return memberView({ ...target, role }, nameOf(names, userId), (await presenceOf(db, [userId])).get(userId));
 }
 
 /**
@@ -83,6 +87,8 @@ export async function removeMember(db: Db, me: Me, roomId: number, userId: numbe
   }
   await db.transaction(async (tx) => {
     await tx.lockRoom(roomId);
+    // Written while the actor is still a member, before a leaving one goes.
+    await recordSystemMessage(tx, roomId, me, { action: leaving ? 'member.left' : 'member.removed', userId });
     await tx.orm.delete(members).where(eq(members.id, target!.id));
     if (room.type !== 'direct' && target!.role === 'admin' && (await adminCount(tx, roomId)) === 0) {
       const [next] = await tx.orm.select().from(members).where(and(eq(members.roomId, roomId), ne(members.userId, userId)))

@@ -5,7 +5,7 @@ import type { AttachmentRow, Db, MessageRow } from '../storage';
 import { canModerate, requireMember, requirePerm, requirePermIn, type Me } from './access';
 import type { HostUser } from '../storage/users';
 import { nameOf } from './users';
-import { attachmentView, iso, now, type MessageView } from './views';
+import { attachmentView, iso, now, type MessageView, type SystemEvent } from './views';
 import { messagesWithEvents, recordEvents, rewriteMessageEvents } from '../events/outbox';
 import { messageDir, placeFiles, removeFiles } from './attachments';
 import { withUpload, type StagedFile, type UploadLimits } from './uploads';
@@ -27,7 +27,9 @@ export async function toViews(db: Db, rows: MessageRow[], known: HostUser[] = []
     withFiles.length ? db.orm.select().from(attachments).where(inArray(attachments.messageId, withFiles)).orderBy(asc(attachments.id)) : [],
   ]);
   const names = new Map(known.map((u) => [u.id, u]));
-  const missing = [...rows, ...replies].map((r) => r.senderId).filter((id) => !names.has(id));
+  const systems = new Map(rows.filter((r) => r.systemData).map((r) => [r.id, JSON.parse(r.systemData!) as SystemEvent]));
+  const people = [...[...rows, ...replies].map((r) => r.senderId), ...[...systems.values()].flatMap((s) => (s.userId ? [s.userId] : []))];
+  const missing = people.filter((id) => !names.has(id));
   for (const [id, u] of await db.users.byIds(missing)) names.set(id, u);
   const replyById = new Map(replies.map((r) => [r.id, r]));
   // (Map.groupBy is not in Node 20.)
@@ -48,9 +50,13 @@ export async function toViews(db: Db, rows: MessageRow[], known: HostUser[] = []
       editedAt: iso(m.editedAt),
       deletedAt: iso(m.deletedAt),
       clientId: m.clientId ?? null,
+      ...(systems.has(m.id) ? { system: systemView(systems.get(m.id)!, names) } : {}),
     };
   });
 }
+
+const systemView = (s: SystemEvent, names: Map<number, HostUser>): SystemEvent =>
+  (s.userId ? { ...s, userName: nameOf(names, s.userId) } : s);
 
 const excerpt = (m: MessageRow) => (m.isDeleted ? '' : m.content.length > 120 ? `${m.content.slice(0, 119)}…` : m.content);
 
@@ -60,11 +66,24 @@ export async function messageById(db: Db, id: number): Promise<MessageRow | unde
   return row;
 }
 
-/** A page of a room's messages, oldest first: before a cursor (default: the latest), or after one. */
-export async function listMessages(db: Db, me: Me, roomId: number, page: { before?: number; after?: number; limit?: number }) {
+/** Which page of a room: before a message (default: the latest), after one, or around one. */
+export interface PageQuery {
+  before?: number;
+  after?: number;
+  around?: number;
+  limit?: number;
+}
+
+/**
+ * A page of a room's messages, oldest first: before a cursor (default: the
+ * latest), after one, or around one (that message near the middle, with
+ * `hasNewer` telling whether more come after it).
+ */
+export async function listMessages(db: Db, me: Me, roomId: number, page: PageQuery) {
   await requireMember(db, me, roomId);
   const { messages } = db.t;
   const limit = Math.min(page.limit ?? PAGE_DEFAULT, PAGE_MAX);
+  if (page.around !== undefined) return pageAround(db, roomId, page.around, limit);
   const forward = page.after !== undefined;
   const rows = await db.orm.select().from(messages)
     .where(and(
@@ -78,6 +97,20 @@ export async function listMessages(db: Db, me: Me, roomId: number, page: { befor
   const pageRows = rows.slice(0, limit);
   if (!forward) pageRows.reverse();
   return { messages: await toViews(db, pageRows), hasMore };
+}
+
+async function pageAround(db: Db, roomId: number, around: number, limit: number) {
+  const target = await messageById(db, around);
+  if (!target || target.roomId !== roomId) throw notFound('message');
+  const { messages } = db.t;
+  const olderWanted = Math.floor((limit - 1) / 2);
+  const newerWanted = limit - 1 - olderWanted;
+  const [older, newer] = await Promise.all([
+    db.orm.select().from(messages).where(and(eq(messages.roomId, roomId), lt(messages.id, around))).orderBy(desc(messages.id)).limit(olderWanted + 1),
+    db.orm.select().from(messages).where(and(eq(messages.roomId, roomId), gt(messages.id, around))).orderBy(asc(messages.id)).limit(newerWanted + 1),
+  ]);
+  const rows = [...older.slice(0, olderWanted).reverse(), target, ...newer.slice(0, newerWanted)];
+  return { messages: await toViews(db, rows), hasMore: older.length > olderWanted, hasNewer: newer.length > newerWanted };
 }
 
 export interface SendInput {
@@ -107,7 +140,7 @@ export async function sendMessage(
   let placedIn: string | undefined;
   const send = () => db.transaction(async (tx) => {
     const target = input.replyToId === undefined ? undefined : await messageById(tx, input.replyToId);
-    const badReply = input.replyToId !== undefined && target?.roomId !== roomId;
+    const badReply = input.replyToId !== undefined && (target?.roomId !== roomId || target.type === 'system');
     const at = now();
     const values = {
       roomId, senderId: me.id, content, type: files.length ? 'file' as const : 'text' as const,
@@ -121,7 +154,7 @@ export async function sendMessage(
     // Told only once the caller is known to be a member: nobody else learns where a message is.
     if (badReply) throw badRequest('replyToId is not a message of this room.', { reason: 'reply-elsewhere', field: 'replyToId' });
     // The row as stored (times hold whole seconds), without reading it back.
-    const row: MessageRow = { ...values, id, isEdited: false, editedAt: null, isDeleted: false, deletedAt: null };
+    const row: MessageRow = { ...values, id, isEdited: false, editedAt: null, isDeleted: false, deletedAt: null, systemData: null };
     if (upload && files.length) {
       placedIn = messageDir(upload.uploadDir, roomId, id);
       await placeFiles(tx, upload.uploadDir, roomId, id, files);
@@ -213,6 +246,7 @@ async function messageForMember(db: Db, me: Me, messageId: number) {
 export async function editMessage(db: Db, me: Me, messageId: number, content: string): Promise<MessageView> {
   const { message } = await messageForMember(db, me, messageId);
   requirePerm(me, 'chat.update');
+  if (message.type === 'system') throw conflict('A system message cannot be edited.', 'system-message');
   if (message.senderId !== me.id) throw forbidden('Only its sender can edit a message.', { reason: 'not-sender' });
   if (message.isDeleted) throw conflict('A deleted message cannot be edited.', 'message-deleted');
   const text = checkContent(content);
@@ -234,6 +268,7 @@ export async function editMessage(db: Db, me: Me, messageId: number, content: st
 export async function deleteMessage(db: Db, me: Me, messageId: number, uploadDir: string): Promise<MessageView> {
   const { message, member } = await messageForMember(db, me, messageId);
   requirePerm(me, 'chat.delete');
+  if (message.type === 'system') throw conflict('A system message cannot be deleted.', 'system-message');
   if (message.senderId !== me.id && !canModerate(member)) throw forbidden('Only its sender or a moderator can delete a message.', { reason: 'not-sender' });
   const view = await db.transaction(async (tx) => {
     const { messages, attachments } = tx.t;
@@ -262,27 +297,4 @@ async function rewriteHistory(tx: Db, view: MessageView): Promise<void> {
   const views = new Map<number, unknown>([[view.id, view]]);
   for (const v of await toViews(tx, rows)) views.set(v.id, v);
   await rewriteMessageEvents(tx, views);
-}
-
-/** Messages of the caller's rooms (or one of them) containing every word of q, newest first. */
-export async function searchMessages(db: Db, me: Me, q: string, roomId?: number, limit = PAGE_DEFAULT) {
-  const all = [...new Set(q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])];
-  // Words of 3+ letters, the shortest a MySQL/MariaDB full-text index keeps; shorter ones
-  // ("de", "la") count only in a query that has nothing longer ("PO", "42").
-  const long = all.filter((w) => [...w].length >= 3);
-  const words = (long.length ? long : all).slice(0, 8);
-  if (!words.length) throw badRequest('q must contain a letter or a digit.', { reason: 'no-words', field: 'q' });
-  if (roomId !== undefined) await requireMember(db, me, roomId);
-  else requirePerm(me, 'chat.read');
-  const { messages, members } = db.t;
-  const rows = await db.orm.select({ m: messages }).from(messages)
-    .innerJoin(members, and(eq(members.roomId, messages.roomId), eq(members.userId, me.id)))
-    .where(and(
-      db.matchContent(words),
-      eq(messages.isDeleted, false),
-      roomId !== undefined ? eq(messages.roomId, roomId) : undefined,
-    ))
-    .orderBy(desc(messages.id))
-    .limit(limit);
-  return toViews(db, rows.map((r) => r.m));
 }

@@ -1,66 +1,13 @@
 import { and, asc, eq, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import { badRequest, conflict, notFound } from './errors';
 import { memberOf, requireManager, requireMember, requirePerm, type Me } from './access';
-import type { Db, MemberRow, RoomRow } from '../storage';
+import type { Db } from '../storage';
 import { removeFiles } from './attachments';
-import { toViews } from './messages';
-import { nameOf } from './users';
-import { contextView, iso, memberView, now, roomData, type MemberView, type RoomContext, type RoomView } from './views';
+import { recordSystemMessage } from './system';
+import { directKey, listMembers, roomViews } from './room-views';
+import { nameOf, presenceOf } from './users';
+import { memberView, now, roomData, type MemberView, type RoomContext, type RoomView } from './views';
 import { markJoined, recordEvents } from '../events/outbox';
-
-/** Views of rooms for one user, with last message, unread count and names, in four queries. */
-export async function roomViews(db: Db, userId: number, rows: { room: RoomRow; member: MemberRow | null }[]): Promise<RoomView[]> {
-  if (!rows.length) return [];
-  const { messages, members, roomContexts } = db.t;
-  const lastIds = rows.map((r) => r.room.lastMessageId).filter((id): id is number => id != null);
-  const memberRoomIds = rows.filter((r) => r.member).map((r) => r.room.id);
-  const [lastRows, unread, contexts] = await Promise.all([
-    lastIds.length ? db.orm.select().from(messages).where(inArray(messages.id, lastIds)) : [],
-    memberRoomIds.length
-      ? db.orm.select({ roomId: messages.roomId, n: sql<number>`COUNT(*)` }).from(messages)
-        .innerJoin(members, and(eq(members.roomId, messages.roomId), eq(members.userId, userId)))
-        .where(and(
-          inArray(messages.roomId, memberRoomIds),
-          gt(messages.id, sql`COALESCE(${members.lastReadMessageId}, 0)`),
-          ne(messages.senderId, userId),
-          eq(messages.isDeleted, false),
-        ))
-        .groupBy(messages.roomId)
-      : [],
-    db.orm.select().from(roomContexts).where(inArray(roomContexts.roomId, rows.map((r) => r.room.id))),
-  ]);
-  const contextByRoom = new Map(contexts.map((c) => [c.roomId, c]));
-  const peers = rows.map((r) => directPeer(r.room, userId)).filter((id): id is number => id != null);
-  const [lastViews, names] = await Promise.all([toViews(db, lastRows), db.users.byIds(peers)]);
-  const lastById = new Map(lastViews.map((m) => [m.id, m]));
-  const unreadByRoom = new Map(unread.map((u) => [u.roomId, Number(u.n)]));
-  return rows.map(({ room, member }) => {
-    const peer = directPeer(room, userId);
-    const context = contextByRoom.get(room.id);
-    return {
-      id: room.id,
-      type: room.type,
-      name: peer != null ? nameOf(names, peer) : room.name,
-      createdBy: room.createdById,
-      createdAt: room.createdAt.toISOString(),
-      updatedAt: iso(room.updatedAt),
-      lastMessage: room.lastMessageId != null ? lastById.get(room.lastMessageId) ?? null : null,
-      unreadCount: unreadByRoom.get(room.id) ?? 0,
-      muted: member?.muted ?? false,
-      myRole: member?.role ?? null,
-      ...(context ? { context: contextView(context) } : {}),
-    };
-  });
-}
-
-/** The other person of a direct room, from its "lowId:highId" key. */
-function directPeer(room: Pick<RoomRow, 'directKey'>, me: number): number | null {
-  if (!room.directKey) return null;
-  const [a, b] = room.directKey.split(':').map(Number);
-  return a === me ? b : a;
-}
-
-const directKey = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:${a}`);
 
 const activity = (r: RoomView) => r.lastMessage?.createdAt ?? r.createdAt;
 
@@ -93,13 +40,6 @@ export async function getRoom(db: Db, me: Me, roomId: number): Promise<RoomView>
   const row = await requireMember(db, me, roomId);
   const [view] = await roomViews(db, me.id, [row]);
   return { ...view, members: await listMembers(db, roomId) };
-}
-
-export async function listMembers(db: Db, roomId: number): Promise<MemberView[]> {
-  const { members } = db.t;
-  const rows = await db.orm.select().from(members).where(eq(members.roomId, roomId)).orderBy(asc(members.joinedAt), asc(members.id));
-  const names = await db.users.byIds(rows.map((m) => m.userId));
-  return rows.map((m) => memberView(m, nameOf(names, m.userId)));
 }
 
 /** Gets or creates the one direct room of the caller and another active user. */
@@ -181,6 +121,7 @@ export async function createRoom(
     const c = input.context;
     if (c) await tx.insert(tx.t.roomContexts, { roomId: id, contextType: c.type, contextId: c.id, label: c.label, url: c.url ?? null });
     await markJoined(tx, id, 'all', await recordRoomEvent(tx, id, 'room.created'));
+    await recordSystemMessage(tx, id, me, { action: 'room.created', name });
     return id;
   });
   return getRoom(db, me, roomId);
@@ -203,6 +144,7 @@ export async function renameRoom(db: Db, me: Me, roomId: number, rawName: string
   await db.transaction(async (tx) => {
     await tx.orm.update(tx.t.rooms).set({ name, updatedAt: now() }).where(eq(tx.t.rooms.id, roomId));
     await recordRoomEvent(tx, roomId, 'room.updated');
+    await recordSystemMessage(tx, roomId, me, { action: 'room.renamed', name });
   });
   return getRoom(db, me, roomId);
 }
@@ -240,9 +182,11 @@ export async function joinChannel(db: Db, me: Me, roomId: number): Promise<RoomV
   if (!room) throw notFound('room');
   requirePerm(me, 'chat.read');
   await db.transaction(async (tx) => {
+    await tx.lockRoom(roomId);
     if (await memberOf(tx, roomId, me.id)) return;
     await tx.insertIgnore(members, [{ roomId, userId: me.id, role: 'member', joinedAt: now() }]);
     await recordMembersAdded(tx, roomId, [me.id]);
+    await recordSystemMessage(tx, roomId, me, { action: 'member.added', userId: me.id });
   });
   return getRoom(db, me, roomId);
 }
@@ -252,7 +196,7 @@ export async function setMuted(db: Db, me: Me, roomId: number, muted: boolean): 
   const { member } = await requireMember(db, me, roomId);
   const { members } = db.t;
   await db.orm.update(members).set({ muted }).where(eq(members.id, member.id));
-  return memberView({ ...member, muted }, me.name);
+  return memberView({ ...member, muted }, me.name, (await presenceOf(db, [me.id])).get(me.id));
 }
 
 async function memberIds(db: Db, roomId: number): Promise<Set<number>> {
@@ -273,8 +217,8 @@ export async function recordMembersAdded(tx: Db, roomId: number, userIds: number
   if (!userIds.length) return [];
   const { members } = tx.t;
   const rows = await tx.orm.select().from(members).where(and(eq(members.roomId, roomId), inArray(members.userId, userIds)));
-  const names = await tx.users.byIds(userIds);
-  const views = rows.map((m) => memberView(m, nameOf(names, m.userId)));
+  const [names, presence] = await Promise.all([tx.users.byIds(userIds), presenceOf(tx, userIds)]);
+  const views = rows.map((m) => memberView(m, nameOf(names, m.userId), presence.get(m.userId)));
   const [first] = await recordEvents(tx, views.map((v) => ({ roomId, type: 'member.added' as const, data: { roomId, ...v } })));
   // Their feed starts with their arrival: what the room said before is history, read through REST.
   if (first !== undefined) await markJoined(tx, roomId, userIds, first);

@@ -11,12 +11,26 @@ import { problemStatus, type ProblemCode } from './errors';
 
 const time = z.iso.datetime();
 
-export const user = z.object({ id: z.number(), name: z.string(), email: z.string().optional() }).meta({ id: 'User' });
+export const user = z.object({
+  id: z.number(), name: z.string(), email: z.string().optional(),
+  online: z.boolean().describe('Has the chat open somewhere'),
+}).meta({ id: 'User' });
 
 export const attachment = z.object({
   id: z.number(), fileName: z.string(), size: z.number(), mimeType: z.string(), extension: z.string(),
   url: z.string(), thumbnailUrl: z.string().optional(),
 }).meta({ id: 'Attachment' });
+
+export const systemActions = ['room.created', 'room.renamed', 'member.added', 'member.removed', 'member.left'] as const;
+
+/** What a system message reports: who did what (to whom, or the new name). */
+export const systemEvent = z.object({
+  action: z.enum(systemActions),
+  actorId: z.number(),
+  userId: z.number().optional().describe('The member added, removed or leaving'),
+  userName: z.string().optional().describe("That member's display name"),
+  name: z.string().optional().describe("The room's new name"),
+}).meta({ id: 'SystemEvent' });
 
 export const message = z.object({
   id: z.number(), roomId: z.number(), senderId: z.number(), senderName: z.string(), content: z.string(),
@@ -24,11 +38,14 @@ export const message = z.object({
   replyTo: z.object({ id: z.number(), senderName: z.string(), excerpt: z.string() }).nullable(),
   attachments: z.array(attachment), createdAt: time, editedAt: time.nullable(), deletedAt: time.nullable(),
   clientId: z.string().nullable(),
+  system: systemEvent.optional().describe('On a message of type system: what happened (its content is empty)'),
 }).meta({ id: 'Message' });
 
 export const member = z.object({
   userId: z.number(), name: z.string(), role: z.enum(memberRoles), joinedAt: time,
   lastReadAt: time.nullable(), lastReadMessageId: z.number().nullable(), muted: z.boolean(),
+  online: z.boolean().describe('Has the chat open somewhere'),
+  lastSeenAt: time.nullable().describe('When their last feed closed'),
 }).meta({ id: 'Member' });
 
 /** A path of the host app ("/factures/2025-0042", not "//host") or an absolute http(s) URL: never javascript: or data:. */
@@ -54,7 +71,10 @@ export const roomContext = z.strictObject({
 export const room = z.object({
   id: z.number(), type: z.enum(roomTypes), name: z.string().nullable(), createdBy: z.number(),
   createdAt: time, updatedAt: time.nullable(), lastMessage: message.nullable(), unreadCount: z.number(),
-  muted: z.boolean(), myRole: z.enum(memberRoles).nullable(), members: z.array(member).optional(),
+  memberCount: z.number(),
+  muted: z.boolean(), myRole: z.enum(memberRoles).nullable(),
+  lastReadMessageId: z.number().nullable().describe("Where the caller's read marker is: the first unread message is the next one"),
+  members: z.array(member).optional().describe('GET /rooms/:id and the answers about one room: its members; the room list: a direct room\'s two members'),
   context: roomContext.optional().describe('The host record the room is tied to, if any.'),
 }).meta({ id: 'Room' });
 
@@ -83,13 +103,20 @@ export type MessageView = z.output<typeof message>;
 export type MemberView = z.output<typeof member>;
 export type RoomView = z.output<typeof room>;
 export type RoomContext = z.output<typeof roomContext>;
+export type SystemEvent = z.output<typeof systemEvent>;
 
 /** Database times hold whole seconds: the API answers what a later read will give. */
 export const now = () => new Date(Math.floor(Date.now() / 1000) * 1000);
 
 export const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-export const memberView = (m: MemberRow, name: string): MemberView => ({
+/** Someone's presence: whether they have the chat open, and when they last closed it. */
+export interface PresenceView {
+  online: boolean;
+  lastSeenAt: string | null;
+}
+
+export const memberView = (m: MemberRow, name: string, presence: PresenceView = { online: false, lastSeenAt: null }): MemberView => ({
   userId: m.userId,
   name,
   role: m.role,
@@ -97,6 +124,7 @@ export const memberView = (m: MemberRow, name: string): MemberView => ({
   lastReadAt: iso(m.lastReadAt),
   lastReadMessageId: m.lastReadMessageId ?? null,
   muted: m.muted,
+  ...presence,
 });
 
 export const attachmentView = (a: AttachmentRow): AttachmentView => ({

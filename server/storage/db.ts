@@ -1,4 +1,4 @@
-import type { SQL } from 'drizzle-orm';
+import type { Column, SQL } from 'drizzle-orm';
 import type { MySql2Database } from 'drizzle-orm/mysql2';
 import type { MySqlTable } from 'drizzle-orm/mysql-core';
 import * as schema from '../../drizzle/mysql';
@@ -17,12 +17,13 @@ export const tables: Tables = schema;
 /** A row of each chat table: the same in both dialects. */
 export type { AttachmentRow, MemberRow, MessageRow, RoomContextRow, RoomRow } from '../../drizzle/mysql';
 export type MemberRole = Tables['members']['$inferSelect']['role'];
+export type { PresenceRow } from '../../drizzle/mysql';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type TableName = 'rooms' | 'members' | 'messages' | 'attachments' | 'messageReads' | 'roomContexts' | 'events' | 'eventSeq';
+type TableName = 'rooms' | 'members' | 'messages' | 'attachments' | 'messageReads' | 'roomContexts' | 'events' | 'eventSeq' | 'presence';
 /** Compiles only while every chat table gives the same rows in both dialects. */
 export const dialectsAgree: { [N in TableName]: Same<Tables[N]['$inferSelect'], (typeof sqlite)[N]['$inferSelect']> } = {
-  rooms: true, members: true, messages: true, attachments: true, messageReads: true, roomContexts: true, events: true, eventSeq: true,
+  rooms: true, members: true, messages: true, attachments: true, messageReads: true, roomContexts: true, events: true, eventSeq: true, presence: true,
 };
 
 /** A row that serialises writers: a room (its messages), or the one event sequence row. */
@@ -48,6 +49,13 @@ export interface Db {
   insert<T extends MySqlTable>(table: T, values: T['$inferInsert']): Promise<number>;
   /** Inserts rows, ignoring those that hit a unique key. */
   insertIgnore<T extends MySqlTable>(table: T, values: T['$inferInsert'][]): Promise<void>;
+  /** Inserts a row, or updates `set` on the row its primary key `target` already names. */
+  upsert<T extends MySqlTable>(table: T, values: T['$inferInsert'], target: Column, set: Partial<T['$inferInsert']>): Promise<void>;
+  /**
+   * Which of these users have a feed open on some instance: the event hub's
+   * answer, attached by createApp; absent, everyone is offline.
+   */
+  online?(ids: number[]): Promise<Set<number>>;
   /** Runs a raw statement and returns its rows. */
   rows<R = Record<string, unknown>>(query: SQL): Promise<R[]>;
   /** Number of rows an update or delete changed. */

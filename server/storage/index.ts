@@ -14,4 +14,4 @@ export function migrateDb(url: string): Promise<void> {
   return url.startsWith('mysql://') ? migrateMysql(url) : migrateSqlite(url);
 }
 export { isUnavailable } from './db';
-export type { AttachmentRow, MemberRole, MemberRow, MessageRow, RoomContextRow, RoomRow } from './db';
+export type { AttachmentRow, MemberRole, MemberRow, MessageRow, PresenceRow, RoomContextRow, RoomRow } from './db';

@@ -77,6 +77,9 @@ function bind(orm: MySql2Database<Tables>, users: UsersTable, pool: mysql.Pool, 
     async insertIgnore<T extends MySqlTable>(table: T, values: T['$inferInsert'][]) {
       if (values.length) await orm.insert(table).ignore().values(values);
     },
+    async upsert(table, values, _target, set) {
+      await orm.insert(table).values(values).onDuplicateKeyUpdate({ set });
+    },
     rows,
     affected: (result) => Number((result as [{ affectedRows?: number }])[0]?.affectedRows ?? 0),
     transaction: (fn) => orm.transaction((tx) => fn(bind(tx as unknown as MySql2Database<Tables>, users, pool, name))),

@@ -108,6 +108,9 @@ function bind(lite: LibSQLDatabase<typeof sqliteSchema>, users: UsersTable, path
     async insertIgnore<T extends MySqlTable>(table: T, values: T['$inferInsert'][]) {
       if (values.length) await lite.insert(table as never as typeof sqliteSchema.rooms).values(values as never).onConflictDoNothing();
     },
+    async upsert(table, values, target, set) {
+      await lite.insert(table as never as typeof sqliteSchema.rooms).values(values as never).onConflictDoUpdate({ target: target as never, set: set as never });
+    },
     rows,
     affected: (result) => Number((result as { rowsAffected?: number }).rowsAffected ?? 0),
     transaction: own.transaction!,

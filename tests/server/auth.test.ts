@@ -36,7 +36,7 @@ describe.each(DIALECTS)('identity on %s', (dialect) => {
   it('accepts a host-minted HS256 token and shows who the caller is', async () => {
     const res = await me(server, `Bearer ${await sign(claims())}`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ user: { id: 1, name: 'Alice Martin', email: 'alice@ipp.test' }, perms: ALL_PERMS });
+    expect(await res.json()).toEqual({ user: { id: 1, name: 'Alice Martin', email: 'alice@ipp.test', online: false }, perms: ALL_PERMS });
   });
 
   it('refuses a request without a usable Authorization header', async () => {
@@ -111,10 +111,10 @@ describe.each(DIALECTS)('identity on %s', (dialect) => {
 
   it('takes the display name from the name claim, else from the users table', async () => {
     const named = await (await me(server, `Bearer ${await sign(claims({ sub: '2', name: 'Bruno D. (Compta)' }))}`)).json();
-    expect(named.user).toEqual({ id: 2, name: 'Bruno D. (Compta)', email: 'bruno@ipp.test' });
+    expect(named.user).toEqual({ id: 2, name: 'Bruno D. (Compta)', email: 'bruno@ipp.test', online: false });
     // David has no full_name: his username stands in.
     const david = await (await me(server, `Bearer ${await sign(claims({ sub: '4' }))}`)).json();
-    expect(david.user).toEqual({ id: 4, name: 'david', email: 'david@ipp.test' });
+    expect(david.user).toEqual({ id: 4, name: 'david', email: 'david@ipp.test', online: false });
   });
 
   it('shows only the known permissions the token grants', async () => {

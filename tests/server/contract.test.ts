@@ -173,6 +173,10 @@ describe.each(DIALECTS)('the document against the server on %s', (dialect) => {
     const gone = await json(await call('POST', rooms(group.id, '/messages'), { json: { content: 'À effacer', clientId: 'c-5' } }));
     expect((await call('DELETE', messages(gone.id))).status).toBe(200);
     expect((await call('PATCH', messages(gone.id), { json: { content: 'Revenu' } })).status).toBe(409);
+    // A system message (the group's creation) cannot be deleted.
+    const history = await json(await call('GET', rooms(group.id, '/messages?limit=100')));
+    const system = history.messages.find((m: { type: string }) => m.type === 'system');
+    expect((await call('DELETE', messages(system.id))).status).toBe(409);
     expect((await call('DELETE', messages('abc'))).status).toBe(400);
     expect((await call('DELETE', messages(999999))).status).toBe(404);
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireMember, type Me } from '../../server/services/access';
 import { eventsAfter, eventsForUser, eventBounds, membersOf, pruneEvents } from '../../server/events/outbox';
-import { deleteMessage, editMessage, listMessages, searchMessages, sendMessage } from '../../server/services/messages';
+import { deleteMessage, editMessage, listMessages, sendMessage } from '../../server/services/messages';
+import { searchMessages } from '../../server/services/search';
 import { markRead } from '../../server/services/reads';
 import { getRoom, listChannels, listRooms } from '../../server/services/rooms';
 import { openDb, type Db } from '../../server/storage';
@@ -62,8 +63,10 @@ describe('the hot queries on MariaDB', () => {
     const page = await listMessages(db, me(1), room, {});
     await listMessages(db, me(1), room, { before: page.messages[0].id });
     await listMessages(db, me(1), room, { after: page.messages[0].id, limit: 10 });
+    await listMessages(db, me(1), room, { around: page.messages[10].id, limit: 20 });
     await searchMessages(db, me(1), 'facture');
-    await searchMessages(db, me(1), 'facture prête', room);
+    const found = await searchMessages(db, me(1), 'facture prête', { roomId: room });
+    await searchMessages(db, me(1), 'facture', { before: found.at(-1)?.id ?? 1000, limit: 20 });
     const sent = await sendMessage(db, me(1), room, { content: 'nouveau', clientId: 'explain-1', replyToId: page.messages[0].id });
     await sendMessage(db, me(1), room, { content: 'nouveau', clientId: 'explain-1' });
     await markRead(db, me(other), room, sent.message.id);

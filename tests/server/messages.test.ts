@@ -78,11 +78,14 @@ describe.each(DIALECTS)('messages on %s', (dialect) => {
         pages.push(p);
         seen.unshift(...p.messages);
       }
-      expect(pages.map((x) => x.messages.length)).toEqual([50, 50, 20]);
+      // The 120 messages, after the one that tells the group was created.
+      expect(pages.map((x) => x.messages.length)).toEqual([50, 50, 21]);
       expect(contents(pages[1])).toEqual(range(21, 70));
       expect(pages.at(-1)!.hasMore).toBe(false);
-      expect(seen.map((m) => m.id)).toEqual(sent.map((m) => m.id));
-      const beforeFirst = await page(alice, roomId, `?before=${sent[0].id}`);
+      const [created, ...rest] = seen;
+      expect(created).toMatchObject({ type: 'system', system: { action: 'room.created', actorId: 1, name: 'Pages' } });
+      expect(rest.map((m) => m.id)).toEqual(sent.map((m) => m.id));
+      const beforeFirst = await page(alice, roomId, `?before=${created.id}`);
       expect(beforeFirst).toEqual({ messages: [], hasMore: false });
     });
 
@@ -449,5 +452,61 @@ describe.each(DIALECTS)('messages on %s', (dialect) => {
       expect((await bruno.delete(`/messages/${m.paid.id}`)).status).toBe(200);
       expect(await search(alice, 'q=facture')).toEqual([m.invoice.id]);
     });
+  });
+});
+
+describe.each(DIALECTS)('finding a message in its context on %s', (dialect) => {
+  let server: TestServer;
+  let alice: Client, bruno: Client, chloe: Client;
+  let roomId: number;
+  const sent: { id: number; content: string }[] = [];
+  beforeAll(async () => {
+    server = await startServer(dialect);
+    [alice, bruno, chloe] = await Promise.all([1, 2, 3].map((id) => server.as(id)));
+    roomId = (await (await alice.post('/rooms', { type: 'group', name: 'Archives', memberIds: [2] })).json()).id;
+    for (let i = 1; i <= 120; i++) {
+      const content = i === 37 ? 'le conteneur MSKU4815162 est au Havre' : `message ${i}`;
+      sent.push(await (await alice.post(`/rooms/${roomId}/messages`, { content, clientId: `ctx-${i}` })).json());
+    }
+  });
+  afterAll(() => server?.close());
+
+  it('opens a page around a message, and pages both ways from there', async () => {
+    const [found] = await (await bruno.get('/search?q=conteneur')).json();
+    expect(found).toMatchObject({ roomId, content: 'le conteneur MSKU4815162 est au Havre' });
+    const page = await (await bruno.get(`/rooms/${roomId}/messages?around=${found.id}&limit=21`)).json();
+    expect(page.messages).toHaveLength(21);
+    expect(page.messages[10].id).toBe(found.id);
+    expect(page).toMatchObject({ hasMore: true, hasNewer: true });
+    const older = await (await bruno.get(`/rooms/${roomId}/messages?before=${page.messages[0].id}&limit=50`)).json();
+    const newer = await (await bruno.get(`/rooms/${roomId}/messages?after=${page.messages.at(-1).id}&limit=100`)).json();
+    // The page, what is before and what is after make the whole room once: its creation and the 120 messages.
+    const all = [...older.messages, ...page.messages, ...newer.messages].map((m: { id: number }) => m.id);
+    expect(all).toHaveLength(121);
+    expect(all.slice(1)).toEqual(sent.map((m) => m.id));
+    expect([older.hasMore, newer.hasMore]).toEqual([false, false]);
+  });
+
+  it('says when the message is at an end, and answers 404 for a message of another room', async () => {
+    const last = await (await bruno.get(`/rooms/${roomId}/messages?around=${sent.at(-1)!.id}&limit=10`)).json();
+    expect(last.messages.at(-1).id).toBe(sent.at(-1)!.id);
+    expect(last.hasNewer).toBe(false);
+    const other = (await (await chloe.post('/rooms', { type: 'direct', userId: 1 })).json()).id;
+    const elsewhere = await (await chloe.post(`/rooms/${other}/messages`, { content: 'ailleurs', clientId: 'ctx-x' })).json();
+    await expectProblem(await bruno.get(`/rooms/${roomId}/messages?around=${elsewhere.id}`), 404);
+    await expectProblem(await bruno.get(`/rooms/${roomId}/messages?around=99999999`), 404);
+  });
+
+  it('pages search results with before=', async () => {
+    const first = await (await bruno.get('/search?q=message&limit=50')).json();
+    expect(first).toHaveLength(50);
+    const next = await (await bruno.get(`/search?q=message&limit=50&before=${first.at(-1).id}`)).json();
+    const rest = await (await bruno.get(`/search?q=message&limit=50&before=${next.at(-1).id}`)).json();
+    const ids = [...first, ...next, ...rest].map((m: { id: number }) => m.id);
+    expect(ids).toHaveLength(119);
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    expect(new Set(ids).size).toBe(119);
+    expect((await (await bruno.get('/search?q=message')).json())).toHaveLength(20);
+    await expectProblem(await bruno.get('/search?q=message&limit=51'), 400);
   });
 });

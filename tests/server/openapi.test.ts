@@ -131,8 +131,8 @@ describe.each(DIALECTS)('the API description and health on %s', (dialect) => {
   it('describes the page and search queries', () => {
     const query = (method: string, path: string) =>
       (operation(method, path)?.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name).sort();
-    expect(query('get', '/rooms/{id}/messages')).toEqual(['after', 'before', 'limit']);
-    expect(query('get', '/search')).toEqual(['q', 'roomId']);
+    expect(query('get', '/rooms/{id}/messages')).toEqual(['after', 'around', 'before', 'limit']);
+    expect(query('get', '/search')).toEqual(['before', 'limit', 'q', 'roomId']);
     expect(query('get', '/rooms')).toEqual(['filter', 'q']);
   });
 

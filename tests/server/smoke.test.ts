@@ -14,7 +14,7 @@ describe.each(DIALECTS)('a conversation on %s', (dialect) => {
 
   it('lets two users open a direct room, talk, read and search', async () => {
     const me = await (await alice.get('/me')).json();
-    expect(me.user).toEqual({ id: 1, name: 'Alice Martin', email: 'alice@ipp.test' });
+    expect(me.user).toEqual({ id: 1, name: 'Alice Martin', email: 'alice@ipp.test', online: false });
     const open = await alice.post('/rooms', { type: 'direct', userId: 2 });
     expect(open.status).toBe(201);
     const room = await open.json();
@@ -43,7 +43,7 @@ describe.each(DIALECTS)('a conversation on %s', (dialect) => {
 
   it('finds active users by name or email, for a new conversation', async () => {
     const search = async (query: string) => (await (await alice.get(`/users${query}`)).json()) as { id: number; name: string }[];
-    expect(await search('?q=BRU')).toEqual([{ id: 2, name: 'Bruno Durand', email: 'bruno@ipp.test' }]);
+    expect(await search('?q=BRU')).toEqual([{ id: 2, name: 'Bruno Durand', email: 'bruno@ipp.test', online: false }]);
     expect((await search('?q=david@')).map((u) => u.name)).toEqual(['david']);
     // Eve is not active: she is nobody's to find.
     expect(await search('?q=eve')).toEqual([]);

@@ -15,15 +15,18 @@ export interface ReceivedEvent {
 export interface EventStream {
   status: number;
   headers: Headers;
+  /** The events received, but `presence` ones, which come whenever someone's feed opens or closes. */
   events: ReceivedEvent[];
+  /** The `presence` events received. */
+  presences: ReceivedEvent[];
   comments: string[];
   retry?: number;
   /** The id of the last event with one: what a reconnecting client sends as Last-Event-ID. */
   lastId?: string;
   /** Resolves when the server ends the stream (or close() is called). */
   ended: Promise<void>;
-  /** Waits for the first event (from index `from`) matching the test. */
-  waitFor(test: (e: ReceivedEvent) => boolean, opts?: { timeout?: number; from?: number }): Promise<ReceivedEvent>;
+  /** Waits for the first event (from index `from`, among the presence events with `presence`) matching the test. */
+  waitFor(test: (e: ReceivedEvent) => boolean, opts?: { timeout?: number; from?: number; presence?: boolean }): Promise<ReceivedEvent>;
   /** Waits until at least n events were received. */
   waitForCount(n: number, timeout?: number): Promise<ReceivedEvent[]>;
   close(): void;
@@ -45,10 +48,11 @@ export async function openEvents(
     status: res.status,
     headers: res.headers,
     events: [],
+    presences: [],
     comments: [],
     ended: Promise.resolve(),
-    waitFor(test, { timeout = 5000, from = 0 } = {}) {
-      return until(() => stream.events.slice(from).find(test), timeout, `an event matching ${test}`);
+    waitFor(test, { timeout = 5000, from = 0, presence = false } = {}) {
+      return until(() => (presence ? stream.presences : stream.events).slice(from).find(test), timeout, `an event matching ${test}`);
     },
     waitForCount(n, timeout = 5000) {
       return until(() => (stream.events.length >= n ? stream.events : undefined), timeout, `${n} events (got ${stream.events.length})`);
@@ -73,7 +77,7 @@ export async function openEvents(
       let json: unknown;
       try { json = JSON.parse(m.data); } catch { json = undefined; }
       if (m.id) stream.lastId = m.id;
-      stream.events.push({ id: m.id, event: m.event ?? 'message', data: m.data, json, at: performance.now() });
+      (m.event === 'presence' ? stream.presences : stream.events).push({ id: m.id, event: m.event ?? 'message', data: m.data, json, at: performance.now() });
       notify();
     },
     onComment(c) { stream.comments.push(c); notify(); },

@@ -1,0 +1,87 @@
+import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
+import type { Db, MemberRow, RoomRow } from '../storage';
+import { toViews } from './messages';
+import { nameOf, presenceOf } from './users';
+import { contextView, iso, memberView, type MemberView, type RoomView } from './views';
+
+/** The other person of a direct room, from its "lowId:highId" key. */
+export function directPeer(room: Pick<RoomRow, 'directKey'>, me: number): number | null {
+  if (!room.directKey) return null;
+  const [a, b] = room.directKey.split(':').map(Number);
+  return a === me ? b : a;
+}
+
+/** The key of the one direct room of two users. */
+export const directKey = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:${a}`);
+
+/**
+ * Views of rooms for one user, with last message, unread count, member
+ * count and names, in a fixed number of queries however many rooms; a direct
+ * room carries its two members, with their presence.
+ */
+export async function roomViews(db: Db, userId: number, rows: { room: RoomRow; member: MemberRow | null }[]): Promise<RoomView[]> {
+  if (!rows.length) return [];
+  const { messages, members, roomContexts } = db.t;
+  const roomIds = rows.map((r) => r.room.id);
+  const lastIds = rows.map((r) => r.room.lastMessageId).filter((id): id is number => id != null);
+  const memberRoomIds = rows.filter((r) => r.member).map((r) => r.room.id);
+  const directIds = rows.filter((r) => r.room.type === 'direct').map((r) => r.room.id);
+  const [lastRows, unread, contexts, counts, directMembers] = await Promise.all([
+    lastIds.length ? db.orm.select().from(messages).where(inArray(messages.id, lastIds)) : [],
+    memberRoomIds.length
+      ? db.orm.select({ roomId: messages.roomId, n: sql<number>`COUNT(*)` }).from(messages)
+        .innerJoin(members, and(eq(members.roomId, messages.roomId), eq(members.userId, userId)))
+        .where(and(
+          inArray(messages.roomId, memberRoomIds),
+          gt(messages.id, sql`COALESCE(${members.lastReadMessageId}, 0)`),
+          ne(messages.senderId, userId),
+          eq(messages.isDeleted, false),
+          ne(messages.type, 'system'),
+        ))
+        .groupBy(messages.roomId)
+      : [],
+    db.orm.select().from(roomContexts).where(inArray(roomContexts.roomId, roomIds)),
+    db.orm.select({ roomId: members.roomId, n: sql<number>`COUNT(*)` }).from(members).where(inArray(members.roomId, roomIds)).groupBy(members.roomId),
+    directIds.length ? db.orm.select().from(members).where(inArray(members.roomId, directIds)).orderBy(asc(members.id)) : [],
+  ]);
+  const people = [...new Set(directMembers.map((m) => m.userId))];
+  const [lastViews, names, presence] = await Promise.all([toViews(db, lastRows), db.users.byIds(people), presenceOf(db, people)]);
+  const contextByRoom = new Map(contexts.map((c) => [c.roomId, c]));
+  const lastById = new Map(lastViews.map((m) => [m.id, m]));
+  const unreadByRoom = new Map(unread.map((u) => [u.roomId, Number(u.n)]));
+  const countByRoom = new Map(counts.map((c) => [c.roomId, Number(c.n)]));
+  const membersOf = new Map<number, MemberView[]>();
+  for (const m of directMembers) {
+    const view = memberView(m, nameOf(names, m.userId), presence.get(m.userId));
+    membersOf.get(m.roomId)?.push(view) ?? membersOf.set(m.roomId, [view]);
+  }
+  return rows.map(({ room, member }) => {
+    const peer = directPeer(room, userId);
+    const context = contextByRoom.get(room.id);
+    return {
+      id: room.id,
+      type: room.type,
+      name: peer != null ? nameOf(names, peer) : room.name,
+      createdBy: room.createdById,
+      createdAt: room.createdAt.toISOString(),
+      updatedAt: iso(room.updatedAt),
+      lastMessage: room.lastMessageId != null ? lastById.get(room.lastMessageId) ?? null : null,
+      unreadCount: unreadByRoom.get(room.id) ?? 0,
+      memberCount: countByRoom.get(room.id) ?? 0,
+      muted: member?.muted ?? false,
+      myRole: member?.role ?? null,
+      lastReadMessageId: member?.lastReadMessageId ?? null,
+      ...(membersOf.has(room.id) ? { members: membersOf.get(room.id) } : {}),
+      ...(context ? { context: contextView(context) } : {}),
+    };
+  });
+}
+
+/** A room's members, by join date, with their names and presence. */
+export async function listMembers(db: Db, roomId: number): Promise<MemberView[]> {
+  const { members } = db.t;
+  const rows = await db.orm.select().from(members).where(eq(members.roomId, roomId)).orderBy(asc(members.joinedAt), asc(members.id));
+  const ids = rows.map((m) => m.userId);
+  const [names, presence] = await Promise.all([db.users.byIds(ids), presenceOf(db, ids)]);
+  return rows.map((m) => memberView(m, nameOf(names, m.userId), presence.get(m.userId)));
+}

@@ -1,0 +1,31 @@
+import { and, eq, isNull, lt, or } from 'drizzle-orm';
+import { recordEvents } from '../events/outbox';
+import type { Db } from '../storage';
+import type { HostUser } from '../storage/users';
+import { toViews } from './messages';
+import { now, type SystemEvent } from './views';
+
+/**
+ * Writes a system message ("Sophie a ajouté Julien") in the transaction of
+ * the change it reports, under the room's lock like any message, so it sits
+ * in the timeline where the change happened and is the same after a reload.
+ * The actor has read it; it counts as unread for nobody.
+ */
+export async function recordSystemMessage(tx: Db, roomId: number, actor: HostUser, system: Omit<SystemEvent, 'actorId'>): Promise<void> {
+  const { messages, rooms, members } = tx.t;
+  const at = now();
+  const data: SystemEvent = { actorId: actor.id, ...system };
+  const values = {
+    roomId, senderId: actor.id, content: '', type: 'system' as const, replyToId: null, clientId: null, createdAt: at,
+    systemData: JSON.stringify(data),
+  };
+  const id = await tx.insertLocked(messages, values, { table: rooms, id: roomId });
+  if (id === null) return;
+  await tx.orm.update(rooms).set({ lastMessageId: id, updatedAt: at }).where(eq(rooms.id, roomId));
+  await tx.orm.update(members).set({ lastReadMessageId: id, lastReadAt: at }).where(and(
+    eq(members.roomId, roomId), eq(members.userId, actor.id),
+    or(isNull(members.lastReadMessageId), lt(members.lastReadMessageId, id)),
+  ));
+  const [view] = await toViews(tx, [{ ...values, id, isEdited: false, editedAt: null, isDeleted: false, deletedAt: null }], [actor]);
+  await recordEvents(tx, [{ roomId, type: 'message.created', data: view, messageId: id }]);
+}
