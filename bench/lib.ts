@@ -67,12 +67,17 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...HIGH_LIMITS, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  let out = '';
+  let out: string | null = '';
   const url = await new Promise<string>((resolve, reject) => {
+    // Its log (a JSON line per request) is read until it says where it listens, then drained and dropped.
     child.stdout!.on('data', (d: Buffer) => {
+      if (out === null) return;
       out += d.toString();
       const m = out.match(/listening on (http:\/\/[\d.:]+)/);
-      if (m) resolve(m[1]);
+      if (m) {
+        resolve(m[1]);
+        out = null;
+      }
     });
     child.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
   });

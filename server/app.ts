@@ -1,15 +1,19 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
-import { openAPIRouteHandler } from 'hono-openapi';
+import { describeRoute, openAPIRouteHandler } from 'hono-openapi';
 import { authenticate, type AuthEnv } from './auth';
 import { limitBody } from './body';
 import type { AppDeps, Deps } from './deps';
-import { onError, onNotFound } from './errors';
+import { bearerAuth } from 'hono/bearer-auth';
+import { errorHandler, onNotFound } from './errors';
 import { createHub } from './events/hub';
 import { withHub } from './events/outbox';
 import { POSITION_HEADER } from './events/stream';
+import { observeRequests } from './http-log';
 import { createLimits, limitsOptions } from './limits';
+import { silentLogger } from './log';
+import { createMetrics, type Metrics } from './metrics';
 import { attachmentsRoutes } from './routes/attachments';
 import { channelsRoutes } from './routes/channels';
 import { demoRoutes } from './routes/demo';
@@ -21,17 +25,26 @@ import { roomsRoutes } from './routes/rooms';
 import { searchRoutes } from './routes/search';
 import { usersRoutes } from './routes/users';
 import { widgetRoutes } from './routes/widget';
+import { headers as h, problemResponse } from './validate';
 
 /** JSON bodies are small: the longest message, escaped, fits in 64 KiB. */
 export const JSON_BODY_LIMIT = 64 * 1024;
 
 /** The composition root: every route of the BFF, built from its handles. */
 export function createApp(given: Deps) {
-  const events = given.events ?? createHub({ db: given.db });
-  const limits = given.limits ?? createLimits(limitsOptions(given.config));
-  const deps: AppDeps = { ...given, events, limits, db: withHub(given.db, events) };
+  const logger = given.logger ?? silentLogger();
+  const metrics = given.metrics ?? createMetrics();
+  const events = given.events ?? createHub({ db: given.db, logger, observe: hubObserver(metrics) });
+  const limits = given.limits ?? createLimits({ ...limitsOptions(given.config), logger, observe: limitsObserver(metrics) });
+  const deps: AppDeps = { ...given, events, limits, logger, metrics, db: withHub(given.db, events) };
   const { config, db, verify } = deps;
+  metrics.observe({
+    feeds: () => events.stats().subscribers,
+    db: () => pingWithin(db.ping(), 2000),
+    ...(config.REDIS_URL ? { redis: () => limits.redis() } : {}),
+  });
   const app = new Hono();
+  app.use(observeRequests({ logger, metrics, trustProxy: config.TRUST_PROXY }));
   const api = new Hono<AuthEnv>()
     .use(cors({
       origin: config.CORS_ORIGINS,
@@ -42,7 +55,12 @@ export function createApp(given: Deps) {
     }))
     .use(limitBody(JSON_BODY_LIMIT))
     .route('/health', healthRoutes(deps))
-    .get('/openapi.json', (c, next) => openapi(c as never, next))
+    .get('/openapi.json', describeRoute({
+      summary: 'This document (OpenAPI 3.1)',
+      description: 'Public: no token.',
+      security: [],
+      responses: { 200: { description: 'The document', headers: h.requestId, content: { 'application/json': { schema: { type: 'object' } } } } },
+    }), (c, next) => openapi(c as never, next))
     .use(authenticate(verify, db))
     // /me answers any valid token. Everything else reads chat data, so the services ask for chat.read,
     // after the membership where a room is concerned: a room that is not the caller's is 404 whatever the token lacks.
@@ -59,10 +77,24 @@ export function createApp(given: Deps) {
   const openapi = openAPIRouteHandler(app, {
     documentation: {
       openapi: '3.1.0',
-      info: { title: 'ipp-chat API', version: '1', description: 'The BFF of the <ipp-chat> widget. Every route but /health and /openapi.json takes `Authorization: Bearer <host-minted JWT>`.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      info: {
+        title: 'ipp-chat API', version: '1',
+        description: 'The BFF of the <ipp-chat> widget. Every route under /api/chat but /health and /openapi.json takes `Authorization: Bearer <host-minted JWT>`;'
+          + ' /ipp-chat.js is public; /metrics (present only when METRICS_TOKEN is set) takes that token. Failures are RFC 9457 problems; docs/api.md lists their codes.',
+      },
+      // The paths are absolute (/api/chat/…): the server is wherever this document was fetched from.
+      servers: [{ url: '/', description: 'The BFF serving this document' }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A token minted by the host app for its logged-in user (docs/api.md, Identity)' },
+          metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN' },
+        },
+      },
     },
-    exclude: ['/api/chat/openapi.json'],
+    // Document /openapi.json and /ipp-chat.js too (they would be skipped as static files).
+    excludeStaticFile: false,
+    // Every validator answers a bad input with the problem of server/validate.ts.
+    defaultValidationErrorResponse: problemResponse(400, undefined, true) as never,
   });
   app.use(secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false }));
   app.route('/api/chat', api);
@@ -71,7 +103,41 @@ export function createApp(given: Deps) {
     app.get('/demo', (c) => c.redirect('/demo/'));
     app.route('/', demoRoutes(deps));
   }
-  app.onError(onError);
+  if (config.METRICS_TOKEN) {
+    app.get('/metrics', describeRoute({
+      summary: 'Prometheus metrics (README, Logs and metrics)',
+      security: [{ metricsToken: [] }],
+      responses: {
+        200: { description: 'The metrics, in Prometheus text format', headers: h.requestId, content: { 'text/plain': { schema: { type: 'string' } } } },
+        401: problemResponse(401, 'Problem: no METRICS_TOKEN, or another one'),
+      },
+    }), bearerAuth({ token: config.METRICS_TOKEN }), async (c) =>
+      c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType, 'Cache-Control': 'no-store' }));
+  }
+  app.onError(errorHandler({ logger, unavailable: () => metrics.dbErrors.inc() }));
   app.notFound(onNotFound);
   return app;
+}
+
+/** The hub's reports, counted. */
+export const hubObserver = (m: Metrics) => ({
+  delivered(streams: number, sinceCommitMs: number | null) {
+    m.eventsDelivered.inc(streams);
+    if (sinceCommitMs !== null) m.deliveryLatency.observe(Math.max(0, sinceCommitMs) / 1000);
+  },
+  dbError: () => m.dbErrors.inc(),
+  redisError: () => m.redisErrors.inc({ client: 'events' }),
+});
+
+/** The limits' reports, counted. */
+export const limitsObserver = (m: Metrics) => ({
+  refused: (reason: string) => m.rateLimited.inc({ reason }),
+  redisError: () => m.redisErrors.inc({ client: 'limits' }),
+});
+
+/** Whether a ping answers within `ms` (a database that hangs is as good as down). */
+function pingWithin(ping: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  return Promise.race([ping.then(() => true, () => false), late]).finally(() => clearTimeout(timer));
 }

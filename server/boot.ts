@@ -4,11 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { join } from 'node:path';
 import { createDemoUsers, seedDemo } from '../demo/seed';
-import { createApp } from './app';
+import { createApp, hubObserver, limitsObserver } from './app';
 import { createVerifier } from './auth';
 import type { Config } from './env';
 import { createHub } from './events/hub';
 import { createLimits, limitsOptions } from './limits';
+import { createLogger, type Logger } from './log';
+import { createMetrics } from './metrics';
 import { STAGING } from './services/uploads';
 import { migrateDb, openDb } from './storage';
 
@@ -17,7 +19,10 @@ import { migrateDb, openDb } from './storage';
  * seeded in demo mode, checked otherwise), the token verifier, the event hub
  * and the app. index.ts serves it; tests and benchmarks boot it the same way.
  */
-export async function boot(config: Config) {
+export async function boot(config: Config, opts: { logger?: Logger } = {}) {
+  // JSON lines on stdout, human-readable ones in demo mode.
+  const logger = opts.logger ?? createLogger({ level: config.LOG_LEVEL, pretty: config.CHAT_DEMO });
+  const metrics = createMetrics({ processMetrics: true });
   if (config.CHAT_DEMO) {
     await createDemoUsers(config.DATABASE_URL);
     await migrateDb(config.DATABASE_URL);
@@ -37,11 +42,12 @@ export async function boot(config: Config) {
   const verify = await createVerifier(config.jwtKey, { issuer: config.CHAT_JWT_ISSUER, audience: config.CHAT_JWT_AUDIENCE });
   // Instances on the same database share Redis channels and counters; another database (staging, a test run) does not hear them.
   const shared = { redisUrl: config.REDIS_URL, redisPrefix: `ipp-chat:${db.name}` };
-  const events = createHub({ db, ...shared, pruneEveryMs: 10 * 60_000 });
-  const limits = createLimits(limitsOptions(config, shared));
-  const app = createApp({ config, db, verify, events, limits });
+  const events = createHub({ db, ...shared, pruneEveryMs: 10 * 60_000, logger, observe: hubObserver(metrics) });
+  const limits = createLimits({ ...limitsOptions(config, shared), logger, observe: limitsObserver(metrics) });
+  const app = createApp({ config, db, verify, events, limits, logger, metrics });
   return {
     app,
+    logger,
     /** Ends the event streams (they never end by themselves; clients reconnect elsewhere). */
     endStreams: () => events.close(),
     /** Ends the streams, then closes the database. */
@@ -61,12 +67,13 @@ export async function boot(config: Config) {
 export const SERVER_OPTIONS = { headersTimeout: 15_000, requestTimeout: 600_000, keepAliveTimeout: 5_000 };
 
 /** Boots the app and serves it; port 0 picks a free one. */
-export async function listen(config: Config, port = config.PORT, host = config.HOST) {
-  const { app, endStreams, close } = await boot(config);
+export async function listen(config: Config, port = config.PORT, host = config.HOST, opts: { logger?: Logger } = {}) {
+  const { app, endStreams, close, logger } = await boot(config, opts);
   const server = serve({ fetch: app.fetch, port, hostname: host, serverOptions: SERVER_OPTIONS }) as import('node:http').Server;
   await once(server, 'listening');
   const address = server.address() as AddressInfo;
   return {
+    logger,
     url: `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`,
     /** Graceful stop: no new connections, event streams ended, requests under way finished. */
     async close() {

@@ -2,6 +2,8 @@ import type { VerifyToken } from './auth';
 import type { Config } from './env';
 import type { Hub } from './events/hub';
 import type { Limits } from './limits';
+import type { Logger } from './log';
+import type { Metrics } from './metrics';
 import type { Db } from './storage';
 
 /** What the app is built from: createApp(deps) receives every handle, nothing is global. */
@@ -13,6 +15,10 @@ export interface Deps {
   events?: Hub;
   /** The rate limits (boot.ts shares them through Redis); createApp makes in-process ones from config when absent. */
   limits?: Limits;
+  /** The server's logger (boot.ts: JSON lines on stdout at LOG_LEVEL); createApp makes a silent one when absent. */
+  logger?: Logger;
+  /** The Prometheus metrics (boot.ts adds the process's); createApp makes bare ones when absent. */
+  metrics?: Metrics;
 }
 
 /** The handles the routers get: every one of them present. */

@@ -1,4 +1,5 @@
 import { createPublicKey } from 'node:crypto';
+import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 
 /** A fixed key for demo mode only: the demo's tokens are not secrets. */
@@ -30,7 +31,22 @@ const schema = z.object({
   CHAT_MAX_STREAMS: z.coerce.number().int().min(0).default(10),
   // An upload that sends nothing for this long is answered 400 and its resources released.
   CHAT_UPLOAD_IDLE_SECONDS: z.coerce.number().positive().max(600).default(10),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // GET /metrics answers only this bearer token; without it, /metrics does not exist (404).
+  METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
+  // The reverse proxies whose X-Forwarded-For is believed (for the client address in the logs): none by default.
+  TRUST_PROXY: csv.pipe(z.array(z.string()).refine(trustable, 'must be addresses or CIDR ranges (or loopback, linklocal, uniquelocal), comma-separated'))
+    .default([]),
 });
+
+function trustable(list: string[]): boolean {
+  try {
+    proxyAddr.compile(list);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The server's configuration, parsed once from the environment. */
 export type Config = z.output<typeof schema> & { jwtKey: JwtKeyConfig };

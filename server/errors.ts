@@ -2,6 +2,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ChatError, problemStatus, type ProblemCode, type ProblemFacts } from './services/errors';
+import type { Logger } from './log';
 import { isUnavailable } from './storage';
 
 const titles: Record<ProblemCode, string> = {
@@ -31,22 +32,30 @@ function respond(c: Context, code: ProblemCode, detail: string, facts: ProblemFa
   return c.body(problemBody(code, detail, facts, status), status as ContentfulStatusCode, { ...extra, ...problemHeaders(code, facts) });
 }
 
-/** The one error handler: every failure leaves as problem+json, and only 5xx are logged. */
-export const onError: ErrorHandler = (err, c) => {
-  if (err instanceof ChatError) return respond(c, err.code, err.detail, err.facts);
-  if (err instanceof HTTPException) {
-    const headers = Object.fromEntries(err.getResponse().headers);
-    delete headers['content-type'];
-    const code = codeOf(err.status);
-    return respond(c, code, err.message || titles[code], {}, err.status, headers);
-  }
-  if (isUnavailable(err)) {
-    // One line, not a stack: during an outage every request lands here.
-    console.error(`${c.req.method} ${c.req.path}: the database is unavailable`);
-    return respond(c, 'unavailable', 'The database is unavailable; try again shortly.', { reason: 'database', retryAfter: 5 });
-  }
-  console.error(`${c.req.method} ${c.req.path} failed:`, err);
-  return respond(c, 'internal', 'The server could not complete the request.');
-};
+/**
+ * The one error handler: every failure leaves as problem+json, and only 5xx
+ * are logged, on the request's logger (so with its request id): a 500 with
+ * its stack (never in the answer), a 503 as one line.
+ */
+export function errorHandler({ logger, unavailable }: { logger: Logger; unavailable?: () => void }): ErrorHandler {
+  return (err, c) => {
+    if (err instanceof ChatError) return respond(c, err.code, err.detail, err.facts);
+    if (err instanceof HTTPException) {
+      const headers = Object.fromEntries(err.getResponse().headers);
+      delete headers['content-type'];
+      const code = codeOf(err.status);
+      return respond(c, code, err.message || titles[code], {}, err.status, headers);
+    }
+    const log = c.var.log ?? logger;
+    if (isUnavailable(err)) {
+      unavailable?.();
+      // One line, not a stack: during an outage every request lands here.
+      log.warn({ method: c.req.method, path: c.req.path }, 'the database is unavailable');
+      return respond(c, 'unavailable', 'The database is unavailable; try again shortly.', { reason: 'database', retryAfter: 5 });
+    }
+    log.error({ err, method: c.req.method, path: c.req.path }, 'request failed');
+    return respond(c, 'internal', 'The server could not complete the request.');
+  };
+}
 
 export const onNotFound: NotFoundHandler = (c) => respond(c, 'not-found', `No route for ${c.req.method} ${c.req.path}.`, { reason: 'route' });

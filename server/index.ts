@@ -5,8 +5,11 @@ import { parseEnv } from './env';
 async function main() {
   const config = parseEnv(process.env);
   const server = await listen(config);
-  console.log(`ipp-chat listening on ${server.url}${config.CHAT_DEMO ? ' (demo mode)' : ''}`);
-  const stop = () => server.close().then(() => process.exit(0));
+  server.logger.info({ url: server.url, demo: config.CHAT_DEMO }, `ipp-chat listening on ${server.url}${config.CHAT_DEMO ? ' (demo mode)' : ''}`);
+  const stop = () => server.close().then(() => {
+    server.logger.info('ipp-chat stopped');
+    process.exit(0);
+  });
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Config } from './env';
+import type { Logger } from './log';
 import { rateLimited } from './services/errors';
 
 /** How much one user may do; 0 means no limit. */
@@ -16,6 +17,10 @@ export interface LimitsOptions {
   redisUrl?: string;
   /** Key prefix in Redis: instances on the same database share it (see redisPrefix). */
   redisPrefix?: string;
+  /** Where a Redis outage is logged (once); stderr otherwise. */
+  logger?: Logger;
+  /** Counters for the metrics (server/metrics.ts): each refusal by reason, each Redis error. */
+  observe?: { refused(reason: string): void; redisError(): void };
 }
 
 /** The rate limits of the API, keyed on the token's user id (never on a client-supplied address). */
@@ -57,8 +62,6 @@ return {n, redis.call('PTTL', KEYS[1])}`;
 
 type RedisWithWindow = Redis & { window(key: string, ms: number): Promise<[number, number]> };
 
-const tooMany = (what: string, reason: string, waitMs: number) =>
-  rateLimited(`Too many ${what}: try again in ${Math.ceil(waitMs / 1000)} s.`, reason, waitMs / 1000);
 
 /**
  * Builds the limits. Per-minute counters live in Redis when it is configured
@@ -71,9 +74,12 @@ export function createLimits(opts: LimitsOptions): Limits {
   const held = new Map<string, number>();
   let down = false;
   const failed = (err: unknown) => {
+    opts.observe?.redisError();
     if (down) return;
     down = true;
-    console.error(`ipp-chat limits: Redis unavailable, rate limits are per instance meanwhile: ${err instanceof Error ? err.message : err}`);
+    const text = `ipp-chat limits: Redis unavailable, rate limits are per instance meanwhile: ${err instanceof Error ? err.message : err}`;
+    if (opts.logger) opts.logger.error(text);
+    else console.error(text);
   };
   let redis: RedisWithWindow | null = null;
   if (opts.redisUrl) {
@@ -84,6 +90,10 @@ export function createLimits(opts: LimitsOptions): Limits {
     redis.on('ready', () => { down = false; });
   }
   const prefix = `${opts.redisPrefix ?? 'ipp-chat'}:rate`;
+  const tooMany = (what: string, reason: string, waitMs: number) => {
+    opts.observe?.refused(reason);
+    return rateLimited(`Too many ${what}: try again in ${Math.ceil(waitMs / 1000)} s.`, reason, waitMs / 1000);
+  };
 
   /** One hit on a counter of `windowMs` (a minute): 0 when under max, else the ms until the window ends. */
   async function hit(name: string, key: string | number, max: number, windowMs = MINUTE): Promise<number> {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { listen as listenOn } from '../server/boot';
 import { parseEnv } from '../server/env';
+import type { Logger } from '../server/log';
 
 /** The flags this machine's Chromium needs (no sandbox as root, no calls home). */
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -18,8 +19,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function listen(env: Record<string, string>): Promise<RunningServer> {
-  return listenOn(parseEnv(env), 0, '127.0.0.1');
+/** Logs only warnings and errors unless LOG_LEVEL says otherwise; `logger` takes the lines instead. */
+export function listen(env: Record<string, string>, opts: { logger?: Logger } = {}): Promise<RunningServer> {
+  return listenOn(parseEnv({ LOG_LEVEL: 'warn', ...env }), 0, '127.0.0.1', opts);
 }
 
 /** `npm run demo` on a fresh SQLite file and upload folder: the demo users, rooms and page. */

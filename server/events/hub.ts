@@ -1,3 +1,4 @@
+import type { Logger } from '../log';
 import type { Db } from '../storage';
 import { eventsAfter, frame, lastEventId, membersOf, pruneEvents, roomMatesOf } from './outbox';
 import { createPresence, type PresenceChange } from './presence';
@@ -24,6 +25,20 @@ export interface HubOptions {
   recheckMs?: number;
   /** A user's feeds closed and opened again within this long (a page reload) change nothing (default 1 s). */
   presenceGraceMs?: number;
+  /** Where failures are logged, once per outage (boot.ts passes the server's logger); stderr lines otherwise. */
+  logger?: Logger;
+  /** Counters for the metrics (server/metrics.ts). */
+  observe?: HubObserver;
+}
+
+/** What the hub reports to the metrics. */
+export interface HubObserver {
+  /** An event was written to `streams` open streams, `sinceCommitMs` after its commit (typing and replays not included). */
+  delivered(streams: number, sinceCommitMs: number | null): void;
+  /** Reading the outbox or the users failed. */
+  dbError(): void;
+  /** A Redis connection or command failed. */
+  redisError(): void;
 }
 
 /** The real-time hub of one process: reads the outbox once per batch and fans each event out. */
@@ -71,8 +86,16 @@ export function createHub(opts: HubOptions): Hub {
   // Logged once per outage, not once per poll.
   const failing = new Set<string>();
   const warn = (what: string, err: unknown) => {
-    if (!failing.has(what)) console.error(`ipp-chat events: ${what}: ${err instanceof Error ? err.message : err}`);
+    if (!failing.has(what)) {
+      const text = `ipp-chat events: ${what}: ${err instanceof Error ? err.message : err}`;
+      if (opts.logger) opts.logger.error(text);
+      else console.error(text);
+    }
     failing.add(what);
+  };
+  const dbFailed = (what: string, err: unknown) => {
+    opts.observe?.dbError();
+    warn(what, err);
   };
 
   const redis = opts.redisUrl
@@ -80,6 +103,11 @@ export function createHub(opts: HubOptions): Hub {
       onWake: () => void pump(),
       onTyping: (roomId, userId, chunk) => void deliverTyping(roomId, userId, chunk),
       onPresence: (change) => void deliverPresence(change),
+      onError: (err) => {
+        opts.observe?.redisError();
+        warn('Redis unavailable, delivery to other instances falls back to polling', err);
+      },
+      onReady: () => failing.delete('Redis unavailable, delivery to other instances falls back to polling'),
     })
     : null;
   const presence = createPresence({
@@ -90,13 +118,18 @@ export function createHub(opts: HubOptions): Hub {
     },
   });
 
-  function deliver(userId: number, id: number | null, chunk: string) {
+  /** Hands a frame to a user's streams; returns how many it reached. */
+  function deliver(userId: number, id: number | null, chunk: string): number {
     const entries = byUser.get(userId);
-    if (!entries) return;
+    if (!entries) return 0;
+    let reached = 0;
     for (const e of entries) {
       if (e.buffer) e.buffer.push([id, chunk]);
       else if (id === null || id > e.replayed) e.sub.write(chunk);
+      else continue;
+      reached++;
     }
+    return reached;
   }
 
   const seen = () => (lastSeen ??= lastEventId(db).then(
@@ -121,11 +154,13 @@ export function createHub(opts: HubOptions): Hub {
         for (const r of rows) {
           const chunk = frame(r.id, r.type, r.data);
           const room = members.get(r.roomId)!;
+          let reached = 0;
           // Walk the smaller side: a large channel's members, or the few users with a stream here.
           // A member gets the room's events from the one that made them a member on.
-          if (room.size <= byUser.size) { for (const [u, from] of room) if (r.id >= from) deliver(u, r.id, chunk); }
-          else for (const u of byUser.keys()) if (r.id >= (room.get(u) ?? Infinity)) deliver(u, r.id, chunk);
-          for (const a of new Set(r.audience?.split(','))) if (!room.has(Number(a))) deliver(Number(a), r.id, chunk);
+          if (room.size <= byUser.size) { for (const [u, from] of room) if (r.id >= from) reached += deliver(u, r.id, chunk); }
+          else for (const u of byUser.keys()) if (r.id >= (room.get(u) ?? Infinity)) reached += deliver(u, r.id, chunk);
+          for (const a of new Set(r.audience?.split(','))) if (!room.has(Number(a))) reached += deliver(Number(a), r.id, chunk);
+          if (reached) opts.observe?.delivered(reached, r.createdAt ? Date.now() - r.createdAt.getTime() : null);
         }
         after = rows[rows.length - 1].id;
         lastSeen = after;
@@ -135,7 +170,7 @@ export function createHub(opts: HubOptions): Hub {
       } while (again);
       failing.delete('reading the outbox');
     } catch (err) {
-      warn('reading the outbox', err);
+      dbFailed('reading the outbox', err);
     } finally {
       pumping = false;
     }
@@ -158,7 +193,7 @@ export function createHub(opts: HubOptions): Hub {
       const members = (await membersOf(db, [roomId])).get(roomId)!;
       for (const u of members.keys()) if (u !== userId) deliver(u, null, chunk);
     } catch (err) {
-      warn('typing', err);
+      dbFailed('typing', err);
     }
   }
 
@@ -173,7 +208,7 @@ export function createHub(opts: HubOptions): Hub {
       }
       failing.delete('checking users');
     } catch (err) {
-      warn('checking users', err);
+      dbFailed('checking users', err);
     }
   }
 
@@ -213,7 +248,7 @@ export function createHub(opts: HubOptions): Hub {
   let pruning: NodeJS.Timeout | undefined;
   const prune = () => pruneEvents(db, new Date(Date.now() - retentionMs));
   if (opts.pruneEveryMs) {
-    const run = () => void prune().then(() => failing.delete('pruning'), (err) => warn('pruning', err));
+    const run = () => void prune().then(() => failing.delete('pruning'), (err) => dbFailed('pruning', err));
     run();
     pruning = setInterval(run, opts.pruneEveryMs);
     pruning.unref();

@@ -29,6 +29,8 @@ export interface StoredEvent {
   type: string;
   data: string;
   audience: string | null;
+  /** When it was recorded, in its change's transaction (the delivery latency is measured from it). */
+  createdAt?: Date;
 }
 
 /**
@@ -83,7 +85,7 @@ export async function messagesWithEvents(db: Db, messageIds: number[]): Promise<
 
 const columns = (db: Db) => {
   const { events } = db.t;
-  return { id: events.id, roomId: events.roomId, type: events.type, data: events.data, audience: events.audience };
+  return { id: events.id, roomId: events.roomId, type: events.type, data: events.data, audience: events.audience, createdAt: events.createdAt };
 };
 
 /** Events after an id, oldest first, at most `limit`. */

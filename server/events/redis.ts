@@ -18,30 +18,28 @@ export interface RedisHandlers {
   onWake(): void;
   onTyping(roomId: number, userId: number, frame: string): void;
   onPresence(change: PresenceChange): void;
+  /** A connection or command failed (the hub logs the first of an outage and counts them all). */
+  onError(err: unknown): void;
+  /** The publishing connection is up again. */
+  onReady(): void;
 }
 
 /**
  * Connects the hub to Redis pub/sub on `{prefix}:events` (wake-ups) and
  * `{prefix}:typing`. Redis is only a wake-up: the outbox is the truth, so a
  * failed publish costs at most the hub's poll interval, never an event.
- * Errors are logged once per outage.
  */
 export function connectRedis(url: string, prefix: string, on: RedisHandlers): RedisLink {
   const wakeChannel = `${prefix}:events`;
   const typingChannel = `${prefix}:typing`;
   const presenceChannel = `${prefix}:presence`;
   const instance = randomUUID();
-  let down = false;
-  const failed = (err: unknown) => {
-    if (down) return;
-    down = true;
-    console.error(`ipp-chat events: Redis unavailable, delivery to other instances falls back to polling: ${err instanceof Error ? err.message : err}`);
-  };
+  const failed = (err: unknown) => on.onError(err);
   // No offline queue: while Redis is down, commands fail at once instead of piling up.
   const pub = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   const sub = new Redis(url, { maxRetriesPerRequest: null });
   for (const conn of [pub, sub]) conn.on('error', failed);
-  pub.on('ready', () => { down = false; });
+  pub.on('ready', () => on.onReady());
   sub.on('ready', () => on.onWake());
   sub.subscribe(wakeChannel, typingChannel, presenceChannel).catch(failed);
   sub.on('message', (channel: string, message: string) => {

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { problemBody, problemHeaders } from '../errors';
+import type { Logger } from '../log';
 import type { Hub, Subscriber } from './hub';
 
 /** A stream further behind than this is closed: its client resumes from the database with Last-Event-ID. */
@@ -16,6 +17,8 @@ export interface StreamOptions {
   headers: Record<string, string>;
   /** Called once when the stream ends, however it ends. */
   onClose?: () => void;
+  /** Where a failure to start is logged (the request's logger); stderr otherwise. */
+  logger?: Logger;
 }
 
 /** Response header of a fresh stream: the id of the last event before its first, where its client resumes. */
@@ -54,7 +57,12 @@ function attach(opts: StreamOptions, io: StreamIo) {
   };
   opts.hub.subscribe(sub, opts.lastEventId).then(
     (off) => { if (closed) off(); else detach = off; },
-    (err) => { console.error('ipp-chat events: subscribing failed:', err instanceof Error ? err.message : err); close(false, true); },
+    (err) => {
+      const text = `ipp-chat events: subscribing failed: ${err instanceof Error ? err.message : err}`;
+      if (opts.logger) opts.logger.warn(text);
+      else console.error(text);
+      close(false, true);
+    },
   );
   return close;
 }

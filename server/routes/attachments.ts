@@ -6,7 +6,7 @@ import type { AuthEnv } from '../auth';
 import type { AppDeps } from '../deps';
 import { notFound } from '../services/errors';
 import { attachmentForMember } from '../services/attachments';
-import { doc, idParam, valid } from '../validate';
+import { doc, headers as h, idParam, valid } from '../validate';
 
 const INLINE = new Set(['jpg', 'png', 'gif', 'webp', 'pdf']);
 
@@ -15,6 +15,28 @@ export function contentDisposition(kind: 'inline' | 'attachment', fileName: stri
   const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/** The file or thumbnail answer: its bytes, the cache headers, and 304 while the client's copy is current. */
+function fileDoc(thumbnail: boolean) {
+  const cache = { ...h.etag, ...h.cacheControl('private, no-cache') };
+  return doc(thumbnail ? "An image attachment's thumbnail (WebP)" : 'Download an attachment (inline only for pictures and PDF)', {
+    description: thumbnail ? 'The thumbnail' : 'The file, with its stored type',
+    parameters: [{ in: 'header', name: 'If-None-Match', required: false, description: 'The ETag of the copy the client has', schema: { type: 'string' } }],
+    headers: {
+      ...cache,
+      ...(thumbnail ? {} : {
+        'Content-Disposition': {
+          description: '`inline` (pictures, PDF) or `attachment`, with the file name (RFC 6266)', required: true,
+          schema: { type: 'string', pattern: '^(inline|attachment); filename=' },
+        },
+      }),
+    },
+    content: thumbnail
+      ? { 'image/webp': { schema: { type: 'string', contentMediaType: 'image/webp' } } }
+      : { '*/*': { schema: { type: 'string', description: 'The bytes of the file' } } },
+    more: { 304: { description: 'Not modified: the copy the client has (If-None-Match) is current', headers: cache } },
+  }, 404);
 }
 
 /** Attachments: the file or its thumbnail, for members of its room only. */
@@ -45,7 +67,6 @@ export function attachmentsRoutes({ db, config }: AppDeps) {
   };
 
   return new Hono<AuthEnv>()
-    .get('/:id', doc('Download an attachment', { description: 'The file' }, 404), valid('param', idParam), serve(false))
-    .get('/:id/thumbnail', doc("An image attachment's thumbnail (WebP)", { description: 'The thumbnail' }, 404),
-      valid('param', idParam), serve(true));
+    .get('/:id', fileDoc(false), valid('param', idParam), serve(false))
+    .get('/:id/thumbnail', fileDoc(true), valid('param', idParam), serve(true));
 }

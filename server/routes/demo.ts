@@ -5,10 +5,11 @@ import { z } from 'zod';
 import { DEMO_RECORDS, demoChatPage, demoPage } from '../../demo/page';
 import { DEMO_USERS, demoPerms } from '../../demo/seed';
 import type { Deps } from '../deps';
+import { demoAsset } from '../paths';
 import { badRequest } from '../services/errors';
 import { idString, parse } from '../validate';
 
-const asset = (name: string) => new Uint8Array(readFileSync(new URL(`../../demo/${name}`, import.meta.url)));
+const asset = (name: string) => new Uint8Array(readFileSync(demoAsset(name)));
 const userQuery = z.object({
   user: z.string().regex(/^[1-9][0-9]?$/, 'must be a demo user id').transform(Number)
     .refine((id) => DEMO_USERS.some((u) => u.id === id), 'must be a demo user id').default(1),

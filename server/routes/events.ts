@@ -6,6 +6,7 @@ import type { AuthEnv } from '../auth';
 import type { AppDeps } from '../deps';
 import { streamToNode, streamToWeb } from '../events/stream';
 import { requirePerm } from '../services/access';
+import { headers as h, problemResponse } from '../validate';
 
 const feedDoc = describeRoute({
   summary: 'The real-time feed (Server-Sent Events)',
@@ -30,13 +31,19 @@ const feedDoc = describeRoute({
   responses: {
     200: {
       description: 'An endless event stream',
-      headers: { 'Chat-Last-Event-Id': { description: 'Without Last-Event-ID: where the stream starts', schema: { type: 'string' } } },
+      headers: {
+        ...h.requestId,
+        ...h.cacheControl('no-cache'),
+        'Chat-Last-Event-Id': { description: 'Without Last-Event-ID: where the stream starts', required: false, schema: { type: 'string', pattern: '^[0-9]+$' } },
+        'X-Accel-Buffering': { description: '`no`: proxies pass events on at once', required: true, schema: { type: 'string', enum: ['no'] } },
+      },
       content: { 'text/event-stream': { schema: { type: 'string' } } },
     },
-    401: { description: 'Problem' },
-    403: { description: 'Problem' },
-    429: { description: 'Problem: the user has too many streams open' },
-    503: { description: 'Problem: the database is unavailable' },
+    401: problemResponse(401),
+    403: problemResponse(403),
+    429: problemResponse(429, 'Problem: the user has too many streams open (`CHAT_MAX_STREAMS`); wait `Retry-After` seconds'),
+    500: problemResponse(500),
+    503: problemResponse(503),
   },
 });
 
@@ -56,7 +63,7 @@ export function eventsRoutes({ events, limits }: AppDeps) {
       if (headers['access-control-allow-origin']) headers.Vary = 'Origin';
       const release = limits.stream(me.id);
       const opts = {
-        hub: events, userId: me.id, exp: me.exp, lastEventId: c.req.header('Last-Event-ID') || undefined, headers, onClose: release,
+        hub: events, userId: me.id, exp: me.exp, lastEventId: c.req.header('Last-Event-ID') || undefined, headers, onClose: release, logger: c.var.log,
       };
       const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
       if (!outgoing) return streamToWeb(opts);

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
+import { headers as h } from '../validate';
 
 const health = z.object({
   status: z.enum(['ok', 'error']),
@@ -22,9 +23,11 @@ const within = <T>(p: Promise<T>, ms: number, fallback: T) => {
 export function healthRoutes({ db, limits }: AppDeps) {
   return new Hono().get('/', describeRoute({
     summary: 'Liveness of the BFF, its database and (when configured) Redis',
+    description: 'Public: no token. 200 while the database answers (Redis down is reported, still 200), 503 when it does not.',
+    security: [],
     responses: {
-      200: { description: 'Healthy: the database answers', content: { 'application/json': { schema: resolver(health) } } },
-      503: { description: 'The database does not answer', content: { 'application/json': { schema: resolver(health) } } },
+      200: { description: 'Healthy: the database answers', headers: h.requestId, content: { 'application/json': { schema: resolver(health) } } },
+      503: { description: 'The database does not answer', headers: h.requestId, content: { 'application/json': { schema: resolver(health) } } },
     },
   }), async (c) => {
     const [dbOk, redis] = await Promise.all([

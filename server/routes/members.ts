@@ -13,12 +13,12 @@ const roleBody = z.strictObject({ role: member.shape.role });
 /** /rooms/:id/members: added and removed by a room's admins and moderators, roles by its admins. */
 export function membersRoutes({ db }: AppDeps) {
   return new Hono<AuthEnv>()
-    .post('/', doc('Add a member', { status: 201, schema: member }, 400, 404, 409),
+    .post('/', doc('Add a member', { status: 201, description: 'Added', schema: member }, 404, 409, 413),
       valid('param', idParam), valid('json', addMemberBody), async (c) => {
         const { userId, role } = c.req.valid('json');
         return c.json(await addMember(db, c.var.me, c.req.valid('param').id, userId, role), 201);
       })
-    .patch('/:userId', doc("Change a member's role", { schema: member }, 400, 404, 409),
+    .patch('/:userId', doc("Change a member's role", { schema: member }, 404, 409, 413),
       valid('param', memberParam), valid('json', roleBody), async (c) => {
         const { id, userId } = c.req.valid('param');
         return c.json(await changeRole(db, c.var.me, id, userId, c.req.valid('json').role));

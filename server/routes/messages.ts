@@ -18,7 +18,8 @@ const messagesQuery = z.object({
 const content = z.string().max(MAX_CONTENT);
 const clientId = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1 to 64 letters, digits or ._:-');
 const sendBody = z.strictObject({
-  content: content.refine((s) => s.trim() !== '', 'must not be empty').meta({ minLength: 1 }),
+  // Refused when only spaces: the document says so with a pattern (at least one non-space character).
+  content: content.refine((s) => s.trim() !== '', 'must not be empty').meta({ minLength: 1, pattern: '\\S' }),
   clientId,
   replyToId: idNumber.optional(),
 });
@@ -31,7 +32,7 @@ const sendMultipart = z.object({
 const editBody = z.strictObject({ content: sendBody.shape.content });
 
 /** /rooms/:id/messages: a room's pages, and sending (JSON, or multipart with files; idempotent by clientId). */
-export function roomMessagesRoutes({ db, config, limits }: AppDeps) {
+export function roomMessagesRoutes({ db, config, limits, metrics }: AppDeps) {
   return new Hono<AuthEnv>()
     .get('/', doc('A page of messages, oldest first', {
       schema: z.object({
@@ -44,7 +45,10 @@ export function roomMessagesRoutes({ db, config, limits }: AppDeps) {
         return c.json(await listMessages(db, c.var.me, c.req.valid('param').id, c.req.valid('query')));
       })
     .post('/', doc('Send a message, with files when multipart (201; 200 when the clientId was already sent)',
-      { status: 201, schema: message, body: { 'application/json': sendBody, 'multipart/form-data': sendMultipart } }, 400, 404, 409, 413, 415, 429),
+      {
+        status: 201, description: 'Sent', schema: message, also: { 200: 'Already sent with this clientId: the first message' },
+        body: { 'application/json': sendBody, 'multipart/form-data': sendMultipart },
+      }, 400, 404, 409, 413, 415, 429),
     valid('param', idParam), async (c) => {
       const me = c.var.me;
       const { id } = c.req.valid('param');
@@ -64,6 +68,10 @@ export function roomMessagesRoutes({ db, config, limits }: AppDeps) {
           }, (fields) => parse('form', sendFields, fields))
           : await sendMessage(db, me, id, await parse('json', sendBody,
             await c.req.json().catch(() => { throw badRequest('The body is not valid JSON.', { reason: 'invalid-json' }); })));
+        if (multipart && created) {
+          metrics.uploadedFiles.inc(sent.attachments.length);
+          metrics.uploadedBytes.inc(sent.attachments.reduce((n, a) => n + a.size, 0));
+        }
         return c.json(sent, created ? 201 : 200);
       } finally {
         release();
@@ -74,11 +82,11 @@ export function roomMessagesRoutes({ db, config, limits }: AppDeps) {
 /** /messages/:id: editing one's message, deleting one (soft). */
 export function messagesRoutes({ db, config }: AppDeps) {
   return new Hono<AuthEnv>()
-    .patch('/:id', doc('Edit my message', { schema: message }, 400, 404, 409),
+    .patch('/:id', doc('Edit my message', { schema: message }, 404, 409, 413),
       valid('param', idParam), valid('json', editBody), async (c) => {
         return c.json(await editMessage(db, c.var.me, c.req.valid('param').id, c.req.valid('json').content));
       })
-    .delete('/:id', doc('Delete a message (soft; its files are removed)', { schema: message }, 404),
+    .delete('/:id', doc('Delete a message (soft; its files are removed; a system message cannot be)', { schema: message }, 404, 409),
       valid('param', idParam), async (c) => {
         return c.json(await deleteMessage(db, c.var.me, c.req.valid('param').id, config.UPLOAD_DIR));
       });

@@ -18,7 +18,8 @@ const roomsQuery = z.object({
   filter: z.enum(['all', 'unread', 'group', 'direct']).default('all'),
   q: z.string().max(200).optional(),
 });
-const name = z.string().trim().min(1).max(200);
+// Refused when only spaces: the document says so with a pattern (at least one non-space character).
+const name = z.string().trim().min(1).max(200).meta({ pattern: '\\S' });
 const createRoomBody = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('direct'), userId: idNumber }),
   z.strictObject({
@@ -40,14 +41,20 @@ const readBody = z.strictObject({ messageId: idNumber });
 export function roomsRoutes(deps: AppDeps) {
   const { db, config, events, limits } = deps;
   return new Hono<AuthEnv>()
-    .get('/', doc('My rooms, most recent activity first. The `Chat-Last-Event-Id` header is the last event the list reflects: the `Last-Event-ID` to open the feed with', { schema: z.array(room) }, 400),
+    .get('/', doc('My rooms, most recent activity first. The `Chat-Last-Event-Id` header is the last event the list reflects: the `Last-Event-ID` to open the feed with', {
+      schema: z.array(room),
+      headers: { [POSITION_HEADER]: { description: 'The last event the list reflects: the `Last-Event-ID` to open the feed with', required: true, schema: { type: 'string', pattern: '^[0-9]+$' } } },
+    }),
       valid('query', roomsQuery), async (c) => {
         // Read before the list: every event up to it is committed, so the list shows it.
         const at = await lastEventId(db);
         const rooms = await listRooms(db, c.var.me, c.req.valid('query'));
         return c.json(rooms, 200, { [POSITION_HEADER]: String(at) });
       })
-    .post('/', doc('Open a direct conversation (200 existing, 201 new), create a group or channel, or open the group of a host record (`context`: 200 existing, 201 new, 404 when it exists and the caller is not a member, or the caller may not create it)', { status: 201, schema: room }, 400, 404),
+    .post('/', doc('Open a direct conversation (200 existing, 201 new), create a group or channel, or open the group of a host record (`context`: 200 existing, 201 new, 404 when it exists and the caller is not a member, or the caller may not create it)', {
+      status: 201, description: 'Created', schema: room,
+      also: { 200: 'The existing direct conversation of the pair, or the existing room of the host record' },
+    }, 404, 413),
       valid('json', createRoomBody), async (c) => {
         const me = c.var.me;
         const body = c.req.valid('json');
@@ -64,7 +71,7 @@ export function roomsRoutes(deps: AppDeps) {
     .get('/:id', doc('A room with its members', { schema: room }, 404), valid('param', idParam), async (c) => {
       return c.json(await getRoom(db, c.var.me, c.req.valid('param').id));
     })
-    .patch('/:id', doc('Rename a room', { schema: room }, 400, 404, 409),
+    .patch('/:id', doc('Rename a room', { schema: room }, 404, 409, 413),
       valid('param', idParam), valid('json', renameBody), async (c) => {
         return c.json(await renameRoom(db, c.var.me, c.req.valid('param').id, c.req.valid('json').name));
       })
@@ -76,11 +83,11 @@ export function roomsRoutes(deps: AppDeps) {
     .post('/:id/join', doc('Join a public channel', { schema: room }, 404), valid('param', idParam), async (c) => {
       return c.json(await joinChannel(db, c.var.me, c.req.valid('param').id));
     })
-    .patch('/:id/me', doc('Mute or unmute a room', { schema: member }, 400, 404),
+    .patch('/:id/me', doc('Mute or unmute a room', { schema: member }, 404, 413),
       valid('param', idParam), valid('json', muteBody), async (c) => {
         return c.json(await setMuted(db, c.var.me, c.req.valid('param').id, c.req.valid('json').muted));
       })
-    .post('/:id/read', doc('Move my read marker forward', { schema: readMarker }, 400, 404),
+    .post('/:id/read', doc('Move my read marker forward', { schema: readMarker }, 404, 413),
       valid('param', idParam), valid('json', readBody), async (c) => {
         return c.json(await markRead(db, c.var.me, c.req.valid('param').id, c.req.valid('json').messageId));
       })

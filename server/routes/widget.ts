@@ -1,21 +1,27 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
+import { describeRoute } from 'hono-openapi';
+import { widgetFile } from '../paths';
 import { ChatError } from '../services/errors';
+import { headers as h, problemResponse } from '../validate';
 
-const dist = new URL('../../dist/', import.meta.url);
 const CHUNK = /^[A-Za-z0-9_-]+\.js$/;
+const YEAR = 'public, max-age=31536000, immutable';
+const REVALIDATE = 'public, max-age=300, must-revalidate';
 
 /** A built file, read once; null when it is not there. */
 function read(path: string): Uint8Array<ArrayBuffer> | null {
   try {
-    return new Uint8Array(readFileSync(new URL(path, dist)));
+    return new Uint8Array(readFileSync(widgetFile(path)));
   } catch {
+    // Answered as a problem: the server is still useful to API clients.
     return null;
   }
 }
 
 const etagOf = (bytes: Uint8Array) => `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 22)}"`;
+const script = { 'text/javascript': { schema: { type: 'string' } } };
 
 /**
  * The widget's scripts, for any page to load (CORS, since modules are fetched
@@ -29,19 +35,37 @@ export function widgetRoutes() {
   const chunks = new Map<string, Uint8Array<ArrayBuffer>>();
   const headers = { 'Content-Type': 'text/javascript; charset=utf-8', 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' };
   return new Hono()
-    .get('/ipp-chat.js', (c) => {
+    .get('/ipp-chat.js', describeRoute({
+      summary: 'The <ipp-chat> widget, the ES module any page loads',
+      description: 'Public: no token. Cached 5 minutes, then revalidated with its ETag. It imports its other parts from /ipp-chat-chunks/ when the panel first opens.',
+      security: [],
+      parameters: [{ in: 'header', name: 'If-None-Match', required: false, description: 'The ETag of the copy the client has', schema: { type: 'string' } }],
+      responses: {
+        200: { description: 'The bundle', headers: { ...h.requestId, ...h.etag, ...h.cacheControl(REVALIDATE) }, content: script },
+        304: { description: 'Not modified: the copy the client has is current', headers: { ...h.requestId, ...h.etag } },
+        404: problemResponse(404, 'Problem: the widget is not built (`npm run build`)'),
+      },
+    }), (c) => {
       if (!bundle || !etag) throw new ChatError('not-found', 'The widget bundle is not built: run `npm run build`.');
-      const h = { ...headers, 'Cache-Control': 'public, max-age=300, must-revalidate', ETag: etag };
-      if (c.req.header('If-None-Match') === etag) return c.body(null, 304, h);
-      return c.body(bundle, 200, h);
+      const answer = { ...headers, 'Cache-Control': REVALIDATE, ETag: etag };
+      if (c.req.header('If-None-Match') === etag) return c.body(null, 304, answer);
+      return c.body(bundle, 200, answer);
     })
-    .get('/ipp-chat-chunks/:name', (c) => {
+    .get('/ipp-chat-chunks/:name', describeRoute({
+      summary: 'A part of the widget, imported by /ipp-chat.js',
+      description: 'Public: no token. Named by its content, so cached for a year.',
+      security: [],
+      responses: {
+        200: { description: 'The part', headers: { ...h.requestId, ...h.cacheControl(YEAR) }, content: script },
+        404: problemResponse(404, 'Problem: no such part of the widget'),
+      },
+    }), (c) => {
       const name = c.req.param('name');
       if (!CHUNK.test(name)) throw new ChatError('not-found', `No such widget file: ${name}.`);
       // Only files that exist are kept: names made up by a client cost nothing after their 404.
       const bytes = chunks.get(name) ?? read(`ipp-chat-chunks/${name}`);
       if (!bytes) throw new ChatError('not-found', `No such widget file: ${name}.`);
       chunks.set(name, bytes);
-      return c.body(bytes, 200, { ...headers, 'Cache-Control': 'public, max-age=31536000, immutable' });
+      return c.body(bytes, 200, { ...headers, 'Cache-Control': YEAR });
     });
 }

@@ -81,7 +81,7 @@ export const room = z.object({
 export const readMarker = z.object({ roomId: z.number(), userId: z.number(), messageId: z.number(), readAt: time.nullable() });
 
 export const problem = z.object({
-  type: z.string().describe('urn:ipp-chat:problem:<code>'),
+  type: z.string().regex(/^urn:ipp-chat:problem:[a-z-]+$/).describe('urn:ipp-chat:problem:<code>'),
   code: z.enum(Object.keys(problemStatus) as [ProblemCode, ...ProblemCode[]]),
   title: z.string(),
   status: z.number(),

@@ -4,9 +4,8 @@ import { migrate } from 'drizzle-orm/mysql2/migrator';
 import type { MySqlTable } from 'drizzle-orm/mysql-core';
 import mysql from 'mysql2/promise';
 import { someCause, tables as t, type Db, type LockedRow, type OpenOptions, type Tables } from './db';
+import { migrationsFolder } from '../paths';
 import { describeUsersTable, userLookup, type UsersTable } from './users';
-
-const migrationsFolder = new URL('../../drizzle/migrations/mysql', import.meta.url).pathname;
 
 /** InnoDB's default full-text stopwords of 3+ letters (INFORMATION_SCHEMA.INNODB_FT_DEFAULT_STOPWORD). */
 const INNODB_STOPWORDS = new Set(['about', 'are', 'com', 'for', 'from', 'how', 'that', 'the', 'this', 'was', 'what', 'when', 'where', 'who', 'will', 'with', 'und', 'www']);
@@ -26,7 +25,7 @@ export async function migrateMysql(url: string): Promise<void> {
   const pool = createMysqlPool(url);
   try {
     await requireUsersTable(pool);
-    await migrate(drizzle({ client: pool }), { migrationsFolder });
+    await migrate(drizzle({ client: pool }), { migrationsFolder: migrationsFolder('mysql') });
   } finally {
     await pool.end();
   }

@@ -8,9 +8,9 @@ import type { MySql2Database } from 'drizzle-orm/mysql2';
 import type { MySqlTable } from 'drizzle-orm/mysql-core';
 import * as sqliteSchema from '../../drizzle/sqlite';
 import { someCause, type Db, type LockedRow, type OpenOptions, type Tables } from './db';
+import { migrationsFolder } from '../paths';
 import { describeUsersTable, userLookup, type UsersTable } from './users';
 
-const migrationsFolder = new URL('../../drizzle/migrations/sqlite', import.meta.url).pathname;
 
 // Same table and column names as the MySQL declarations; Drizzle builds the
 // SQL from the objects it is given, so at run time these are SQLite tables.
@@ -40,7 +40,7 @@ async function connect(path: string): Promise<Client> {
 export async function migrateSqlite(url: string): Promise<void> {
   const client = await connect(sqlitePath(url));
   try {
-    await migrate(drizzle({ client }), { migrationsFolder });
+    await migrate(drizzle({ client }), { migrationsFolder: migrationsFolder('sqlite') });
   } finally {
     client.close();
   }

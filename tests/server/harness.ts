@@ -8,6 +8,7 @@ import { parseEnv, type Config } from '../../server/env';
 import { problemStatus } from '../../server/services/errors';
 import { openDb, type Db } from '../../server/storage';
 import { createTestDb, HIGH_LIMITS, type Dialect, type TestDb } from '../../testkit/db';
+import { answerOf, responseChecker } from '../../testkit/openapi';
 import { ALL_PERMS, mint, SECRET } from '../../testkit/tokens';
 
 // The shared kit, for the test files that import it from here.
@@ -57,14 +58,35 @@ export async function startServer(dialect: Dialect, env: Record<string, string> 
   };
 }
 
+type InProcess = { request: (path: string, init?: RequestInit) => Response | Promise<Response> };
+
+const checkers = new WeakMap<InProcess, Promise<ReturnType<typeof responseChecker>>>();
+/** The checker of an app's answers against the document it serves (read once per app). */
+export function checkerOf(app: InProcess) {
+  let checker = checkers.get(app);
+  if (!checker) checkers.set(app, (checker = Promise.resolve(app.request('/api/chat/openapi.json')).then((r) => r.json()).then(responseChecker)));
+  return checker;
+}
+
+/**
+ * Fails the test when an answer is not what GET /openapi.json documents (its
+ * status, media type, body or headers): every request of the server tests'
+ * clients goes through here, so the document cannot drift from the server.
+ */
+export async function expectDocumented(app: InProcess, method: string, path: string, res: Response): Promise<Response> {
+  const problems = (await checkerOf(app)).check(await answerOf(method, path, res));
+  if (problems?.length) throw new Error(`The answer is not what /api/chat/openapi.json documents:\n${problems.join('\n')}`);
+  return res;
+}
+
 /** A client sending this token to the app in-process. */
-export function clientFor(app: { request: (path: string, init: RequestInit) => Response | Promise<Response> }, token: string): Client {
+export function clientFor(app: InProcess, token: string): Client {
   const request = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}, form?: FormData) =>
-    app.request(`/api/chat${path}`, {
+    expectDocumented(app, method, `/api/chat${path}`, await app.request(`/api/chat${path}`, {
       method,
       headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
       body: form ?? (body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body)),
-    });
+    }));
   return {
     token, request,
     get: (p) => request('GET', p), post: (p, b) => request('POST', p, b ?? {}),

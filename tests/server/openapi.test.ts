@@ -1,3 +1,10 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app';
 import { createVerifier } from '../../server/auth';
@@ -40,7 +47,7 @@ describe.each(DIALECTS)('the API description and health on %s', (dialect) => {
   let server: TestServer;
   let doc: OpenApi;
   beforeAll(async () => {
-    server = await startServer(dialect);
+    server = await startServer(dialect, { METRICS_TOKEN: 'openapi-test-token' });
     const res = await server.app.request('/api/chat/openapi.json');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
@@ -61,6 +68,35 @@ describe.each(DIALECTS)('the API description and health on %s', (dialect) => {
   it('is an OpenAPI 3.1 document served without a token', () => {
     expect(doc.openapi).toMatch(/^3\.1\./);
     expect(doc.info.title).toEqual(expect.any(String));
+  });
+
+  it('is valid OpenAPI 3.1 by its JSON schema, and redocly lints it without an error or a warning', async () => {
+    const validity = await new Validator().validate(doc as never);
+    expect(validity.errors ?? []).toEqual([]);
+    expect(validity.valid).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'ippchat-openapi-'));
+    try {
+      writeFileSync(join(dir, 'openapi.json'), JSON.stringify(doc));
+      const cli = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');
+      // The repository's redocly.yaml: the recommended rules, two of them off for reasons it gives.
+      const { stdout } = await promisify(execFile)(process.execPath, [cli, 'lint', join(dir, 'openapi.json'), '--format=json', '--config', 'redocly.yaml'],
+        { env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } }).catch((err) => err);
+      const report = JSON.parse(stdout.slice(stdout.indexOf('{')));
+      expect(report.problems.map((p: { ruleId: string; message: string }) => `${p.ruleId}: ${p.message}`)).toEqual([]);
+      expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('declares its servers, and the routes that take no token', () => {
+    expect((doc as unknown as { servers: unknown[] }).servers.length).toBeGreaterThan(0);
+    const security = (method: string, path: string) => (doc.paths[path]?.[method] as { security?: unknown[] } | undefined)?.security;
+    expect(security('get', '/api/chat/health')).toEqual([]);
+    expect(security('get', '/api/chat/openapi.json')).toEqual([]);
+    expect(security('get', '/ipp-chat.js')).toEqual([]);
+    expect(security('get', '/api/chat/rooms')).toEqual([{ bearer: [] }]);
+    expect(security('get', '/metrics')).toEqual([{ metricsToken: [] }]);
   });
 
   it.each(CONTRACT)('documents %s %s', (method, path) => {
