@@ -72,6 +72,10 @@ describe.each(DIALECTS)('the document against the server on %s', (dialect) => {
     const widget = await call('GET', '/ipp-chat.js', { as: null });
     expect(widget.status).toBe(200);
     expect((await call('GET', '/ipp-chat.js', { as: null, headers: { 'If-None-Match': widget.headers.get('etag')! } })).status).toBe(304);
+    // The parts the entry imports, by the names it gives them.
+    const chunk = /ipp-chat-chunks\/([\w-]+\.js)/.exec(await widget.text())![1];
+    expect((await call('GET', `/ipp-chat-chunks/${chunk}`, { as: null })).status).toBe(200);
+    expect((await call('GET', '/ipp-chat-chunks/made-up.js', { as: null })).status).toBe(404);
     expect((await call('GET', '/metrics', { as: null, headers: { Authorization: `Bearer ${METRICS_TOKEN}` } })).status).toBe(200);
     expect((await call('GET', '/metrics', { as: null })).status).toBe(401);
   });
