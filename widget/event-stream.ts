@@ -93,6 +93,8 @@ export async function readEvents(api: ChatApi, opts: StreamOptions): Promise<voi
     const connection = new AbortController();
     const end = () => connection.abort();
     signal.addEventListener('abort', end, { once: true });
+    // The browser knows the network is gone: no need to wait for the connection to fall silent.
+    addEventListener('offline', end);
     let watchdog = setTimeout(end, stallMs);
     try {
       const headers: Record<string, string> = { accept: 'text/event-stream' };
@@ -118,6 +120,7 @@ export async function readEvents(api: ChatApi, opts: StreamOptions): Promise<voi
     } finally {
       clearTimeout(watchdog);
       signal.removeEventListener('abort', end);
+      removeEventListener('offline', end);
     }
     if (signal.aborted) break;
     opts.onStatus?.(false);

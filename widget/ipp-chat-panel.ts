@@ -248,7 +248,7 @@ export class IppChatPanel extends LitElement {
         .messages=${s.page?.messages ?? []}
         .hasMore=${s.page?.hasMore ?? false}
         .hasNewer=${s.page?.hasNewer ?? false}
-        .loading=${s.page?.loading ?? true}
+        .loading=${!s.page || !!s.page.loading}
         .me=${s.me}
         .presence=${s.presence}
         .typing=${[...s.typing.values()].map((x) => x.name)}

@@ -262,9 +262,10 @@ export class IppMessageList extends LitElement {
     if (changed.has('messages')) {
       this.askedOlder = this.askedNewer = false;
       this.observeMessages();
-      if (!this.placed) void this.place();
       this.settle();
     }
+    // Placed once the page has come: messages (the cached ones) may show before it has.
+    if (!this.placed && (changed.has('messages') || changed.has('loading'))) void this.place();
   }
 
   /** Opens at the message asked for, else at the "new messages" line, else (settle) at the bottom. */

@@ -1,11 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makePicture } from '../../demo/files';
-import { launcher, launchChromium, startDemo, type RunningServer } from '../../testkit/chromium';
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+import { axeViolations, launcher, launchChromium, startDemo, type RunningServer } from '../../testkit/chromium';
 
 describe('the widget on the demo page, against the real server', () => {
   let server: RunningServer;
@@ -79,17 +75,7 @@ describe('the widget on the demo page, against the real server', () => {
 
   it('has no serious or critical accessibility violation, closed, open and in a room', async () => {
     const page = await visit(4);
-    // Evaluated through the DevTools protocol: the page's CSP (rightly) forbids inline scripts.
-    await page.evaluate(axeSource);
-    const scan = async () => {
-      const result = await page.evaluate(async () => {
-        // @ts-expect-error axe is injected above
-        const r = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] });
-        return r.violations.filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
-          .map((v: { id: string; nodes: { target: unknown }[] }) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-      });
-      return result as string[];
-    };
+    const scan = () => axeViolations(page);
     expect(await scan()).toEqual([]);
     await openButton(page).click();
     await room(page, 'Achats Asie').click();
