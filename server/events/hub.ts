@@ -111,7 +111,7 @@ export function createHub(opts: HubOptions): Hub {
     })
     : null;
   const presence = createPresence({
-    db, redisUrl: opts.redisUrl, redisPrefix: opts.redisPrefix, graceMs: opts.presenceGraceMs,
+    db, redisUrl: opts.redisUrl, redisPrefix: opts.redisPrefix, graceMs: opts.presenceGraceMs, warn,
     announce(change) {
       void deliverPresence(change);
       redis?.publishPresence(change);

@@ -29,6 +29,8 @@ export interface PresenceOptions {
   graceMs?: number;
   /** Told once per real change, on the instance that saw it. */
   announce(change: PresenceChange): void;
+  /** Where failures go (the hub's logger). */
+  warn(what: string, err: unknown): void;
 }
 
 const HEARTBEAT_MS = 10_000;
@@ -53,7 +55,7 @@ export function createPresence(opts: PresenceOptions): Presence {
   let redisDown = false;
   const redis = opts.redisUrl ? new Redis(opts.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000 }) : null;
   const failed = (err: unknown) => {
-    if (!redisDown) console.error(`ipp-chat presence: Redis unavailable, presence is per instance meanwhile: ${err instanceof Error ? err.message : err}`);
+    if (!redisDown) opts.warn('presence: Redis unavailable, presence is per instance meanwhile', err);
     redisDown = true;
   };
   redis?.on('error', failed);
@@ -108,7 +110,7 @@ export function createPresence(opts: PresenceOptions): Presence {
     try {
       await db.upsert(db.t.presence, { userId, lastSeenAt: at }, db.t.presence.userId, { lastSeenAt: at });
     } catch (err) {
-      console.error(`ipp-chat presence: could not record when user ${userId} left: ${err instanceof Error ? err.message : err}`);
+      opts.warn(`presence: could not record when user ${userId} left`, err);
     }
     opts.announce({ userId, online: false, lastSeenAt: at.toISOString() });
   }
