@@ -187,6 +187,12 @@ export class IppRoomList extends LitElement {
   }
 
   private onKeydown(e: KeyboardEvent) {
+    if (e.key === 'Enter' && e.target instanceof HTMLElement && e.composedPath()[0] instanceof HTMLButtonElement) {
+      // Activated here rather than by the button's default, which would type the Enter into the composer the room opens with.
+      e.preventDefault();
+      (e.composedPath()[0] as HTMLButtonElement).click();
+      return;
+    }
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
     const items = this.navigable;
     const path = e.composedPath();
@@ -237,8 +243,9 @@ export class IppRoomList extends LitElement {
           .value=${this.q}
           @input=${(e: Event) => (this.q = (e.target as HTMLInputElement).value)}
           @keydown=${(e: KeyboardEvent) => {
-            // Enter opens the first room found, else the first message found.
-            if (e.key === 'Enter') this.navigable[0]?.click();
+            // Enter opens the first room found, else the first message found (and types nothing into the room's composer).
+            if (e.key === 'Enter') e.preventDefault(), this.navigable[0]?.click();
+            else this.onKeydown(e);
           }}
         />
         <div class="filters" role="group" aria-label=${t.filters}>
