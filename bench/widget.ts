@@ -1,23 +1,36 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { launcher, launchChromium, startDemo } from '../testkit/chromium';
 import { ms, percentile, type Row } from './lib';
 
+const dist = new URL('../dist/', import.meta.url);
+const gzipped = (path: string) => gzipSync(readFileSync(new URL(path, dist)), { level: 9 }).length;
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
 /**
- * The widget bundle's gzipped size, and how long after the bundle has arrived
- * the launcher is on screen and answers (median of 10 cold page loads of the demo page).
+ * The widget's scripts: what a page loads before the launcher works (the
+ * entry and the chunks it imports statically) and what the panel's first
+ * open loads; how long after the entry has arrived the launcher is on screen
+ * and answers, and how long a first open takes until the list shows (medians
+ * of 10 cold page loads of the demo page).
  */
 export async function benchWidget(): Promise<Row[]> {
-  const bundle = readFileSync(new URL('../dist/ipp-chat.js', import.meta.url));
-  const gz = gzipSync(bundle, { level: 9 }).length;
-  const rows: Row[] = [{
-    bench: 'widget bundle', metric: 'gzipped size', value: `${(gz / 1024).toFixed(1)} KiB`, target: '< 30 KiB', ok: gz < 30 * 1024,
-  }];
+  const entry = readFileSync(new URL('ipp-chat.js', dist), 'utf8');
+  const staticImports = [...entry.matchAll(/(?:^|;)import[^"]*"\.\/(ipp-chat-chunks\/[^"]+\.js)"/g)].map((m) => m[1]);
+  const initial = ['ipp-chat.js', ...staticImports];
+  const all = ['ipp-chat.js', ...readdirSync(new URL('ipp-chat-chunks/', dist)).filter((f) => f.endsWith('.js')).map((f) => `ipp-chat-chunks/${f}`)];
+  const initialBytes = initial.reduce((n, f) => n + gzipped(f), 0);
+  const lazyBytes = all.filter((f) => !initial.includes(f)).reduce((n, f) => n + gzipped(f), 0);
+  const rows: Row[] = [
+    { bench: 'widget bundle', metric: 'initial script, gzipped', value: kib(initialBytes), target: '≤ 12 KiB', ok: initialBytes <= 12 * 1024 },
+    { bench: 'widget bundle', metric: 'loaded on first open, gzipped', value: kib(lazyBytes), target: '', ok: true },
+  ];
 
   const server = await startDemo();
   const browser = await launchChromium();
   try {
     const times: number[] = [];
+    const opens: number[] = [];
     for (let i = 0; i < 10; i++) {
       const context = await browser.newContext(); // cold: no cache, no storage
       const page = await context.newPage();
@@ -28,12 +41,21 @@ export async function benchWidget(): Promise<Row[]> {
         const script = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/ipp-chat.js')) as PerformanceResourceTiming;
         return performance.now() - script.responseEnd;
       }));
+      // The first open, before the idle-time prefetch: the panel's scripts come now.
+      const start = Date.now();
+      await launcher(page).click();
+      await page.locator('ipp-chat').getByRole('searchbox').waitFor();
+      opens.push(Date.now() - start);
       await context.close();
     }
     times.sort((a, b) => a - b);
+    opens.sort((a, b) => a - b);
     rows.push({
       bench: 'widget launcher', metric: 'interactive after load (p50)', value: ms(percentile(times, 50)),
       target: '< 500 ms', ok: percentile(times, 50) < 500,
+    }, {
+      bench: 'widget panel', metric: 'first open to the list (p50)', value: ms(percentile(opens, 50)),
+      target: '< 500 ms', ok: percentile(opens, 50) < 500,
     });
   } finally {
     await browser.close();
