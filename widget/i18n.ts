@@ -1,11 +1,11 @@
 import type { SystemEvent } from './types';
 import { problemText } from './problems';
+import { launcherStrings } from './launcher-i18n';
+
+export { pickLang } from './launcher-i18n';
 
 const fr = {
-  chat: 'Messagerie',
-  open: 'Ouvrir la messagerie',
-  close: 'Fermer la messagerie',
-  unread: (n: number) => (n === 1 ? '1 message non lu' : `${n} messages non lus`),
+  ...launcherStrings.fr,
   conversations: 'Conversations',
   search: 'Rechercher une conversation',
   filters: 'Filtres',
@@ -66,8 +66,6 @@ const fr = {
   notifications: 'Activer les notifications',
   error: 'Une erreur est survenue',
   offline: 'Connexion perdue, reconnexion…',
-  newMessageFrom: (name: string) => `Nouveau message de ${name}`,
-  attachment: 'Pièce jointe',
   dropHere: 'Déposez les fichiers ici',
   today: 'Aujourd’hui',
   yesterday: 'Hier',
@@ -106,10 +104,7 @@ const fr = {
 export type Strings = typeof fr;
 
 const en: Strings = {
-  chat: 'Chat',
-  open: 'Open chat',
-  close: 'Close chat',
-  unread: (n) => (n === 1 ? '1 unread message' : `${n} unread messages`),
+  ...launcherStrings.en,
   conversations: 'Conversations',
   search: 'Search conversations',
   filters: 'Filters',
@@ -169,8 +164,6 @@ const en: Strings = {
   notifications: 'Enable notifications',
   error: 'Something went wrong',
   offline: 'Connection lost, reconnecting…',
-  newMessageFrom: (name) => `New message from ${name}`,
-  attachment: 'Attachment',
   dropHere: 'Drop files here',
   today: 'Today',
   yesterday: 'Yesterday',
@@ -230,15 +223,6 @@ export interface I18n {
  * instance, since every message element starts with it.
  */
 export const defaultI18n = createI18n('fr');
-
-/** Picks the UI language from the element's `lang`, else the page's, French by default. */
-export function pickLang(...candidates: (string | null | undefined)[]): 'fr' | 'en' {
-  for (const c of candidates) {
-    const base = c?.slice(0, 2).toLowerCase();
-    if (base === 'fr' || base === 'en') return base;
-  }
-  return 'fr';
-}
 
 /** Builds the strings and formatters; dates use the browser's regional variant of the language. */
 export function createI18n(lang: 'fr' | 'en'): I18n {

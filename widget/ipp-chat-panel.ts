@@ -1,14 +1,15 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
-import { consume } from '@lit/context';
+import { provide } from '@lit/context';
+import type { ChatApi } from './api';
 import type { ChatActions } from './chat-actions';
 import type { ChatStore } from './chat-store';
 import type { ChatSync } from './chat-sync';
-import { i18nContext } from './context';
+import { actionsContext, apiContext, i18nContext } from './context';
 import { emit } from './events';
 import { roomName } from './format';
-import { defaultI18n, type I18n } from './i18n';
+import { createI18n, defaultI18n, type I18n } from './i18n';
 import { icon } from './icons';
 import { unlockSound } from './notify';
 import { PARTS } from './parts';
@@ -99,9 +100,13 @@ export class IppChatPanel extends LitElement {
     `,
   ];
 
+  /** Unset until the session has loaded: the panel shows nothing yet. */
   @property({ attribute: false }) store!: ChatStore;
   @property({ attribute: false }) sync!: ChatSync;
-  @property({ attribute: false }) actions!: ChatActions;
+  /** What the user does: provided to the elements inside, the one way they change data. */
+  @provide({ context: actionsContext }) @property({ attribute: false }) actions!: ChatActions;
+  /** The API client, provided to the elements inside (pictures, searches). */
+  @provide({ context: apiContext }) @property({ attribute: false }) client?: ChatApi;
   /** The store's change count: the panel renders again when it moves. */
   @property({ type: Number }) rev = 0;
   /** The record of the host page, whose conversation the list offers. */
@@ -111,7 +116,10 @@ export class IppChatPanel extends LitElement {
   /** The conversation page: list and conversation side by side, nothing to close. */
   @property({ type: Boolean }) page = false;
 
-  @consume({ context: i18nContext, subscribe: true }) i18n: I18n = defaultI18n;
+  /** The widget's language, `fr` or `en`. */
+  @property() override lang = 'fr';
+  /** The strings of the panel's `lang`, provided to the elements inside. */
+  @provide({ context: i18nContext }) i18n: I18n = defaultI18n;
 
   @state() private dialog: 'direct' | 'group' | 'settings' | null = null;
   /** Whether there is room for the list beside the conversation (page mode). */
@@ -146,10 +154,11 @@ export class IppChatPanel extends LitElement {
     return (root?.querySelector('.main') ?? root?.querySelector('.panes > :last-child') ?? root?.lastElementChild) as HTMLElement | null;
   }
 
-  protected override willUpdate(): void {
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('lang')) this.i18n = createI18n(this.lang === 'en' ? 'en' : 'fr');
     this.hadFocus = this.matches(':focus-within');
     // Another room was opened from outside (a notification, a search, the host page): its conversation replaces any dialog.
-    if (this.store.roomId !== this.shownRoom) {
+    if (this.store && this.store.roomId !== this.shownRoom) {
       this.shownRoom = this.store.roomId;
       if (this.dialog !== 'settings' || this.shownRoom === null) this.dialog = null;
     }
@@ -182,6 +191,7 @@ export class IppChatPanel extends LitElement {
   }
 
   override render() {
+    if (!this.store) return nothing;
     const e = this.store.error;
     const error = e ? this.i18n.problem(e) : this.online ? '' : this.i18n.t.offline;
     const status = error ? html`<div class="status" role="alert" title=${error}>${error}</div>` : nothing;

@@ -1,26 +1,12 @@
-import { provide } from '@lit/context';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { ChatApi } from './api';
-import { ChatActions } from './chat-actions';
-import { restore, snapshot } from './chat-snapshot';
-import { ChatStore } from './chat-store';
-import { ChatSync } from './chat-sync';
-import { ContinuityController } from './continuity-controller';
-import { actionsContext, apiContext, i18nContext } from './context';
-import { sleep } from './event-stream';
-import { emit } from './events';
-import { createI18n, defaultI18n, pickLang, type I18n } from './i18n';
-import { icon } from './icons';
-import type { IppChatPanel } from './ipp-chat-panel';
-import { LiveController } from './live-controller';
-import { chime, desktopNotify, unlockSound } from './notify';
+import type { ChatSession } from './chat-session';
+import { chatPath } from './chat-icon';
+import { launcherStrings, pickLang } from './launcher-i18n';
+import { unlockSound } from './notify';
 import { PARTS } from './parts';
-import { shared, tokens } from './styles';
-import { TokenController, tokenClaims } from './token-controller';
-import type { Message, Room, RoomContext } from './types';
-
-const TITLE_COUNT = /^\(\d+\) /;
+import { tokens } from './tokens';
+import type { RoomContext } from './types';
 
 /**
  * The messenger. In `float` mode (the default): a launcher button
@@ -28,9 +14,10 @@ const TITLE_COUNT = /^\(\d+\) /;
  * on first use) with the conversation list or one conversation. In `page`
  * mode: the conversation page, list and conversation side by side filling its
  * container (one pane on phones); a floating `<ipp-chat>` of the same page
- * then stays out of the way. It owns the widget's state (the store, the sync
- * with the server, the user's actions, the token, the live feed) and provides
- * the API client, the actions and the strings to the elements inside.
+ * then stays out of the way. Every page loads this element and the launcher;
+ * the session (chat-session.ts: the state, the sync with the server, the
+ * token, the live feed) comes right after, and the panel on first open or
+ * when the browser is idle.
  *
  * @fires ipp-chat-unread - `{count}`: the unread total (muted rooms excluded) changed.
  * @fires ipp-chat-room - `{roomId}`: the open room changed (null: none), so that a host page can keep its URL in step.
@@ -64,7 +51,6 @@ const TITLE_COUNT = /^\(\d+\) /;
 export class IppChat extends LitElement {
   static override styles = [
     tokens,
-    shared,
     css`
       :host {
         position: fixed;
@@ -86,6 +72,24 @@ export class IppChat extends LitElement {
       :host([hidden]) {
         display: none;
       }
+      button {
+        font: inherit;
+        border: 0;
+        cursor: pointer;
+        padding: 0;
+      }
+      :focus-visible {
+        outline: 2px solid var(--ipp-focus);
+        outline-offset: 1px;
+      }
+      .sr-only {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        overflow: hidden;
+        clip: rect(0 0 0 0);
+        white-space: nowrap;
+      }
       .launcher {
         position: relative;
         width: 56px;
@@ -101,14 +105,23 @@ export class IppChat extends LitElement {
         background: var(--ipp-primary);
         filter: brightness(1.15);
       }
-      .launcher .badge {
+      .badge {
         position: absolute;
         top: -4px;
         right: -4px;
+        min-width: 20px;
+        padding: 1px 6px;
+        border-radius: 10px;
+        background: var(--ipp-accent);
+        color: var(--ipp-on-accent);
+        font-size: 0.75rem;
+        font-weight: 700;
+        text-align: center;
       }
-      .launcher .icon {
+      svg {
         width: 28px;
         height: 28px;
+        fill: currentColor;
       }
       #panel {
         position: fixed;
@@ -168,39 +181,17 @@ export class IppChat extends LitElement {
   /** The room to show first (page mode): e.g. from the host page's URL, `/chat/12`. */
   @property({ type: Number }) room?: number;
 
-  @provide({ context: apiContext }) client?: ChatApi;
-  @provide({ context: i18nContext }) i18n: I18n = defaultI18n;
+  /** The widget's language (which may not be the page's). */
+  uiLang: 'fr' | 'en' = 'fr';
+  /** Words the launcher and the notifications need, in that language. */
+  strings = launcherStrings.fr;
+  /** What screen readers are told of (a live region): a new message. */
+  @state() announcement = '';
+  @query('.launcher') private launcher?: HTMLButtonElement;
 
-  @state() private announcement = '';
-
-  @query('.launcher') private launcher!: HTMLButtonElement;
-  @query('#panel') private panel?: IppChatPanel;
-
-  private store = new ChatStore(this);
-  private sync = new ChatSync(this, this.store);
-  @provide({ context: actionsContext }) actions = new ChatActions(this.store, this.sync);
-  private tokens = new TokenController(this, () => ({ token: this.token, tokenUrl: this.tokenUrl }));
-  private live = new LiveController(this, (e) => this.sync.apply(e));
-  private continuity = new ContinuityController(
-    this,
-    () => `ipp-chat:${new URL(this.api, location.href).href}`,
-    () => {
-      const store = snapshot(this.store);
-      // An event id is kept only with a state that reflects every event up to it.
-      // The conversation page is always open: the floating panel of the next page is not.
-      return store && { user: store.me.user.id, open: this.open && this.mode !== 'page', lastEventId: this.sync.settled ? this.live.lastId : undefined, store };
-    },
-    () => this.store.pending,
-  );
-  private reportedUnread = 0;
-  private reportedRoom: number | null = null;
-  /** The panel's module, loaded on first open (or when the browser is idle): what every page pays is the launcher. */
-  private panelLoaded?: Promise<unknown>;
-
-  constructor() {
-    super();
-    this.store.onIncoming = (m, room) => this.incoming(m, room);
-  }
+  /** The session: loaded once the element has an API and a token source. */
+  @state() private session?: ChatSession;
+  private loading?: Promise<ChatSession>;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -208,84 +199,33 @@ export class IppChat extends LitElement {
     this.hidden = this.mode !== 'page' && !!document.querySelector('ipp-chat[mode="page"]');
     if (this.hidden) return;
     document.addEventListener('visibilitychange', this.onVisibility);
-    // The widget may be re-attached: start again with the same attributes.
-    if (this.client) this.connect();
-  }
-
-  /** Loads the panel's elements (once). */
-  private loadPanel(): Promise<unknown> {
-    return (this.panelLoaded ??= import('./ipp-chat-panel'));
+    // Re-attached: the session starts again with the same attributes.
+    this.session?.connect();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('visibilitychange', this.onVisibility);
-    if (this.titleBadge) document.title = document.title.replace(TITLE_COUNT, '');
+  }
+
+  // The session hears of it in willUpdate: a room on screen is read when the page comes back.
+  private onVisibility = () => this.requestUpdate();
+
+  /** Loads the session (once): the state, the sync with the server and the feed. */
+  private start(): Promise<ChatSession> {
+    return (this.loading ??= import('./chat-session').then(({ ChatSession }) => (this.session = new ChatSession(this))));
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (this.hidden) return;
-    if (changed.has('lang')) this.i18n = createI18n(pickLang(this.lang, document.documentElement.lang));
+    if (changed.has('lang')) this.strings = launcherStrings[(this.uiLang = pickLang(this.lang, document.documentElement.lang))];
     if (this.mode === 'page') this.open = true;
-    // A new API or token source starts a new session; a new static token is simply used from now on.
-    const newSource = changed.has('api') || changed.has('tokenUrl') || (changed.has('token') && !this.client);
-    if (newSource && this.api && (this.token || this.tokenUrl)) void this.connect();
-    // The host moved to another room's URL (history navigation): show it.
-    if (changed.has('room') && changed.get('room') !== undefined && this.store.me && (this.room ?? null) !== this.store.roomId) void this.sync.open(this.room ?? null);
-    if (this.open) void this.loadPanel();
-    this.sync.visible = this.open && document.visibilityState === 'visible';
+    if (this.session) this.session.willUpdate(changed);
+    else if (this.api && (this.token || this.tokenUrl)) void this.start();
   }
 
   protected override updated(): void {
-    if (this.hidden) return;
-    if (this.store.roomId !== this.reportedRoom && this.store.me) {
-      this.reportedRoom = this.store.roomId;
-      emit(this, 'ipp-chat-room', { roomId: this.store.roomId });
-    }
-    const count = this.store.unreadTotal;
-    if (count !== this.reportedUnread) {
-      this.reportedUnread = count;
-      emit(this, 'ipp-chat-unread', { count });
-    }
-    if (this.titleBadge) {
-      const title = document.title.replace(TITLE_COUNT, '');
-      const next = count ? `(${count}) ${title}` : title;
-      if (document.title !== next) document.title = next;
-    }
-  }
-
-  private async connect() {
-    const client = (this.client = new ChatApi(this.api, this.tokens));
-    this.sync.begin(client);
-    // Removed from the page, or given another API, while loading: this session is over.
-    const current = () => this.isConnected && client === this.client;
-    // The previous page's state, shown at once when it was this user's (the token says who).
-    const sub = Number(tokenClaims(await this.tokens.get().catch(() => '')).sub);
-    const saved = sub > 0 ? this.continuity.read(sub) : undefined;
-    if (!current()) return;
-    if (saved) {
-      restore(this.store, saved.store);
-      this.open = saved.open;
-      // The page's address says which room is open, not the previous page.
-      if (this.mode === 'page') this.store.roomId = this.room && this.store.pages.has(this.room) ? this.room : null;
-    }
-    for (let delay = 2000; ; delay = Math.min(delay * 2, 60_000)) {
-      await this.sync.load(!!saved);
-      if (!current()) return;
-      if (this.store.me) break;
-      await sleep(delay);
-    }
-    // The feed replays what happened since the previous page, or since the list was read; when it cannot,
-    // the list and room are fetched again.
-    const from = saved ? saved.lastEventId : client.listedAt;
-    const replayed = await this.live.start(client, this.store.me!.user.id, from);
-    if ((saved || from) && !replayed) await this.sync.refresh();
-    this.actions.resend();
-    // The page's room (page mode), once the list is known.
-    if (this.room && this.room !== this.store.roomId) await this.sync.open(this.room);
-    // The panel is what a first open needs: fetched while nothing else happens.
-    const idle = (globalThis as { requestIdleCallback?: (f: () => void) => void }).requestIdleCallback ?? ((f: () => void) => setTimeout(f, 2000));
-    idle(() => void this.loadPanel());
+    if (!this.hidden) this.session?.updated();
   }
 
   /** The record of the page, when the host gave one. */
@@ -297,25 +237,15 @@ export class IppChat extends LitElement {
   /** Opens the panel, and a given room when `roomId` is set. */
   async show(roomId?: number): Promise<void> {
     this.open = true;
-    const opening = roomId !== undefined ? this.sync.open(roomId) : undefined;
-    await this.loadPanel();
-    await opening;
-    await this.updateComplete;
-    await this.panel?.updateComplete;
-    this.panel?.focusView();
+    await (await this.start()).show(roomId);
   }
 
   /** Closes the panel and gives the focus back to the launcher. */
   async hide(): Promise<void> {
     this.open = false;
     await this.updateComplete;
-    this.launcher.focus();
+    this.launcher?.focus();
   }
-
-  /** Closes the panel and gives the focus back to the launcher (the page itself stays open). */
-  private close = () => {
-    if (this.mode !== 'page') void this.hide();
-  };
 
   private toggle() {
     unlockSound();
@@ -323,54 +253,45 @@ export class IppChat extends LitElement {
     else void this.show();
   }
 
-  // willUpdate tells the store whether the room is on screen, which marks it read when it appears.
-  private onVisibility = () => this.requestUpdate();
-
-  private incoming(m: Message, room: Room | undefined) {
-    const t = this.i18n.t;
-    const onScreen = this.sync.visible && this.store.roomId === m.roomId;
-    const text = m.content || t.attachment;
-    if (room?.muted && !onScreen) return;
-    this.announcement = onScreen ? `${m.senderName}: ${text}` : t.newMessageFrom(m.senderName);
-    if (onScreen) return;
-    if (!this.silent) chime();
-    if (document.visibilityState === 'hidden') desktopNotify(t.newMessageFrom(m.senderName), text, () => void this.show(m.roomId));
-  }
-
   override render() {
     if (this.hidden) return nothing;
-    if (this.mode === 'page') return html`<div class="sr-only" role="status" aria-live="polite" lang=${this.i18n.lang}>${this.announcement}</div>${this.renderPanel()}`;
-    const { t, lang } = this.i18n;
-    const count = this.store.unreadTotal;
+    const t = this.strings;
+    const live = html`<div class="sr-only" role="status" aria-live="polite" lang=${this.uiLang}>${this.announcement}</div>`;
+    if (this.mode === 'page') return html`${live}${this.renderPanel()}`;
+    const count = this.session?.unreadTotal ?? 0;
     const action = this.open ? t.close : t.open;
     const label = count ? `${action}, ${t.unread(count)}` : action;
     return html`
-      <div class="sr-only" role="status" aria-live="polite" lang=${lang}>${this.announcement}</div>
-      <button class="launcher" part="launcher" lang=${lang} aria-label=${label} aria-expanded=${this.open} aria-controls="panel" @click=${this.toggle}>
-        ${icon('chat')}
+      ${live}
+      <button class="launcher" part="launcher" lang=${this.uiLang} aria-label=${label} aria-expanded=${this.open} aria-controls="panel" @click=${this.toggle}>
+        <svg viewBox="0 0 24 24" aria-hidden="true"><path d=${chatPath}></path></svg>
         ${count ? html`<span class="badge" part="badge" aria-hidden="true">${count > 99 ? '99+' : count}</span>` : nothing}
       </button>
       ${this.open ? this.renderPanel() : nothing}
     `;
   }
 
+  /** The panel: shown at once, filled in when the session and the panel's module are there. */
   private renderPanel() {
+    const s = this.session;
+    const page = this.mode === 'page';
     // The widget's language, which may not be the page's: screen readers pronounce accordingly.
     return html`<ipp-chat-panel
       id="panel"
       part="panel"
-      role=${this.mode === 'page' ? 'region' : 'dialog'}
-      lang=${this.i18n.lang}
-      aria-label=${this.i18n.t.chat}
+      role=${page ? 'region' : 'dialog'}
+      lang=${this.uiLang}
+      aria-label=${this.strings.chat}
       exportparts=${PARTS}
-      .store=${this.store}
-      .sync=${this.sync}
-      .actions=${this.actions}
-      .rev=${this.store.rev}
+      .store=${s?.store}
+      .sync=${s?.sync}
+      .actions=${s?.actions}
+      .client=${s?.client}
+      .rev=${s?.store.rev ?? 0}
       .context=${this.context}
-      .online=${this.live.online}
-      .page=${this.mode === 'page'}
-      @ipp-close=${this.close}
+      .online=${s?.live.online ?? true}
+      .page=${page}
+      @ipp-close=${() => !page && void this.hide()}
     ></ipp-chat-panel>`;
   }
 }
