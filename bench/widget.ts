@@ -16,14 +16,21 @@ const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
  */
 export async function benchWidget(): Promise<Row[]> {
   const entry = readFileSync(new URL('ipp-chat.js', dist), 'utf8');
-  const staticImports = [...entry.matchAll(/(?:^|;)import[^"]*"\.\/(ipp-chat-chunks\/[^"]+\.js)"/g)].map((m) => m[1]);
-  const initial = ['ipp-chat.js', ...staticImports];
+  const imports = (code: string, kind: 'static' | 'dynamic') => [...code.matchAll(kind === 'static'
+    ? /(?:^|;)import[^"(]*"\.\/(?:ipp-chat-chunks\/)?([^"]+\.js)"/g
+    : /import\("\.\/(?:ipp-chat-chunks\/)?([^"]+\.js)"\)/g)].map((m) => `ipp-chat-chunks/${m[1]}`);
+  const chunk = (path: string) => readFileSync(new URL(path, dist), 'utf8');
+  const initial = ['ipp-chat.js', ...imports(entry, 'static')];
+  // The session: what the entry imports as soon as it has a token source, with what that needs beyond the initial script.
+  const session = imports(entry, 'dynamic').flatMap((f) => [f, ...imports(chunk(f), 'static')]).filter((f, i, all) => !initial.includes(f) && all.indexOf(f) === i);
   const all = ['ipp-chat.js', ...readdirSync(new URL('ipp-chat-chunks/', dist)).filter((f) => f.endsWith('.js')).map((f) => `ipp-chat-chunks/${f}`)];
-  const initialBytes = initial.reduce((n, f) => n + gzipped(f), 0);
-  const lazyBytes = all.filter((f) => !initial.includes(f)).reduce((n, f) => n + gzipped(f), 0);
+  const sum = (files: string[]) => files.reduce((n, f) => n + gzipped(f), 0);
+  const initialBytes = sum(initial);
   const rows: Row[] = [
-    { bench: 'widget bundle', metric: 'initial script, gzipped', value: kib(initialBytes), target: '≤ 12 KiB', ok: initialBytes <= 12 * 1024 },
-    { bench: 'widget bundle', metric: 'loaded on first open, gzipped', value: kib(lazyBytes), target: '', ok: true },
+    { bench: 'widget bundle', metric: 'initial script (launcher), gzipped', value: kib(initialBytes), target: '≤ 12 KiB', ok: initialBytes <= 12 * 1024 },
+    { bench: 'widget bundle', metric: 'then the session (state, feed), gzipped', value: kib(sum(session)), target: '', ok: true },
+    { bench: 'widget bundle', metric: 'on first open or when idle (panel), gzipped', value: kib(sum(all.filter((f) => !initial.includes(f) && !session.includes(f)))), target: '', ok: true },
+    { bench: 'widget bundle', metric: 'everything, gzipped', value: kib(sum(all)), target: '', ok: true },
   ];
 
   const server = await startDemo();
