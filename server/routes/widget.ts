@@ -21,7 +21,7 @@ function read(path: string): Uint8Array<ArrayBuffer> | null {
 }
 
 const etagOf = (bytes: Uint8Array) => `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 22)}"`;
-const script = { 'text/javascript': { schema: { type: 'string' } } };
+const script = { 'text/javascript': { schema: { type: 'string' as const } } };
 
 /**
  * The widget's scripts, for any page to load (CORS, since modules are fetched
