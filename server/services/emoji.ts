@@ -7,15 +7,17 @@ export const EMOJI_MAX_LENGTH = 40;
 
 /**
  * The emoji a reaction stores: `text` when it is exactly one emoji, in its
- * fully-qualified form (`❤` becomes `❤️`, so both are one reaction); null
- * for anything else (text, markup, two emoji, a bare digit or `#`).
+ * fully-qualified form, so that the spellings of one emoji are one reaction
+ * (`❤` becomes `❤️`, and `👍` with a needless U+FE0F, as some emoji data
+ * spells it, becomes `👍`); null for anything else (text, markup, two emoji,
+ * a bare digit or `#`).
  */
 export function canonicalEmoji(text: string): string | null {
   if (!text || text.length > EMOJI_MAX_LENGTH) return null;
-  const graphemes = [...segmenter.segment(text)];
-  if (graphemes.length !== 1) return null;
+  if ([...segmenter.segment(text)].length !== 1) return null;
   if (RGI.test(text)) return text;
-  // An emoji typed without its presentation selector (U+FE0F).
-  const qualified = `${text.replace(/\uFE0F/g, '')}\uFE0F`;
-  return [...text.replace(/\uFE0F/g, '')].length === 1 && RGI.test(qualified) ? qualified : null;
+  const bare = text.replace(/\uFE0F/g, '');
+  if (RGI.test(bare)) return bare;
+  // An emoji typed without its presentation selector.
+  return [...bare].length === 1 && RGI.test(`${bare}\uFE0F`) ? `${bare}\uFE0F` : null;
 }
