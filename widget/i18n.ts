@@ -1,5 +1,4 @@
 import type { SystemEvent } from './types';
-import { problemText } from './problems';
 
 const fr = {
   chat: 'Messagerie',
@@ -67,6 +66,9 @@ const fr = {
   error: 'Une erreur est survenue',
   offline: 'Connexion perdue, reconnexion…',
   newMessageFrom: (name: string) => `Nouveau message de ${name}`,
+  mentionedBy: (name: string) => `${name} vous a mentionné`,
+  mentioned: 'vous êtes mentionné',
+  everyone: 'tous',
   attachment: 'Pièce jointe',
   dropHere: 'Déposez les fichiers ici',
   today: 'Aujourd’hui',
@@ -170,6 +172,9 @@ const en: Strings = {
   error: 'Something went wrong',
   offline: 'Connection lost, reconnecting…',
   newMessageFrom: (name) => `New message from ${name}`,
+  mentionedBy: (name) => `${name} mentioned you`,
+  mentioned: 'you are mentioned',
+  everyone: 'all',
   attachment: 'Attachment',
   dropHere: 'Drop files here',
   today: 'Today',
@@ -221,8 +226,6 @@ export interface I18n {
   seen(iso: string): string;
   /** What a system message tells, in words. */
   system(m: { senderName: string; system?: SystemEvent }, meId?: number): string;
-  /** A failure in words: a problem from the server (by its code and reason), a network failure, or a sentence given as is. */
-  problem(e: unknown): string;
 }
 
 /**
@@ -287,6 +290,5 @@ export function createI18n(lang: 'fr' | 'en'): I18n {
         case 'member.left': return t.left(user);
       }
     },
-    problem: (e) => (typeof e === 'string' ? e : problemText(lang, e, size, t.error)),
   };
 }

@@ -15,6 +15,7 @@ import { icon } from './icons';
 import type { IppChatPanel } from './ipp-chat-panel';
 import { LiveController } from './live-controller';
 import { chime, desktopNotify, unlockSound } from './notify';
+import { plainText } from './mention-text';
 import { PARTS } from './parts';
 import { shared, tokens } from './styles';
 import { TokenController, tokenClaims } from './token-controller';
@@ -35,7 +36,8 @@ const TITLE_COUNT = /^\(\d+\) /;
  * @fires ipp-chat-unread - `{count}`: the unread total (muted rooms excluded) changed.
  * @fires ipp-chat-room - `{roomId}`: the open room changed (null: none), so that a host page can keep its URL in step.
  * @csspart launcher - the round button that opens and closes the panel.
- * @csspart badge - the unread count on the launcher.
+ * @csspart badge - the unread count on the launcher (and its "@" when a message mentions me).
+ * @csspart mention - the "@" on the launcher: unread messages mention me, in a muted room too.
  * @csspart panel - the chat panel.
  * @csspart header - the title bar of each view.
  * @csspart room - a row of the conversation list.
@@ -105,6 +107,10 @@ export class IppChat extends LitElement {
         position: absolute;
         top: -4px;
         right: -4px;
+      }
+      .launcher .at {
+        right: auto;
+        left: -4px;
       }
       .launcher .icon {
         width: 28px;
@@ -326,15 +332,18 @@ export class IppChat extends LitElement {
   // willUpdate tells the store whether the room is on screen, which marks it read when it appears.
   private onVisibility = () => this.requestUpdate();
 
+  // A mention of me notifies even in a muted room, and on the desktop even while the page is in front.
   private incoming(m: Message, room: Room | undefined) {
     const t = this.i18n.t;
     const onScreen = this.sync.visible && this.store.roomId === m.roomId;
-    const text = m.content || t.attachment;
-    if (room?.muted && !onScreen) return;
-    this.announcement = onScreen ? `${m.senderName}: ${text}` : t.newMessageFrom(m.senderName);
+    const text = plainText(m, (id) => this.store.nameOf(id), t.everyone) || t.attachment;
+    const mention = !!m.mentions?.includes(this.store.me!.user.id);
+    if (room?.muted && !onScreen && !mention) return;
+    const title = mention ? t.mentionedBy(m.senderName) : t.newMessageFrom(m.senderName);
+    this.announcement = onScreen ? `${m.senderName}: ${text}` : title;
     if (onScreen) return;
     if (!this.silent) chime();
-    if (document.visibilityState === 'hidden') desktopNotify(t.newMessageFrom(m.senderName), text, () => void this.show(m.roomId));
+    if (mention || document.visibilityState === 'hidden') desktopNotify(title, text, () => void this.show(m.roomId));
   }
 
   override render() {
@@ -342,13 +351,15 @@ export class IppChat extends LitElement {
     if (this.mode === 'page') return html`<div class="sr-only" role="status" aria-live="polite" lang=${this.i18n.lang}>${this.announcement}</div>${this.renderPanel()}`;
     const { t, lang } = this.i18n;
     const count = this.store.unreadTotal;
+    const mentioned = this.store.mentioned;
     const action = this.open ? t.close : t.open;
-    const label = count ? `${action}, ${t.unread(count)}` : action;
+    const label = `${count ? `${action}, ${t.unread(count)}` : action}${mentioned ? `, ${t.mentioned}` : ''}`;
     return html`
       <div class="sr-only" role="status" aria-live="polite" lang=${lang}>${this.announcement}</div>
       <button class="launcher" part="launcher" lang=${lang} aria-label=${label} aria-expanded=${this.open} aria-controls="panel" @click=${this.toggle}>
         ${icon('chat')}
         ${count ? html`<span class="badge" part="badge" aria-hidden="true">${count > 99 ? '99+' : count}</span>` : nothing}
+        ${mentioned ? html`<span class="badge at" part="badge mention" aria-hidden="true">@</span>` : nothing}
       </button>
       ${this.open ? this.renderPanel() : nothing}
     `;
