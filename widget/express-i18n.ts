@@ -4,6 +4,7 @@
  */
 const fr = {
   react: 'Réagir',
+  actions: 'Actions sur le message',
   reactWith: (emoji: string) => `Réagir avec ${emoji}`,
   moreReactions: 'Autres réactions',
   reactedBy: (emoji: string, names: string[], mine: boolean) =>
@@ -20,6 +21,7 @@ const fr = {
 
 const en: typeof fr = {
   react: 'React',
+  actions: 'Message actions',
   reactWith: (emoji) => `React with ${emoji}`,
   moreReactions: 'More reactions',
   reactedBy: (emoji, names, mine) => `${emoji}: ${names.join(', ')}${mine ? ' (click to remove your reaction)' : ''}`,

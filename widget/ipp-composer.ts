@@ -8,7 +8,7 @@ import { defaultI18n, type I18n } from './i18n';
 import { iconButton } from './icons';
 import { shared } from './styles';
 import { expressStrings } from './express-i18n';
-import { addReactionIcon } from './ipp-message-actions';
+import { addReactionIcon } from './message-actions';
 import { MentionController } from './mention-controller';
 import { FILE_EXTENSIONS, MAX_FILES, type ChatMessage, type Member } from './types';
 

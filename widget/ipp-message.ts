@@ -7,12 +7,12 @@ import { defaultI18n, type I18n } from './i18n';
 import { icon } from './icons';
 import { excerptText } from './mention-text';
 import { longPress } from './long-press';
+import { messageActions, messageActionsStyles } from './message-actions';
 import { onlyEmoji, richText, richTextStyles } from './rich-text';
 import { shared, toneOf, tones } from './styles';
 import type { ChatMessage } from './types';
 import './ipp-attachment';
 import './ipp-avatar';
-import './ipp-message-actions';
 import './ipp-reactions';
 
 /**
@@ -29,7 +29,7 @@ import './ipp-reactions';
  * @fires ipp-start-edit - `{message}`: edit this message.
  * @fires ipp-delete - `{message}`: delete this message (after confirmation).
  * @fires ipp-retry - `{message}`: send this failed message again.
- * @fires ipp-react - `{message, emoji, add}`: from the chips and the quick reactions.
+ * @fires ipp-react - `{message, emoji, add}`: from the chips and the quick reactions (message-actions.ts).
  * @fires ipp-emoji-open - `{message, anchor}`: pick another reaction.
  * @csspart bubble - the message bubble.
  * @csspart thumbnail - an image attachment (from ipp-attachment).
@@ -41,6 +41,7 @@ export class IppMessage extends LitElement {
     shared,
     tones,
     richTextStyles,
+    messageActionsStyles,
     css`
       :host {
         position: relative;
@@ -158,11 +159,6 @@ export class IppMessage extends LitElement {
         opacity: 1;
         pointer-events: auto;
       }
-      .retry {
-        display: flex;
-        gap: 2px;
-        font-size: 0.8em;
-      }
       .files {
         display: flex;
         flex-wrap: wrap;
@@ -274,14 +270,12 @@ export class IppMessage extends LitElement {
     const button = (label: string, onClick: () => void) =>
       html`<button tabindex=${this.active ? 0 : -1} @click=${onClick}>${label}</button>`;
     if (message.status === 'failed') {
-      return html`<div class="retry">
+      return html`<div class="actions shown">
         ${button(t.retry, () => emit(this, 'ipp-retry', { message }))}
         ${message.files?.length ? button(t.discard, () => emit(this, 'ipp-discard', { message })) : nothing}
       </div>`;
     }
-    if (!this.canReact && !this.canReply && !this.canEdit && !this.canDelete) return nothing;
-    return html`<ipp-message-actions class="actions" .message=${message} .meId=${this.meId} ?active=${this.active} ?canReact=${this.canReact && message.id > 0}
-      ?canReply=${this.canReply} ?canEdit=${this.canEdit} ?canDelete=${this.canDelete}></ipp-message-actions>`;
+    return messageActions(this, this.i18n, message, this);
   }
 }
 
