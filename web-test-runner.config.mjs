@@ -9,9 +9,9 @@ export default {
   nodeResolve: { exportConditions: ['production'] },
   // tsconfig: legacy decorators and no define semantics for class fields, as Lit's decorators need.
   plugins: [
-    esbuildPlugin({ ts: true, target: 'es2021', tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
-    // The emoji picker as the build ships it (widget/picker-build.mjs).
+    // The emoji picker as the build ships it (widget/picker-build.mjs), patched before esbuild rewrites it.
     { name: 'emoji-picker-csp', transform: (context) => (isPickerFile(context.path) ? { body: patchPicker(context.body) } : undefined) },
+    esbuildPlugin({ ts: true, target: 'es2021', tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
   ],
   browsers: [
     chromeLauncher({

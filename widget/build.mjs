@@ -13,7 +13,11 @@ import { picker } from './picker-build.mjs';
  */
 export const EMOJI_DATA = { fr: 'emoji-picker-element-data/fr/cldr/data.json', en: 'emoji-picker-element-data/en/emojibase/data.json' };
 
-/** Builds `${out}/ipp-chat.js`, `${out}/ipp-chat-chunks/`, `${out}/ipp-chat-emoji/` and the source maps; prints the gzipped sizes. */
+/**
+ * Builds `${out}/ipp-chat.js`, `${out}/ipp-chat-chunks/`, `${out}/ipp-chat-emoji/` and the source maps; prints the
+ * gzipped sizes, and resolves with what makes them: the scripts a page loads before the launcher works (`initial`),
+ * the emoji picker's, and esbuild's metafile outputs.
+ */
 export async function buildWidget(out = 'dist') {
   rmSync(`${out}/ipp-chat-chunks`, { recursive: true, force: true });
   mkdirSync(`${out}/ipp-chat-emoji`, { recursive: true });
@@ -43,4 +47,5 @@ export async function buildWidget(out = 'dist') {
   const pickerChunk = scripts.filter((f) => Object.keys(outputs[f].inputs).some((i) => i.includes('emoji-picker-element/')));
   console.log(`${entry}: ${(sum(initial) / 1024).toFixed(1)} KiB gzipped before the launcher works, ${(sum(scripts) / 1024).toFixed(1)} KiB in all`
     + ` (the emoji picker, loaded on first use: ${(sum(pickerChunk) / 1024).toFixed(1)} KiB)`);
+  return { initial, picker: pickerChunk, outputs, gzipped: (files) => sum(files) };
 }
