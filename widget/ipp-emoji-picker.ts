@@ -37,7 +37,7 @@ export class IppEmojiPicker extends LitElement {
         justify-content: space-between;
         padding: 2px 4px 2px 10px;
         font-size: 0.85em;
-        color: var(--ipp-muted);
+        font-weight: 600;
       }
       emoji-picker {
         width: 100%;
