@@ -7,8 +7,9 @@ const fr = {
   actions: 'Actions sur le message',
   reactWith: (emoji: string) => `Réagir avec ${emoji}`,
   moreReactions: 'Autres réactions',
+  // Starts with what the chip shows (the emoji and the count), as its visible text must be part of its name.
   reactedBy: (emoji: string, names: string[], mine: boolean) =>
-    `${emoji} : ${names.join(', ')}${mine ? ' (cliquer pour retirer votre réaction)' : ''}`,
+    `${emoji} ${names.length} : ${names.join(', ')}${mine ? ' (cliquer pour retirer votre réaction)' : ''}`,
   reactions: 'Réactions',
   emoji: 'Insérer un emoji',
   pickEmoji: 'Choisir un emoji',
@@ -24,7 +25,7 @@ const en: typeof fr = {
   actions: 'Message actions',
   reactWith: (emoji) => `React with ${emoji}`,
   moreReactions: 'More reactions',
-  reactedBy: (emoji, names, mine) => `${emoji}: ${names.join(', ')}${mine ? ' (click to remove your reaction)' : ''}`,
+  reactedBy: (emoji, names, mine) => `${emoji} ${names.length}: ${names.join(', ')}${mine ? ' (click to remove your reaction)' : ''}`,
   reactions: 'Reactions',
   emoji: 'Insert an emoji',
   pickEmoji: 'Pick an emoji',

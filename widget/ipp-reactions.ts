@@ -68,7 +68,7 @@ export class IppReactions extends LitElement {
       const names = userIds.map((id) => (id === this.meId ? x.you : this.nameOf(id)));
       const label = x.reactedBy(emoji, names, mine && this.canReact);
       return html`<button aria-pressed=${mine} aria-label=${label} title=${label} tabindex=${this.active ? 0 : -1} ?disabled=${!this.canReact}
-        @click=${() => emit(this, 'ipp-react', { message, emoji, add: !mine })}><span aria-hidden="true">${emoji}</span><span aria-hidden="true">${userIds.length}</span></button>`;
+        @click=${() => emit(this, 'ipp-react', { message, emoji, add: !mine })}>${emoji} ${userIds.length}</button>`;
     });
   }
 }

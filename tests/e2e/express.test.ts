@@ -76,7 +76,7 @@ describe('reactions, emoji and mentions against the real server', () => {
     await said.getByRole('button', { name: 'Réagir avec 👀' }).click();
     expect((await answered).status()).toBe(201);
     const chip = camille.locator('ipp-message').filter({ hasText: 'Les échantillons sont arrivés' })
-      .getByRole('button', { name: /^👀 : Julien Moreau$/ });
+      .getByRole('button', { name: /^👀 1 : Julien Moreau$/ });
     await expect.poll(() => chip.count(), { timeout: 1000, intervals: [25] }).toBe(1);
     expect(await chip.getAttribute('aria-pressed')).toBe('false');
   });

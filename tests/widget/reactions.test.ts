@@ -31,11 +31,11 @@ describe('reactions in <ipp-chat>', () => {
     const thumbs = await until(() => chip(chat, '👍'), 'the 👍 chip');
     expect(thumbs.textContent!.replace(/\s/g, '')).to.equal('👍2');
     expect(thumbs.getAttribute('aria-pressed')).to.equal('true');
-    expect(thumbs.getAttribute('aria-label')).to.equal('👍 : Bruno Petit, vous (cliquer pour retirer votre réaction)');
+    expect(thumbs.getAttribute('aria-label')).to.equal('👍 2 : Bruno Petit, vous (cliquer pour retirer votre réaction)');
     expect(thumbs.title).to.equal(thumbs.getAttribute('aria-label'));
     const party = chip(chat, '🎉')!;
     expect(party.getAttribute('aria-pressed')).to.equal('false');
-    expect(party.getAttribute('aria-label')).to.equal('🎉 : Chloé Durand');
+    expect(party.getAttribute('aria-label')).to.equal('🎉 1 : Chloé Durand');
   });
 
   it('toggles my reaction by clicking its chip: off with a DELETE, on again with a PUT', async () => {
@@ -67,7 +67,7 @@ describe('reactions in <ipp-chat>', () => {
     const m = fake.last(11)!;
     fake.react(m, '😮', 2, true);
     const wow = await until(() => chip(chat, '😮'), 'the 😮 chip');
-    expect(wow.getAttribute('aria-label')).to.equal('😮 : Bruno Petit');
+    expect(wow.getAttribute('aria-label')).to.equal('😮 1 : Bruno Petit');
     // The same event again (a replay) changes nothing.
     fake.push('reaction.added', { roomId: 11, messageId: m.id, emoji: '😮', userId: 2 });
     fake.react(m, '😮', 3, true);
