@@ -57,7 +57,7 @@ describe('reactions, emoji and mentions against the real server', () => {
   async function api(user: number, method: string, path: string, body?: unknown) {
     const { token } = await (await fetch(`${server.url}/demo/token?user=${user}`)).json();
     const res = await fetch(`${server.url}/api/chat${path}`, {
-      method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: body && JSON.stringify(body),
+      method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
     });
     return res.status === 204 ? null : res.json();
   }
