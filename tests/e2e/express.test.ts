@@ -77,7 +77,7 @@ describe('reactions, emoji and mentions against the real server', () => {
     expect((await answered).status()).toBe(201);
     const chip = camille.locator('ipp-message').filter({ hasText: 'Les échantillons sont arrivés' })
       .getByRole('button', { name: /^👀 1 : Julien Moreau$/ });
-    await expect.poll(() => chip.count(), { timeout: 1000, intervals: [25] }).toBe(1);
+    await expect.poll(() => chip.count(), { timeout: 1000, interval: 25 }).toBe(1);
     expect(await chip.getAttribute('aria-pressed')).toBe('false');
   });
 
