@@ -354,9 +354,11 @@ export class IppChat extends LitElement {
     const mentioned = this.store.mentioned;
     const action = this.open ? t.close : t.open;
     const label = `${count ? `${action}, ${t.unread(count)}` : action}${mentioned ? `, ${t.mentioned}` : ''}`;
+    // Escape on the launcher closes too: the focus may not have reached the panel, still loading, yet.
     return html`
       <div class="sr-only" role="status" aria-live="polite" lang=${lang}>${this.announcement}</div>
-      <button class="launcher" part="launcher" lang=${lang} aria-label=${label} aria-expanded=${this.open} aria-controls="panel" @click=${this.toggle}>
+      <button class="launcher" part="launcher" lang=${lang} aria-label=${label} aria-expanded=${this.open} aria-controls="panel" @click=${this.toggle}
+        @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && this.open && void this.hide()}>
         ${icon('chat')}
         ${count ? html`<span class="badge" part="badge" aria-hidden="true">${count > 99 ? '99+' : count}</span>` : nothing}
         ${mentioned ? html`<span class="badge at" part="badge mention" aria-hidden="true">@</span>` : nothing}
