@@ -209,7 +209,7 @@ export class ChatSync implements ReactiveController {
     const readNow = page?.messages.filter((m) => unread(m) && m.id > (room.lastReadMessageId ?? 0) && m.id <= last).length ?? 0;
     const left = page && !page.hasNewer ? page.messages.filter((m) => unread(m) && m.id > last).length : Math.max(0, room.unreadCount - readNow);
     const mentioned = (m: Message) => unread(m) && m.id > last && !!m.mentions?.includes(meId!);
-    // Mentions further than the page are the server's to count (the list is fetched again when some are left).
+    // A page that stops short of the newest messages cannot tell: the server's count stays until the list is fetched again.
     const mentions = left && room.mentionCount ? (page?.hasNewer ? room.mentionCount : page?.messages.filter(mentioned).length ?? 0) : 0;
     s.setRoom(roomId, { unreadCount: left, mentionCount: mentions, lastReadMessageId: last });
     this.api.json('POST', `/rooms/${roomId}/read`, { messageId: last }).catch(() => {});

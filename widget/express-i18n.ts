@@ -38,6 +38,3 @@ const en: typeof fr = {
 
 export type ExpressStrings = typeof fr;
 export const expressStrings = (lang: 'fr' | 'en'): ExpressStrings => (lang === 'en' ? en : fr);
-
-/** The quick reactions offered on every message. */
-export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '✅', '👀'];

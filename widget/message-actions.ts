@@ -1,6 +1,6 @@
 import { css, html, nothing, svg } from 'lit';
 import { emit } from './events';
-import { expressStrings, QUICK_REACTIONS } from './express-i18n';
+import { expressStrings } from './express-i18n';
 import type { I18n } from './i18n';
 import { icon } from './icons';
 import type { ChatMessage } from './types';
@@ -8,6 +8,9 @@ import type { ChatMessage } from './types';
 /** A smiley with a plus: "more reactions", "insert an emoji" (drawn, as emoji fonts are not everywhere). */
 export const addReactionIcon = html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true">${svg`<path
   d="M10 2a8 8 0 1 0 7.7 10h-2.1A6 6 0 1 1 10 4zm-3 7a1.3 1.3 0 1 0 0-2.6A1.3 1.3 0 0 0 7 9zm6 0a1.3 1.3 0 1 0 0-2.6A1.3 1.3 0 0 0 13 9zm-3 6.5c2 0 3.6-1.2 4.3-3H5.7c.7 1.8 2.3 3 4.3 3zM19 2h-2v3h-3v2h3v3h2V7h3V5h-3z"></path>`}</svg>`;
+
+/** The quick reactions offered on every message. */
+export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '✅', '👀'];
 
 /** What may be done with a message, and whether its actions are in the tab order. */
 export interface ActionsOptions {

@@ -23,18 +23,24 @@ export function parseMentions(content: string): { ids: number[]; all: boolean } 
  * proven: stores whom the message mentions, members of its room only;
  * `<@all>` names every member, from a room admin or moderator (from anyone
  * else it is text). An edit replaces what the earlier text mentioned.
+ * Resolves the ids mentioned, ascending; a text without `<@` costs no query.
  */
-export async function saveMentions(tx: Db, message: { id: number; roomId: number; senderId: number; content: string }, edit = false): Promise<void> {
+export async function saveMentions(tx: Db, message: { id: number; roomId: number; senderId: number; content: string }, edit = false): Promise<number[]> {
   const { mentions, members } = tx.t;
   if (edit) await tx.orm.delete(mentions).where(eq(mentions.messageId, message.id));
   const { ids, all } = parseMentions(message.content);
-  if (!ids.length && !all) return;
+  if (!ids.length && !all) return [];
   const everyone = all && canModerate((await memberOf(tx, message.roomId, message.senderId)) ?? { role: 'member' });
-  // One statement however large the room: a channel's <@all> is an INSERT … SELECT of its members
-  // (its fields in the order the table declares its columns).
-  const rows = tx.orm.select({ messageId: sql<number>`${message.id}`.as('message_id'), userId: members.userId, roomId: members.roomId }).from(members)
-    .where(and(eq(members.roomId, message.roomId), everyone ? undefined : inArray(members.userId, ids)));
-  if (everyone || ids.length) await tx.orm.insert(mentions).select(rows);
+  const named = and(eq(members.roomId, message.roomId), everyone ? undefined : inArray(members.userId, ids));
+  if (everyone) {
+    // One statement however large the room: a channel's <@all> is an INSERT … SELECT of its members
+    // (its fields in the order the table declares its columns).
+    await tx.orm.insert(mentions).select(tx.orm.select({ messageId: sql<number>`${message.id}`.as('message_id'), userId: members.userId, roomId: members.roomId })
+      .from(members).where(named));
+  }
+  const who = (await tx.orm.select({ userId: members.userId }).from(members).where(named)).map((r) => r.userId).sort((a, b) => a - b);
+  if (!everyone && who.length) await tx.orm.insert(mentions).values(who.map((userId) => ({ messageId: message.id, userId, roomId: message.roomId })));
+  return who;
 }
 
 /** Whom each of these messages mentions, by message id (ids ascending). */

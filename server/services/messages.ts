@@ -17,18 +17,24 @@ export const MAX_CONTENT = 10_000;
 export const PAGE_DEFAULT = 50;
 export const PAGE_MAX = 100;
 
+/** What a message just sent has, known without asking: no reactions, and the mentions saved with it. */
+interface Fresh {
+  mentions: number[];
+}
+
 /**
  * Turns rows into views with five queries, however many rows: names (but
- * those `known`), replies, attachments, reactions and mentions.
+ * those `known`), replies, attachments, reactions and mentions (these two
+ * not for a message `fresh` from this transaction).
  */
-export async function toViews(db: Db, rows: MessageRow[], known: HostUser[] = []): Promise<MessageView[]> {
+export async function toViews(db: Db, rows: MessageRow[], known: HostUser[] = [], fresh?: Fresh): Promise<MessageView[]> {
   if (!rows.length) return [];
   const { messages, attachments } = db.t;
   const replyIds = [...new Set(rows.map((r) => r.replyToId).filter((id): id is number => id != null))];
   // Only messages of type file carry attachments (sendMessage sets the type from the files).
   const withFiles = rows.filter((r) => r.type === 'file').map((r) => r.id);
   // A deleted or system message has neither reactions nor mentions (a deletion removes them).
-  const live = rows.filter((r) => !r.isDeleted && r.type !== 'system').map((r) => r.id);
+  const live = fresh ? [] : rows.filter((r) => !r.isDeleted && r.type !== 'system').map((r) => r.id);
   const [replies, files, reactions, mentions] = await Promise.all([
     replyIds.length ? db.orm.select().from(messages).where(inArray(messages.id, replyIds)) : [],
     withFiles.length ? db.orm.select().from(attachments).where(inArray(attachments.messageId, withFiles)).orderBy(asc(attachments.id)) : [],
@@ -56,7 +62,7 @@ export async function toViews(db: Db, rows: MessageRow[], known: HostUser[] = []
       replyTo: reply ? { id: reply.id, senderName: nameOf(names, reply.senderId), excerpt: excerpt(reply) } : null,
       attachments: (filesOf.get(m.id) ?? []).map(attachmentView),
       reactions: reactions.get(m.id) ?? [],
-      mentions: mentions.get(m.id) ?? [],
+      mentions: fresh?.mentions ?? mentions.get(m.id) ?? [],
       createdAt: m.createdAt.toISOString(),
       editedAt: iso(m.editedAt),
       deletedAt: iso(m.deletedAt),
@@ -164,8 +170,7 @@ export async function sendMessage(
       placedIn = messageDir(upload.uploadDir, roomId, id);
       await placeFiles(tx, upload.uploadDir, roomId, id, files);
     }
-    await saveMentions(tx, row);
-    const [view] = await toViews(tx, [row], [me]);
+    const [view] = await toViews(tx, [row], [me], { mentions: await saveMentions(tx, row) });
     await recordEvents(tx, [{ roomId, type: 'message.created', data: view, messageId: id }]);
     return { id, created: true, roomId, view };
   });
