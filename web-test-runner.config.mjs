@@ -2,12 +2,17 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { fileURLToPath } from 'node:url';
+import { isPickerFile, patchPicker } from './widget/picker-build.mjs';
 
 export default {
   files: ['tests/widget/**/*.test.ts'],
   nodeResolve: { exportConditions: ['production'] },
   // tsconfig: legacy decorators and no define semantics for class fields, as Lit's decorators need.
-  plugins: [esbuildPlugin({ ts: true, target: 'es2021', tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) })],
+  plugins: [
+    // The emoji picker as the build ships it (widget/picker-build.mjs), patched before esbuild rewrites it.
+    { name: 'emoji-picker-csp', transform: (context) => (isPickerFile(context.path) ? { body: patchPicker(context.body) } : undefined) },
+    esbuildPlugin({ ts: true, target: 'es2021', tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
+  ],
   browsers: [
     chromeLauncher({
       launchOptions: {

@@ -24,12 +24,15 @@ export async function benchWidget(): Promise<Row[]> {
   // The session: what the entry imports as soon as it has a token source, with what that needs beyond the initial script.
   const session = imports(entry, 'dynamic').flatMap((f) => [f, ...imports(chunk(f), 'static')]).filter((f, i, all) => !initial.includes(f) && all.indexOf(f) === i);
   const all = ['ipp-chat.js', ...readdirSync(new URL('ipp-chat-chunks/', dist)).filter((f) => f.endsWith('.js')).map((f) => `ipp-chat-chunks/${f}`)];
+  // The emoji picker: fetched the first time someone opens it, never with the page or the panel.
+  const picker = all.filter((f) => f.startsWith('ipp-chat-chunks/emoji-picker-loader-'));
   const sum = (files: string[]) => files.reduce((n, f) => n + gzipped(f), 0);
   const initialBytes = sum(initial);
   const rows: Row[] = [
     { bench: 'widget bundle', metric: 'initial script (launcher), gzipped', value: kib(initialBytes), target: '≤ 12 KiB', ok: initialBytes <= 12 * 1024 },
     { bench: 'widget bundle', metric: 'then the session (state, feed), gzipped', value: kib(sum(session)), target: '', ok: true },
-    { bench: 'widget bundle', metric: 'on first open or when idle (panel), gzipped', value: kib(sum(all.filter((f) => !initial.includes(f) && !session.includes(f)))), target: '', ok: true },
+    { bench: 'widget bundle', metric: 'on first open or when idle (panel), gzipped', value: kib(sum(all.filter((f) => !initial.includes(f) && !session.includes(f) && !picker.includes(f)))), target: '', ok: true },
+    { bench: 'widget bundle', metric: 'the emoji picker, on first use, gzipped', value: kib(sum(picker)), target: '< 20 KiB', ok: sum(picker) < 20 * 1024 },
     { bench: 'widget bundle', metric: 'everything, gzipped', value: kib(sum(all)), target: '', ok: true },
   ];
 

@@ -7,6 +7,7 @@ import mysql from 'mysql2/promise';
 import { permissions, type Me } from '../server/services/access';
 import { createRoom, openDirect } from '../server/services/rooms';
 import { changeRole } from '../server/services/members';
+import { addReaction } from '../server/services/reactions';
 import { editMessage, sendMessage } from '../server/services/messages';
 import { markRead } from '../server/services/reads';
 import { checkFile, STAGING } from '../server/services/uploads';
@@ -117,6 +118,7 @@ export async function seedDemo(db: Db, uploadDir: string): Promise<void> {
     const photo = await say(achats.id, 3, 'Le conteneur est arrivé au Havre ce matin, déchargement prévu jeudi.', 240,
       { files: [await stage('Conteneur MSKU4815162.png', await makePicture())] });
     await say(achats.id, 1, 'Parfait, merci Sophie ! Pensez à prévenir la douane pour le dédouanement.', 15, { replyToId: photo });
+    for (const [who, emoji] of [[1, '🎉'], [2, '👍'], [4, '👍']] as const) await addReaction(db, me(who), photo, emoji);
     await say(julien.id, 1, 'Julien, tu peux me renvoyer le contrat cadre signé ?', 600);
     const answer = await say(julien.id, 2, 'Bien sûr, je te l’envoie dans l’après-midi.', 20);
     await editMessage(db, me(2), answer, 'Bien sûr, je te l’envoie cet après-midi.');

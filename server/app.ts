@@ -21,6 +21,7 @@ import { eventsRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
 import { messagesRoutes } from './routes/messages';
+import { reactionsRoutes } from './routes/reactions';
 import { roomsRoutes } from './routes/rooms';
 import { searchRoutes } from './routes/search';
 import { usersRoutes } from './routes/users';
@@ -49,7 +50,7 @@ export function createApp(given: Deps) {
     .use(cors({
       origin: config.CORS_ORIGINS,
       allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
-      allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
+      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
       exposeHeaders: ['Retry-After', 'Content-Disposition', POSITION_HEADER],
       maxAge: 600,
     }))
@@ -69,6 +70,7 @@ export function createApp(given: Deps) {
     .route('/rooms', roomsRoutes(deps))
     .route('/channels', channelsRoutes(deps))
     .route('/messages', messagesRoutes(deps))
+    .route('/messages', reactionsRoutes(deps))
     .route('/search', searchRoutes(deps))
     .route('/attachments', attachmentsRoutes(deps))
     .route('/events', eventsRoutes(deps));

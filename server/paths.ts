@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
  *     dist/server/index.js, migrate.js   the server, bundled (IPP_CHAT_BUNDLE is defined there)
  *     dist/migrations/{mysql,sqlite}/    drizzle/migrations/
  *     dist/demo/demo.js, demo.css        demo/
- *     dist/ipp-chat.js, ipp-chat-chunks/ the widget
+ *     dist/ipp-chat.js, ipp-chat-chunks/ the widget (and ipp-chat-emoji/, its emoji picker's data)
  */
 declare const IPP_CHAT_BUNDLE: boolean | undefined;
 const bundled = typeof IPP_CHAT_BUNDLE !== 'undefined' && IPP_CHAT_BUNDLE;
@@ -24,5 +24,5 @@ export const migrationsFolder = (dialect: 'mysql' | 'sqlite') =>
 /** A file of the demo page (demo.js, demo.css). */
 export const demoAsset = (name: string) => at(`demo/${name}`, `demo/${name}`);
 
-/** A file of the widget built by `npm run build`: `ipp-chat.js`, or `ipp-chat-chunks/NAME.js`. */
+/** A file of the widget built by `npm run build`: `ipp-chat.js`, `ipp-chat-chunks/NAME.js`, `ipp-chat-emoji/LOCALE.json`. */
 export const widgetFile = (path: string) => at(`dist/${path}`, path);

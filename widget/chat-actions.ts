@@ -117,6 +117,17 @@ export class ChatActions {
     });
   }
 
+  /** Adds or removes my reaction; the message shows it once the server has it (from its answer or the feed). */
+  react(m: Message, emoji: string, add: boolean): Promise<void> {
+    const path = `/messages/${m.id}/reactions/${encodeURIComponent(emoji)}`;
+    const me = this.store.me!.user.id;
+    return this.store.run(async () => {
+      // The server's spelling of the emoji (❤ is ❤️): the feed's events use it.
+      const r = await this.api.json<{ emoji: string } | undefined>(add ? 'PUT' : 'DELETE', path);
+      this.store.react({ roomId: m.roomId, messageId: m.id, emoji: r?.emoji ?? emoji, userId: me }, add);
+    });
+  }
+
   /** Tells the room I am typing, at most every 3 seconds. */
   typing(roomId: number): void {
     if (Date.now() - this.lastTyping < 3000) return;

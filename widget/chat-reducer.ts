@@ -7,7 +7,8 @@ export const TYPING_MS = 5000;
 
 /**
  * Applies one event of the live feed to the store: messages into the pages
- * and the room list, read markers, typing; room and member changes refetch
+ * and the room list (with their reactions, and the mentions of me counted),
+ * read markers, typing; room and member changes refetch
  * what they concern. A replayed event the state already holds changes nothing.
  */
 export function applyEvent(store: ChatStore, sync: ChatSync, { type, data }: ChatEvent): void {
@@ -24,16 +25,24 @@ export function applyEvent(store: ChatStore, sync: ChatSync, { type, data }: Cha
       if (!room) sync.refreshRooms();
       // What happened to the room is told in its timeline, and counts as unread for nobody.
       if (m.senderId === meId || counted || m.type === 'system') break;
-      // Unread until the reader has it on screen (the message list tells ChatSync.seen).
-      if (room) store.setRoom(m.roomId, { unreadCount: (store.rooms.find((r) => r.id === m.roomId)?.unreadCount ?? 0) + 1 });
+      // Unread until the reader has it on screen (the message list tells ChatSync.seen); so is a mention of me.
+      const now = store.rooms.find((r) => r.id === m.roomId);
+      if (now) store.setRoom(m.roomId, { unreadCount: now.unreadCount + 1, mentionCount: (now.mentionCount ?? 0) + +!!m.mentions?.includes(meId!) });
       store.onIncoming?.(m, store.rooms.find((r) => r.id === m.roomId));
       break;
     }
     case 'message.updated':
-      store.upsert(data as Message);
+    case 'message.deleted': {
+      if (type === 'message.updated') store.upsert(data as Message);
+      else store.deleted(data as Message);
+      // An edit or a deletion may add or take away a mention of me: the server counts them again.
+      const room = store.rooms.find((r) => r.id === data.roomId);
+      if (data.senderId !== meId && data.id > (room?.lastReadMessageId ?? 0) && (room?.mentionCount || data.mentions?.includes(meId))) sync.refreshRooms();
       break;
-    case 'message.deleted':
-      store.deleted(data as Message);
+    }
+    case 'reaction.added':
+    case 'reaction.removed':
+      store.react(data, type === 'reaction.added');
       break;
     case 'read': {
       const detail = store.details.get(data.roomId);
@@ -47,7 +56,7 @@ export function applyEvent(store: ChatStore, sync: ChatSync, { type, data }: Cha
         const room = store.rooms.find((r) => r.id === data.roomId);
         // Read up to the last message (another tab, another device): nothing left; otherwise only the server knows the count.
         if (room && data.messageId <= (room.lastReadMessageId ?? 0)) break;
-        if (room && data.messageId >= (room.lastMessage?.id ?? 0)) store.setRoom(room.id, { unreadCount: 0, lastReadMessageId: data.messageId });
+        if (room && data.messageId >= (room.lastMessage?.id ?? 0)) store.setRoom(room.id, { unreadCount: 0, mentionCount: 0, lastReadMessageId: data.messageId });
         else sync.refreshRooms();
       }
       store.changed();

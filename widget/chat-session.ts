@@ -10,6 +10,7 @@ import { emit } from './events';
 import type { IppChat } from './ipp-chat';
 import type { IppChatPanel } from './ipp-chat-panel';
 import { LiveController } from './live-controller';
+import { plainText } from './mention-text';
 import { chime, desktopNotify } from './notify';
 import { TokenController, tokenClaims } from './token-controller';
 import type { Message, Room } from './types';
@@ -153,15 +154,18 @@ export class ChatSession implements ReactiveController {
     panel?.focusView();
   }
 
+  // A mention of me notifies even in a muted room, and on the desktop even while the page is in front.
   private incoming(m: Message, room: Room | undefined) {
     const host = this.host;
     const t = host.strings;
     const onScreen = this.sync.visible && this.store.roomId === m.roomId;
-    const text = m.content || t.attachment;
-    if (room?.muted && !onScreen) return;
-    host.announcement = onScreen ? `${m.senderName}: ${text}` : t.newMessageFrom(m.senderName);
+    const text = plainText(m, (id) => this.store.nameOf(id), t.everyone) || t.attachment;
+    const mention = !!m.mentions?.includes(this.store.me!.user.id);
+    if (room?.muted && !onScreen && !mention) return;
+    const title = mention ? t.mentionedBy(m.senderName) : t.newMessageFrom(m.senderName);
+    host.announcement = onScreen ? `${m.senderName}: ${text}` : title;
     if (onScreen) return;
     if (!host.silent) chime();
-    if (document.visibilityState === 'hidden') desktopNotify(t.newMessageFrom(m.senderName), text, () => void host.show(m.roomId));
+    if (mention || document.visibilityState === 'hidden') desktopNotify(title, text, () => void host.show(m.roomId));
   }
 }

@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatApi } from './api';
 import type { Draft } from './events';
-import type { ChatMessage, Me, Member, Message, Page, Perm, Presence, Room } from './types';
+import type { ChatMessage, Me, Member, Message, Page, Perm, Presence, ReactionEvent, Room } from './types';
 
 /** Messages fetched at a time. */
 export const PAGE = 50;
@@ -66,6 +66,24 @@ export class ChatStore implements ReactiveController {
     return this.rooms.reduce((n, r) => n + (r.muted ? 0 : r.unreadCount), 0);
   }
 
+  /** Whether some room has unread messages mentioning me, muted rooms included. */
+  get mentioned(): boolean {
+    return this.rooms.some((r) => !!r.mentionCount);
+  }
+
+  /** Adds or takes away someone's reaction to a loaded message; what is already so changes nothing. */
+  react({ roomId, messageId, emoji, userId }: ReactionEvent, add: boolean): void {
+    const m = this.pages.get(roomId)?.messages.find((x) => x.id === messageId);
+    const list = m?.reactions ?? [];
+    const had = !!list.find((r) => r.emoji === emoji)?.userIds.includes(userId);
+    if (!m || had === add) return;
+    const reactions = add && !list.some((r) => r.emoji === emoji)
+      ? [...list, { emoji, userIds: [userId] }]
+      : list.map((r) => (r.emoji !== emoji ? r : { emoji, userIds: add ? [...r.userIds, userId] : r.userIds.filter((id) => id !== userId) }))
+        .filter((r) => r.userIds.length);
+    this.upsert({ ...m, reactions });
+  }
+
   can(perm: Perm): boolean {
     return !!this.me?.perms.includes(perm);
   }
@@ -80,6 +98,17 @@ export class ChatStore implements ReactiveController {
 
   get page(): Page | undefined {
     return this.pages.get(this.roomId!);
+  }
+
+  /** Someone's name, from what is loaded (members, the room list, senders); `…` when unknown. */
+  nameOf(userId: number): string {
+    if (userId === this.me?.user.id) return this.me.user.name;
+    for (const room of [...this.details.values(), ...this.rooms]) {
+      const found = room.members?.find((x) => x.userId === userId);
+      if (found) return found.name;
+    }
+    for (const page of this.pages.values()) for (const m of page.messages) if (m.senderId === userId) return m.senderName;
+    return '…';
   }
 
   /** Someone's presence, as last heard. */

@@ -208,7 +208,10 @@ export class ChatSync implements ReactiveController {
     const unread = (m: Message) => m.id > 0 && m.senderId !== meId && m.type !== 'system' && !m.deletedAt;
     const readNow = page?.messages.filter((m) => unread(m) && m.id > (room.lastReadMessageId ?? 0) && m.id <= last).length ?? 0;
     const left = page && !page.hasNewer ? page.messages.filter((m) => unread(m) && m.id > last).length : Math.max(0, room.unreadCount - readNow);
-    s.setRoom(roomId, { unreadCount: left, lastReadMessageId: last });
+    const mentioned = (m: Message) => unread(m) && m.id > last && !!m.mentions?.includes(meId!);
+    // A page that stops short of the newest messages cannot tell: the server's count stays until the list is fetched again.
+    const mentions = left && room.mentionCount ? (page?.hasNewer ? room.mentionCount : page?.messages.filter(mentioned).length ?? 0) : 0;
+    s.setRoom(roomId, { unreadCount: left, mentionCount: mentions, lastReadMessageId: last });
     this.api.json('POST', `/rooms/${roomId}/read`, { messageId: last }).catch(() => {});
   }
 }

@@ -51,6 +51,12 @@ declare global {
     'ipp-typing': CustomEvent<void>;
     /** Part of a room's draft changed (text, reply or scroll position). */
     'ipp-draft': CustomEvent<Draft>;
+    /** Add or remove my reaction to a message. */
+    'ipp-react': CustomEvent<{ message: ChatMessage; emoji: string; add: boolean }>;
+    /** Open the emoji picker: for a reaction to `message`, else for the composer. */
+    'ipp-emoji-open': CustomEvent<{ message?: ChatMessage; anchor: HTMLElement }>;
+    /** An emoji was picked. */
+    'ipp-emoji': CustomEvent<{ emoji: string }>;
     /** "Discuter de …": open or create the room of the page's record. */
     'ipp-open-context': CustomEvent<void>;
   }

@@ -1,5 +1,4 @@
 import type { SystemEvent } from './types';
-import { problemText } from './problems';
 import { launcherStrings } from './launcher-i18n';
 
 export { pickLang } from './launcher-i18n';
@@ -214,8 +213,6 @@ export interface I18n {
   seen(iso: string): string;
   /** What a system message tells, in words. */
   system(m: { senderName: string; system?: SystemEvent }, meId?: number): string;
-  /** A failure in words: a problem from the server (by its code and reason), a network failure, or a sentence given as is. */
-  problem(e: unknown): string;
 }
 
 /**
@@ -271,6 +268,5 @@ export function createI18n(lang: 'fr' | 'en'): I18n {
         case 'member.left': return t.left(user);
       }
     },
-    problem: (e) => (typeof e === 'string' ? e : problemText(lang, e, size, t.error)),
   };
 }

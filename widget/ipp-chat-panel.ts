@@ -10,6 +10,7 @@ import { actionsContext, apiContext, i18nContext } from './context';
 import { emit } from './events';
 import { roomName } from './format';
 import { createI18n, defaultI18n, type I18n } from './i18n';
+import { problemOf } from './problems';
 import { icon } from './icons';
 import { unlockSound } from './notify';
 import { PARTS } from './parts';
@@ -125,6 +126,8 @@ export class IppChatPanel extends LitElement {
   /** Whether there is room for the list beside the conversation (page mode). */
   @state() private wide = false;
   private view: Element | null = null;
+  /** Names as the store knows them (for mentions in previews and results). */
+  private nameOf = (id: number) => this.store.nameOf(id);
   private hadFocus = false;
   private shownRoom: number | null = null;
   private resize = new ResizeObserver(([entry]) => (this.wide = this.page && entry.contentRect.width >= TWO_PANES));
@@ -193,7 +196,7 @@ export class IppChatPanel extends LitElement {
   override render() {
     if (!this.store) return nothing;
     const e = this.store.error;
-    const error = e ? this.i18n.problem(e) : this.online ? '' : this.i18n.t.offline;
+    const error = e ? problemOf(this.i18n, e) : this.online ? '' : this.i18n.t.offline;
     const status = error ? html`<div class="status" role="alert" title=${error}>${error}</div>` : nothing;
     if (!this.page) return html`${status}${this.renderMain()}`;
     const room = this.store.room;
@@ -274,6 +277,7 @@ export class IppChatPanel extends LitElement {
         @ipp-delete=${(ev: HTMLElementEventMap['ipp-delete']) => a.remove(ev.detail.message)}
         @ipp-retry=${(ev: HTMLElementEventMap['ipp-retry']) => a.retry(ev.detail.message)}
         @ipp-discard=${(ev: HTMLElementEventMap['ipp-discard']) => a.discard(ev.detail.message)}
+        @ipp-react=${(ev: HTMLElementEventMap['ipp-react']) => a.react(ev.detail.message, ev.detail.emoji, ev.detail.add)}
         @ipp-load-older=${() => this.sync.loadMore('older')}
         @ipp-load-newer=${() => this.sync.loadMore('newer')}
         @ipp-latest=${() => this.openRoom(room.id)}
@@ -292,6 +296,7 @@ export class IppChatPanel extends LitElement {
       exportparts=${PARTS}
       .rooms=${s.rooms}
       .meId=${s.me?.user.id}
+      .nameOf=${this.nameOf}
       .loading=${s.loadingRooms}
       .presence=${s.presence}
       .selected=${s.roomId}

@@ -22,7 +22,8 @@ import type { RoomContext } from './types';
  * @fires ipp-chat-unread - `{count}`: the unread total (muted rooms excluded) changed.
  * @fires ipp-chat-room - `{roomId}`: the open room changed (null: none), so that a host page can keep its URL in step.
  * @csspart launcher - the round button that opens and closes the panel.
- * @csspart badge - the unread count on the launcher.
+ * @csspart badge - the unread count on the launcher (and its "@" when a message mentions me).
+ * @csspart mention - the "@" on the launcher: unread messages mention me, in a muted room too.
  * @csspart panel - the chat panel.
  * @csspart header - the title bar of each view.
  * @csspart room - a row of the conversation list.
@@ -117,6 +118,10 @@ export class IppChat extends LitElement {
         font-size: 0.75rem;
         font-weight: 700;
         text-align: center;
+      }
+      .at {
+        right: auto;
+        left: -4px;
       }
       svg {
         width: 28px;
@@ -258,14 +263,18 @@ export class IppChat extends LitElement {
     const t = this.strings;
     const live = html`<div class="sr-only" role="status" aria-live="polite" lang=${this.uiLang}>${this.announcement}</div>`;
     if (this.mode === 'page') return html`${live}${this.renderPanel()}`;
-    const count = this.session?.unreadTotal ?? 0;
+    const count = this.session?.store.unreadTotal ?? 0;
+    const mentioned = !!this.session?.store.mentioned;
     const action = this.open ? t.close : t.open;
-    const label = count ? `${action}, ${t.unread(count)}` : action;
+    const label = `${count ? `${action}, ${t.unread(count)}` : action}${mentioned ? `, ${t.mentioned}` : ''}`;
+    // Escape on the launcher closes too: the focus may not have reached the panel, still loading, yet.
     return html`
       ${live}
-      <button class="launcher" part="launcher" lang=${this.uiLang} aria-label=${label} aria-expanded=${this.open} aria-controls="panel" @click=${this.toggle}>
+      <button class="launcher" part="launcher" lang=${this.uiLang} aria-label=${label} aria-expanded=${this.open} aria-controls="panel" @click=${this.toggle}
+        @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && this.open && void this.hide()}>
         <svg viewBox="0 0 24 24" aria-hidden="true"><path d=${chatPath}></path></svg>
         ${count ? html`<span class="badge" part="badge" aria-hidden="true">${count > 99 ? '99+' : count}</span>` : nothing}
+        ${mentioned ? html`<span class="badge at" part="badge mention" aria-hidden="true">@</span>` : nothing}
       </button>
       ${this.open ? this.renderPanel() : nothing}
     `;

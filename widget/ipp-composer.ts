@@ -1,12 +1,16 @@
 import { consume } from '@lit/context';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import { i18nContext } from './context';
 import { emit } from './events';
 import { defaultI18n, type I18n } from './i18n';
 import { iconButton } from './icons';
 import { shared } from './styles';
-import { FILE_EXTENSIONS, MAX_FILES, type ChatMessage } from './types';
+import { expressStrings } from './express-i18n';
+import { addReactionIcon } from './message-actions';
+import { MentionController } from './mention-controller';
+import { FILE_EXTENSIONS, MAX_FILES, type ChatMessage, type Member } from './types';
 
 const extension = (name: string) => (name.includes('.') ? name.split('.').pop()!.toLowerCase() : '');
 
@@ -14,12 +18,15 @@ const extension = (name: string) => (name.includes('.') ? name.split('.').pop()!
  * The message composer: Enter sends, Shift+Enter starts a new line; files come
  * from the attach button, from paste, or from `addFiles()` (drag and drop on
  * the room). Shows the message being replied to or edited; Escape cancels it.
+ * Typing `@` suggests the room's members (mention-controller.ts); the emoji
+ * button asks for the picker, whose emoji `insert()` puts at the caret.
  *
  * @fires ipp-send - `{content, files, replyToId?}`: a new message.
  * @fires ipp-edit - `{message, content}`: the edited text of `editing`.
  * @fires ipp-typing - the user typed (the signal to the server is throttled by the store).
  * @fires ipp-draft - `{text}`: the text of the next message changed.
  * @fires ipp-cancel - the reply or edit in progress is cancelled (Escape, or its close button).
+ * @fires ipp-emoji-open - `{anchor}`: the emoji button was pressed.
  * @csspart input - the text area.
  */
 @customElement('ipp-composer')
@@ -77,6 +84,23 @@ export class IppComposer extends LitElement {
       input[type='file'] {
         display: none;
       }
+      .mentions {
+        margin: 0 0 4px;
+        padding: 4px;
+        list-style: none;
+        border: 1px solid var(--ipp-border);
+        border-radius: 8px;
+        max-height: 180px;
+        overflow-y: auto;
+      }
+      .mentions li {
+        padding: 4px 8px;
+        border-radius: 6px;
+        cursor: pointer;
+      }
+      .mentions [aria-selected='true'] {
+        background: color-mix(in srgb, var(--ipp-accent) 22%, transparent);
+      }
       .notice:not(:empty) {
         font-size: 0.85em;
         color: var(--ipp-danger);
@@ -91,6 +115,10 @@ export class IppComposer extends LitElement {
   @property({ attribute: false }) editing: ChatMessage | null = null;
   /** The text to start with (the room's draft). */
   @property() text = '';
+  /** The room's members (to mention), my id, and whether I may mention everyone (a room admin or moderator). */
+  @property({ attribute: false }) members: Member[] = [];
+  @property({ type: Number }) meId = 0;
+  @property({ type: Boolean }) canMentionAll = false;
 
   @consume({ context: i18nContext, subscribe: true }) i18n: I18n = defaultI18n;
 
@@ -100,6 +128,17 @@ export class IppComposer extends LitElement {
   @query('textarea') private input!: HTMLTextAreaElement;
   /** The text being written when an edit started, given back when it ends. */
   private draft = '';
+  private mentions = new MentionController(this, () => this.input, () => ({
+    members: this.members, meId: this.meId, canMentionAll: this.canMentionAll, everyone: this.i18n.t.everyone, strings: expressStrings(this.i18n.lang),
+  }));
+
+  /** Inserts text (an emoji picked) at the caret, in place of what is selected. */
+  insert(text: string): void {
+    const el = this.input;
+    el.setRangeText(text, el.selectionStart ?? el.value.length, el.selectionEnd ?? el.value.length, 'end');
+    el.focus();
+    el.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+  }
 
   /** Adds files to the next message: those of an accepted type, up to the number a message may carry. */
   addFiles(files: Iterable<File>): void {
@@ -123,7 +162,7 @@ export class IppComposer extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('editing')) {
       if (!changed.get('editing')) this.draft = this.input.value;
-      this.input.value = this.editing ? this.editing.content : this.draft;
+      this.input.value = this.editing ? this.mentions.toDisplay(this.editing.content) : this.draft;
       if (this.editing) this.focus();
     }
     // Not for a reply restored with the page: the page keeps its focus.
@@ -131,7 +170,8 @@ export class IppComposer extends LitElement {
   }
 
   private submit() {
-    const content = this.input.value.trim();
+    const content = this.mentions.toWire(this.input.value.trim());
+    this.mentions.close();
     if (this.editing) {
       if (content && content !== this.editing.content) emit(this, 'ipp-edit', { message: this.editing, content });
       else emit(this, 'ipp-cancel');
@@ -146,6 +186,7 @@ export class IppComposer extends LitElement {
   }
 
   private onKeydown(e: KeyboardEvent) {
+    if (this.mentions.keydown(e)) return;
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
       this.submit();
@@ -165,7 +206,7 @@ export class IppComposer extends LitElement {
 
   override render() {
     const { t } = this.i18n;
-    const context = this.editing ? t.editing : this.replyTo ? `${t.replyingTo(this.replyTo.senderName)}: ${this.replyTo.content}` : '';
+    const context = this.editing ? t.editing : this.replyTo ? `${t.replyingTo(this.replyTo.senderName)}: ${this.mentions.toDisplay(this.replyTo.content)}` : '';
     return html`
       ${context
         ? html`<div class="context">
@@ -184,6 +225,7 @@ export class IppComposer extends LitElement {
           </div>`
         : nothing}
       <div class="notice" role="status">${this.notice}</div>
+      ${this.mentions.render()}
       <div class="row">
         ${this.editing
           ? nothing
@@ -205,10 +247,16 @@ export class IppComposer extends LitElement {
           rows="1"
           aria-label=${t.message}
           placeholder=${t.message}
+          aria-autocomplete="list"
+          aria-controls=${ifDefined(this.mentions.open ? 'mentions' : undefined)}
+          aria-activedescendant=${ifDefined(this.mentions.activeId)}
           @keydown=${this.onKeydown}
-          @input=${() => (emit(this, 'ipp-typing'), this.editing || emit(this, 'ipp-draft', { text: this.input.value }))}
+          @blur=${() => this.mentions.close()}
+          @input=${() => (this.mentions.update(), emit(this, 'ipp-typing'), this.editing || emit(this, 'ipp-draft', { text: this.input.value }))}
           @paste=${this.onPaste}
         ></textarea>
+        <button aria-label=${expressStrings(this.i18n.lang).emoji} title=${expressStrings(this.i18n.lang).emoji} aria-haspopup="dialog"
+          @click=${(e: Event) => emit(this, 'ipp-emoji-open', { anchor: e.currentTarget as HTMLElement })}>${addReactionIcon}</button>
         <button class="primary" @click=${this.submit}>${this.editing ? t.save : t.send}</button>
       </div>
     `;

@@ -17,6 +17,13 @@ const NEAR = 120;
 // A pending message and the server's copy of it are the same item (same clientId).
 const key = (m: ChatMessage) => m.clientId ?? m.id;
 
+/** Someone's name: a member's, mine, or a sender's of the messages shown. */
+const namesOf = (members: Member[], me: Me | undefined, messages: () => ChatMessage[]) => {
+  const byId = new Map(members.map((m) => [m.userId, m.name]));
+  if (me) byId.set(me.user.id, me.user.name);
+  return (id: number) => byId.get(id) ?? messages().find((m) => m.senderId === id)?.senderName ?? '…';
+};
+
 /**
  * The scrolling list of a room's messages, oldest first, with day separators
  * and a "new messages" line above the first unread one, where the room opens
@@ -162,6 +169,8 @@ export class IppMessageList extends LitElement {
   /** New messages that arrived below the visible part. */
   @state() private unseen = 0;
   @query('.scroller') private scroller!: HTMLElement;
+  /** Names by user id, for mentions and reactions. */
+  private nameOf = namesOf([], undefined, () => []);
 
   /** Whether to follow the newest message (the reader is at the bottom). */
   private stick = true;
@@ -243,6 +252,8 @@ export class IppMessageList extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    // A new function when the members change, so that the messages show the names now known.
+    if (changed.has('members') || changed.has('me')) this.nameOf = namesOf(this.members, this.me, () => this.messages);
     if (!this.hasUpdated && typeof this.startAt === 'number') (this.restoreTop = this.startAt), (this.stick = false);
     const old = changed.get('messages');
     if (!old?.length || !this.scroller) return;
@@ -386,6 +397,9 @@ export class IppMessageList extends LitElement {
                 ?canReply=${perms.includes('chat.create') && m.id > 0 && !system}
                 ?canEdit=${mine && perms.includes('chat.update') && m.id > 0 && !system}
                 ?canDelete=${m.id > 0 && !system && perms.includes('chat.delete') && (mine || moderator)}
+                ?canReact=${perms.includes('chat.create') && !system}
+                .meId=${meId ?? 0}
+                .nameOf=${this.nameOf}
               ></ipp-message>`;
           },
         )}

@@ -5,6 +5,7 @@ import type { ChatActions } from './chat-actions';
 import { actionsContext, i18nContext } from './context';
 import { emit } from './events';
 import { roomName } from './format';
+import { plainText } from './mention-text';
 import { highlight, searchWords } from './highlight';
 import { defaultI18n, type I18n } from './i18n';
 import { shared } from './styles';
@@ -96,6 +97,8 @@ export class IppMessageSearch extends LitElement {
   /** The rooms, to name where a result is. */
   @property({ attribute: false }) rooms: Room[] = [];
   @property({ type: Number }) meId?: number;
+  /** Names by user id, for the mentions in the results. */
+  @property({ attribute: false }) nameOf: (userId: number) => string = (id) => `#${id}`;
 
   @consume({ context: actionsContext }) actions?: ChatActions;
   @consume({ context: i18nContext, subscribe: true }) i18n: I18n = defaultI18n;
@@ -161,7 +164,7 @@ export class IppMessageSearch extends LitElement {
                   <ipp-avatar .name=${m.senderName} .ident=${m.senderId}></ipp-avatar>
                   <span class="where">${m.senderName}${this.roomId ? '' : html` · ${names.get(m.roomId) ?? ''}`}</span>
                   <time class="when" datetime=${m.createdAt} title=${this.i18n.full(m.createdAt)}>${this.i18n.when(m.createdAt)}</time>
-                  <span class="text">${highlight(m.content, words)}</span>
+                  <span class="text">${highlight(plainText(m, this.nameOf, this.i18n.t.everyone), words)}</span>
                 </button>
               </li>`,
             )}

@@ -4,18 +4,24 @@ import { customElement, property } from 'lit/decorators.js';
 import { i18nContext } from './context';
 import { emit } from './events';
 import { defaultI18n, type I18n } from './i18n';
-import { linkify } from './linkify';
 import { icon } from './icons';
+import { excerptText } from './mention-text';
+import { longPress } from './long-press';
+import { messageActions, messageActionsStyles } from './message-actions';
+import { onlyEmoji, richText, richTextStyles } from './rich-text';
 import { shared, toneOf, tones } from './styles';
 import type { ChatMessage } from './types';
 import './ipp-attachment';
 import './ipp-avatar';
+import './ipp-reactions';
 
 /**
  * One message: sender (avatar and name on the first of a run), quoted reply,
- * text (links made clickable), attachments, time (full date on hover), edited
- * mark, read ticks or sending state, and its actions beside the bubble. A
- * system message is one centred line ("Sophie a ajouté Julien").
+ * text (links made clickable, mentions as highlighted names, up to three
+ * emoji alone larger), attachments, time (full date on hover), edited mark,
+ * read ticks or sending state, its reactions, and its actions beside the
+ * bubble (on hover, focus or a long press). A system message is one centred
+ * line ("Sophie a ajouté Julien").
  *
  * @fires ipp-reply - `{message}`: reply to this message.
  * @fires ipp-jump - `{roomId, messageId}`: show the quoted message.
@@ -23,6 +29,8 @@ import './ipp-avatar';
  * @fires ipp-start-edit - `{message}`: edit this message.
  * @fires ipp-delete - `{message}`: delete this message (after confirmation).
  * @fires ipp-retry - `{message}`: send this failed message again.
+ * @fires ipp-react - `{message, emoji, add}`: from the chips and the quick reactions (message-actions.ts).
+ * @fires ipp-emoji-open - `{message, anchor}`: pick another reaction.
  * @csspart bubble - the message bubble.
  * @csspart thumbnail - an image attachment (from ipp-attachment).
  * @csspart file - a file attachment (from ipp-attachment).
@@ -32,6 +40,8 @@ export class IppMessage extends LitElement {
   static override styles = [
     shared,
     tones,
+    richTextStyles,
+    messageActionsStyles,
     css`
       :host {
         position: relative;
@@ -139,45 +149,15 @@ export class IppMessage extends LitElement {
       .failed {
         color: var(--ipp-danger);
       }
-      /* Over the message's own row, never over the one above it. */
-      .actions {
-        position: absolute;
-        top: 2px;
-        right: 8px;
-        white-space: nowrap;
-        display: flex;
-        gap: 2px;
-        font-size: 0.8em;
-        background: var(--ipp-bg);
-        border: 1px solid var(--ipp-border);
-        border-radius: 6px;
-        box-shadow: 0 1px 4px rgb(0 0 0 / 0.15);
-        opacity: 0;
-        pointer-events: none;
-      }
       :host([mine]) .actions {
         right: auto;
         left: 8px;
       }
-      .actions .icon {
-        width: 16px;
-        height: 16px;
-      }
       :host(:hover) .actions,
-      :host(:focus-within) .actions {
+      :host(:focus-within) .actions,
+      :host([pressed]) .actions {
         opacity: 1;
         pointer-events: auto;
-      }
-      .actions.shown {
-        position: static;
-        box-shadow: none;
-        opacity: 1;
-        pointer-events: auto;
-        border: 0;
-        background: none;
-      }
-      .actions button {
-        padding: 2px 6px;
       }
       .files {
         display: flex;
@@ -204,6 +184,11 @@ export class IppMessage extends LitElement {
   @property({ type: Boolean }) canDelete = false;
   /** The message of the list that is in the tab order (the others are reached with the arrow keys). */
   @property({ type: Boolean }) active = false;
+  /** My user id, and the names of the room's people: for the mentions and who reacted. */
+  @property({ type: Number }) meId = 0;
+  @property({ attribute: false }) nameOf: (userId: number) => string = (id) => `#${id}`;
+  /** Whether I may react (chat.create). */
+  @property({ type: Boolean }) canReact = false;
 
   /** Highlights the message for a moment (it was asked for: a search result, a quoted message). */
   flash(): void {
@@ -216,6 +201,11 @@ export class IppMessage extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.setAttribute('role', 'article');
+  }
+
+  constructor() {
+    super();
+    longPress(this);
   }
 
   protected override willUpdate(): void {
@@ -238,9 +228,10 @@ export class IppMessage extends LitElement {
         <div class="bubble" part="bubble">
           ${m.replyTo && !gone
             ? html`<blockquote><button tabindex=${this.active ? 0 : -1} @click=${() => emit(this, 'ipp-jump', { roomId: m.roomId, messageId: m.replyTo!.id })}
-                ><strong>${m.replyTo.senderName}</strong> ${m.replyTo.excerpt}</button></blockquote>`
+                ><strong>${m.replyTo.senderName}</strong> ${excerptText(m.replyTo.excerpt, this.nameOf, t.everyone)}</button></blockquote>`
             : nothing}
-          ${gone ? html`<span class="deleted">${t.deleted}</span>` : html`<span class="text">${linkify(m.content)}</span>`}
+          ${gone ? html`<span class="deleted">${t.deleted}</span>`
+            : html`<span class="text ${onlyEmoji(m.content) ? 'jumbo' : ''}">${richText(m, { nameOf: this.nameOf, meId: this.meId, everyone: t.everyone })}</span>`}
           ${m.attachments.length && !gone
             ? html`<div class="files">${m.attachments.map((a) => html`<ipp-attachment exportparts="thumbnail, file" .attachment=${a}></ipp-attachment>`)}</div>`
             : nothing}
@@ -253,6 +244,9 @@ export class IppMessage extends LitElement {
             ${m.editedAt && !gone ? html`<span>${t.edited}</span>` : nothing} ${gone ? nothing : this.renderState()}
           </div>
         </div>
+        ${m.reactions?.length && !gone
+          ? html`<ipp-reactions .message=${m} .meId=${this.meId} .nameOf=${this.nameOf} ?canReact=${this.canReact} ?active=${this.active}></ipp-reactions>`
+          : nothing}
       </div>
       ${gone || m.status === 'sending' ? nothing : this.renderActions()}
     `;
@@ -275,19 +269,13 @@ export class IppMessage extends LitElement {
     const message = this.message;
     const button = (label: string, onClick: () => void) =>
       html`<button tabindex=${this.active ? 0 : -1} @click=${onClick}>${label}</button>`;
-    const tool = (name: 'reply' | 'edit' | 'delete', label: string, onClick: () => void) =>
-      html`<button tabindex=${this.active ? 0 : -1} aria-label=${label} title=${label} @click=${onClick}>${icon(name)}</button>`;
     if (message.status === 'failed') {
       return html`<div class="actions shown">
         ${button(t.retry, () => emit(this, 'ipp-retry', { message }))}
         ${message.files?.length ? button(t.discard, () => emit(this, 'ipp-discard', { message })) : nothing}
       </div>`;
     }
-    return html`<div class="actions">
-      ${this.canReply ? tool('reply', t.reply, () => emit(this, 'ipp-reply', { message })) : nothing}
-      ${this.canEdit ? tool('edit', t.edit, () => emit(this, 'ipp-start-edit', { message })) : nothing}
-      ${this.canDelete ? tool('delete', t.delete, () => confirm(t.confirmDelete) && emit(this, 'ipp-delete', { message })) : nothing}
-    </div>`;
+    return messageActions(this, this.i18n, message, this);
   }
 }
 

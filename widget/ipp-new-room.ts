@@ -5,6 +5,7 @@ import type { ChatActions } from './chat-actions';
 import { actionsContext, i18nContext } from './context';
 import { emit } from './events';
 import { defaultI18n, type I18n } from './i18n';
+import { problemOf } from './problems';
 import { icon } from './icons';
 import { shared, view } from './styles';
 import { titleBar } from './title-bar';
@@ -86,7 +87,7 @@ export class IppNewRoom extends LitElement {
     try {
       emit(this, 'ipp-room-created', { room: await this.actions!.createRoom(body) });
     } catch (e) {
-      this.error = this.i18n.problem(e);
+      this.error = problemOf(this.i18n, e);
     }
   }
 

@@ -10,6 +10,7 @@ import { icon, iconButton } from './icons';
 import { shared, view } from './styles';
 import { touchScreen } from './parts';
 import { titleBar } from './title-bar';
+import { plainText } from './mention-text';
 import type { Presence, Room, RoomContext } from './types';
 import { roomAvatar } from './ipp-avatar';
 import './ipp-message-search';
@@ -130,8 +131,10 @@ export class IppRoomList extends LitElement {
         color: var(--ipp-muted);
         font-size: 0.8em;
       }
-      .badge {
+      .badges {
         justify-self: end;
+        display: flex;
+        gap: 4px;
       }
       .muted .icon {
         width: 14px;
@@ -148,6 +151,8 @@ export class IppRoomList extends LitElement {
 
   @property({ attribute: false }) rooms: Room[] = [];
   @property({ type: Number }) meId?: number;
+  /** Names by user id, for the mentions in the previews. */
+  @property({ attribute: false }) nameOf: (userId: number) => string = (id) => `#${id}`;
   /** Whether the list is still on its way (placeholders rather than "no conversation"). */
   @property({ type: Boolean }) loading = false;
   /** Who is online, by user id. */
@@ -265,7 +270,7 @@ export class IppRoomList extends LitElement {
               </ul>`
             : html`<p class="empty">${this.q.trim() ? t.noRoomFound : t.noRooms}</p>`}
         ${this.q.trim()
-          ? html`<ipp-message-search .q=${this.q} .rooms=${this.rooms} .meId=${this.meId}></ipp-message-search>`
+          ? html`<ipp-message-search .q=${this.q} .rooms=${this.rooms} .meId=${this.meId} .nameOf=${this.nameOf}></ipp-message-search>`
           : nothing}
       </div>
     `;
@@ -275,7 +280,8 @@ export class IppRoomList extends LitElement {
   private renderRoom(r: Room) {
     const { t } = this.i18n;
     const last = r.lastMessage;
-    const preview = !last ? '' : last.system ? this.i18n.system(last, this.meId) : last.deletedAt ? t.deleted : last.content || (last.attachments.length ? t.attachment : '');
+    const preview = !last ? '' : last.system ? this.i18n.system(last, this.meId) : last.deletedAt ? t.deleted
+      : plainText(last, this.nameOf, t.everyone) || (last.attachments.length ? t.attachment : '');
     const name = roomName(r, this.meId);
     return html`<li>
       <button part="room" aria-current=${this.selected === r.id} title=${name} @click=${() => emit(this, 'ipp-room-select', { roomId: r.id })}>
@@ -283,9 +289,10 @@ export class IppRoomList extends LitElement {
         <span class="name">${name}${r.context && r.context.label !== name ? html` <small>· ${r.context.label}</small>` : nothing}${r.muted ? html` <span class="muted" title=${t.muted}>${icon('bell')}<span class="sr-only">${t.muted}</span></span>` : nothing}</span>
         <span class="time">${last ? this.i18n.when(last.createdAt) : ''}</span>
         <span class="last">${last && last.type !== 'system' && r.type !== 'direct' && last.senderId !== this.meId ? `${last.senderName}: ` : ''}${preview}</span>
-        ${r.unreadCount
-          ? html`<span class="badge"><span aria-hidden="true">${r.unreadCount}</span><span class="sr-only">${t.unread(r.unreadCount)}</span></span>`
-          : nothing}
+        <span class="badges">
+          ${r.mentionCount ? html`<span class="badge at"><span aria-hidden="true">@</span><span class="sr-only">${t.mentioned}</span></span>` : nothing}
+          ${r.unreadCount ? html`<span class="badge"><span aria-hidden="true">${r.unreadCount}</span><span class="sr-only">${t.unread(r.unreadCount)}</span></span>` : nothing}
+        </span>
       </button>
     </li>`;
   }

@@ -4,6 +4,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { ChatActions } from './chat-actions';
 import { actionsContext, i18nContext } from './context';
 import { defaultI18n, type I18n } from './i18n';
+import { problemOf } from './problems';
 import { iconButton } from './icons';
 import { shared, view } from './styles';
 import { titleBar } from './title-bar';
@@ -96,7 +97,7 @@ export class IppRoomSettings extends LitElement {
       this.error = '';
       await action(this.actions!, this.room);
     } catch (e) {
-      this.error = this.i18n.problem(e);
+      this.error = problemOf(this.i18n, e);
     }
   }
 

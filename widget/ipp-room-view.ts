@@ -12,7 +12,9 @@ import { titleBar } from './title-bar';
 import type { ChatMessage, Me, Member, Presence, Room } from './types';
 import { roomAvatar } from './ipp-avatar';
 import type { IppMessageSearch } from './ipp-message-search';
+import { expressStrings } from './express-i18n';
 import './ipp-composer';
+import './ipp-emoji-picker';
 import './ipp-message-list';
 import './ipp-message-search';
 
@@ -35,6 +37,7 @@ import './ipp-message-search';
  * @fires ipp-jump - `{roomId, messageId}`: a message found, or a quoted one, to show.
  * @fires ipp-discard - from a message that could not be sent.
  * @fires ipp-typing - from the composer.
+ * @fires ipp-react - `{message, emoji, add}`: from a message, or an emoji picked for it.
  * @fires ipp-draft - the reply in progress changed; also from the composer (text) and the list (scroll).
  * @csspart header - the title bar.
  * @csspart bubble - a message bubble; also `thumbnail`, `file` (attachments) and `input` (the composer).
@@ -83,6 +86,11 @@ export class IppRoomView extends LitElement {
         border-bottom: 1px solid var(--ipp-border);
         font-size: 0.85em;
       }
+      ipp-emoji-picker {
+        position: absolute;
+        inset: auto 8px 64px;
+        z-index: 2;
+      }
       .drop {
         position: absolute;
         inset: 0;
@@ -128,6 +136,16 @@ export class IppRoomView extends LitElement {
   /** The in-conversation search: null when closed. */
   @state() private q: string | null = null;
   @query('ipp-composer') private composer?: IppComposer;
+  /** The emoji picker, open for a reaction to a message or for the composer; the button that opened it gets the focus back. */
+  @state() private picking: { message?: ChatMessage; anchor: HTMLElement } | null = null;
+
+  private picked(emoji?: string) {
+    const { message, anchor } = this.picking!;
+    this.picking = null;
+    if (emoji && message) emit(this, 'ipp-react', { message, emoji, add: true });
+    else if (emoji) this.composer?.insert(emoji);
+    else anchor.focus();
+  }
 
   protected override willUpdate(): void {
     if (!this.hasUpdated) this.replyTo = this.draft?.reply ?? null;
@@ -244,6 +262,7 @@ export class IppRoomView extends LitElement {
         @drop=${this.onDrop}
         @ipp-reply=${(e: HTMLElementEventMap['ipp-reply']) => ((this.editing = null), (this.replyTo = e.detail.message))}
         @ipp-start-edit=${(e: HTMLElementEventMap['ipp-start-edit']) => ((this.replyTo = null), (this.editing = e.detail.message))}
+        @ipp-emoji-open=${(e: HTMLElementEventMap['ipp-emoji-open']) => (this.picking = e.detail)}
       ></ipp-message-list>
       <div class="typing" aria-live="polite">${this.typing.length ? t.typing(this.typing) : ''}</div>
       ${this.canSend
@@ -252,12 +271,20 @@ export class IppRoomView extends LitElement {
             .replyTo=${this.replyTo}
             .editing=${this.editing}
             .text=${this.draft?.text ?? ''}
+            .members=${this.members}
+            .meId=${this.me?.user.id ?? 0}
+            ?canMentionAll=${this.room.myRole === 'admin' || this.room.myRole === 'moderator'}
+            @ipp-emoji-open=${(e: HTMLElementEventMap['ipp-emoji-open']) => (this.picking = e.detail)}
             @dragover=${this.onDragOver}
             @drop=${this.onDrop}
             @ipp-send=${() => (this.replyTo = null)}
             @ipp-edit=${() => (this.editing = null)}
             @ipp-cancel=${() => (this.replyTo = this.editing = null)}
           ></ipp-composer>`
+        : nothing}
+      ${this.picking
+        ? html`<ipp-emoji-picker .label=${this.picking.message ? expressStrings(this.i18n.lang).react : expressStrings(this.i18n.lang).emoji}
+            @ipp-emoji=${(e: HTMLElementEventMap['ipp-emoji']) => this.picked(e.detail.emoji)} @ipp-cancel=${() => this.picked()}></ipp-emoji-picker>`
         : nothing}
       ${this.dragging ? html`<div class="drop">${t.dropHere}</div>` : nothing}
     `;

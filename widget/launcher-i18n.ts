@@ -8,6 +8,9 @@ const fr = {
   close: 'Fermer la messagerie',
   unread: (n: number) => (n === 1 ? '1 message non lu' : `${n} messages non lus`),
   newMessageFrom: (name: string) => `Nouveau message de ${name}`,
+  mentionedBy: (name: string) => `${name} vous a mentionné`,
+  mentioned: 'vous êtes mentionné',
+  everyone: 'tous',
   attachment: 'Pièce jointe',
 };
 
@@ -19,6 +22,9 @@ const en: LauncherStrings = {
   close: 'Close chat',
   unread: (n) => (n === 1 ? '1 unread message' : `${n} unread messages`),
   newMessageFrom: (name) => `New message from ${name}`,
+  mentionedBy: (name) => `${name} mentioned you`,
+  mentioned: 'you are mentioned',
+  everyone: 'all',
   attachment: 'Attachment',
 };
 

@@ -1,4 +1,5 @@
 import { ApiError, type Problem } from './api';
+import type { I18n } from './i18n';
 
 /**
  * The widget's own words for what the server refused, from the problem's
@@ -92,3 +93,11 @@ export function problemText(lang: 'fr' | 'en', e: unknown, size: (bytes: number)
   if (!words) return fallback;
   return typeof words === 'string' ? words : words(e.problem, size);
 }
+
+/**
+ * A failure in words: a problem from the server (by its code and reason), a
+ * network failure, or a sentence given as is. Only the panel words failures,
+ * so this table loads with it, not with the launcher.
+ */
+export const problemOf = (i18n: I18n, e: unknown): string =>
+  typeof e === 'string' ? e : problemText(i18n.lang, e, i18n.size, i18n.t.error);

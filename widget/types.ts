@@ -57,6 +57,24 @@ export interface Message {
   clientId?: string | null;
   /** On a system message: what happened to the room. */
   system?: SystemEvent;
+  /** Each emoji with who reacted, in the order they first came. */
+  reactions?: Reaction[];
+  /** Whom it mentions (`<@ID>`, or everyone for an `<@all>` of a moderator). */
+  mentions?: number[];
+}
+
+/** One emoji on a message, and who reacted with it. */
+export interface Reaction {
+  emoji: string;
+  userIds: number[];
+}
+
+/** The data of `reaction.added` and `reaction.removed`. */
+export interface ReactionEvent {
+  roomId: number;
+  messageId: number;
+  emoji: string;
+  userId: number;
 }
 
 /** What a system message tells: `actorId` created or renamed the room, added, removed `userId`, or left. */
@@ -84,6 +102,8 @@ export interface Room {
   members?: Member[];
   lastMessage?: Message | null;
   unreadCount: number;
+  /** Unread messages that mention me. */
+  mentionCount?: number;
   memberCount?: number;
   muted: boolean;
   myRole: Role;

@@ -4,3 +4,4 @@ export { users } from './users';
 export * from './events';
 export * from './contexts';
 export * from './presence';
+export * from './reactions';

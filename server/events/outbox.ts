@@ -5,7 +5,8 @@ import type { Db } from '../storage';
 export type StoredEventType =
   | 'message.created' | 'message.updated' | 'message.deleted'
   | 'room.created' | 'room.updated' | 'room.deleted'
-  | 'member.added' | 'member.removed' | 'read';
+  | 'member.added' | 'member.removed' | 'read'
+  | 'reaction.added' | 'reaction.removed';
 
 const recorded = new WeakSet<Db>();
 
@@ -18,7 +19,10 @@ export interface NewEvent {
   type: StoredEventType;
   data: unknown;
   audience?: number[];
-  /** The message a message.* event is about (its events are rewritten when it is edited or deleted). */
+  /**
+   * The message a message.* or reaction.* event is about: editing or deleting
+   * it rewrites its message.* events, deleting it drops its reaction.* events.
+   */
   messageId?: number;
 }
 
@@ -71,8 +75,17 @@ export async function recordEvents(tx: Db, list: NewEvent[]): Promise<number[]> 
 export async function rewriteMessageEvents(tx: Db, views: Map<number, unknown>): Promise<void> {
   const { events } = tx.t;
   for (const [messageId, view] of views) {
-    await tx.orm.update(events).set({ data: JSON.stringify(view) }).where(eq(events.messageId, messageId));
+    await tx.orm.update(events).set({ data: JSON.stringify(view) })
+      .where(and(eq(events.messageId, messageId), inArray(events.type, MESSAGE_EVENTS)));
   }
+}
+
+const MESSAGE_EVENTS = ['message.created', 'message.updated', 'message.deleted'];
+
+/** Drops the recorded reaction.* events of a deleted message: no replay tells who reacted to what is gone. */
+export async function dropReactionEvents(tx: Db, messageId: number): Promise<void> {
+  const { events } = tx.t;
+  await tx.orm.delete(events).where(and(eq(events.messageId, messageId), inArray(events.type, ['reaction.added', 'reaction.removed'])));
 }
 
 /** Which of these messages have events still kept (a reply's quote is only rewritten where it can be replayed). */

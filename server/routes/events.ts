@@ -19,6 +19,7 @@ const feedDoc = describeRoute({
     '  `room.deleted`: `{id}`.',
     '- `member.added`: a Member with its `roomId`; `member.removed`: `{roomId, userId}`.',
     '- `read`: `{roomId, userId, messageId, readAt}`; `typing`: `{roomId, userId, name}`, with no id, never replayed.',
+    '- `reaction.added`, `reaction.removed`: `{roomId, messageId, emoji, userId}` (dropped from replays once the message is deleted).',
     '- `reset` (`{}`): the stream cannot resume from the `Last-Event-ID` sent (older than the 24 h kept, or unknown): refetch.',
     '',
     'Send `Last-Event-ID` to resume: every non-typing event missed arrives in order, once. A `: keep-alive` comment comes',

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { forbidden, notFound } from './errors';
-import type { Db } from '../storage';
+import type { Db, MessageRow } from '../storage';
 import type { HostUser } from '../storage/users';
 
 /** The host's chat permissions a token may carry. */
@@ -74,4 +74,18 @@ export function requireManager(me: Me, member: { role: string }, action: string,
   const allowed = role === 'admin' ? member.role === 'admin' : canModerate(member);
   if (!allowed) throw forbidden(`Only the ${role === 'admin' ? 'admins' : 'admins and moderators'} of a room can ${action}.`, { reason: 'room-role' });
   requirePerm(me, 'chat.manage_rooms');
+}
+
+/** A message row by id. */
+export async function messageById(db: Db, id: number): Promise<MessageRow | undefined> {
+  const [row] = await db.orm.select().from(db.t.messages).where(eq(db.t.messages.id, id));
+  return row;
+}
+
+/** The message and the caller's membership of its room; 404 for anyone else. */
+export async function messageForMember(db: Db, me: Me, messageId: number) {
+  const message = await messageById(db, messageId);
+  if (!message) throw notFound('message');
+  const { member } = await requireMember(db, me, message.roomId, 'message');
+  return { message, member };
 }

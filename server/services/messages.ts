@@ -2,12 +2,14 @@ import { rm } from 'node:fs/promises';
 import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import { badRequest, conflict, forbidden, notFound } from './errors';
 import type { AttachmentRow, Db, MessageRow } from '../storage';
-import { canModerate, requireMember, requirePerm, requirePermIn, type Me } from './access';
+import { canModerate, messageById, messageForMember, requireMember, requirePerm, requirePermIn, type Me } from './access';
 import type { HostUser } from '../storage/users';
 import { nameOf } from './users';
 import { attachmentView, iso, now, type MessageView, type SystemEvent } from './views';
 import { messagesWithEvents, recordEvents, rewriteMessageEvents } from '../events/outbox';
 import { messageDir, placeFiles, removeFiles } from './attachments';
+import { mentionsOf, saveMentions } from './mentions';
+import { dropReactions, reactionsOf } from './reactions';
 import { withUpload, type StagedFile, type UploadLimits } from './uploads';
 import type { Readable } from 'node:stream';
 
@@ -15,16 +17,29 @@ export const MAX_CONTENT = 10_000;
 export const PAGE_DEFAULT = 50;
 export const PAGE_MAX = 100;
 
-/** Turns rows into views with three queries, however many rows: names (but those `known`), replies, attachments. */
-export async function toViews(db: Db, rows: MessageRow[], known: HostUser[] = []): Promise<MessageView[]> {
+/** What a message just sent has, known without asking: no reactions, and the mentions saved with it. */
+interface Fresh {
+  mentions: number[];
+}
+
+/**
+ * Turns rows into views with five queries, however many rows: names (but
+ * those `known`), replies, attachments, reactions and mentions (these two
+ * not for a message `fresh` from this transaction).
+ */
+export async function toViews(db: Db, rows: MessageRow[], known: HostUser[] = [], fresh?: Fresh): Promise<MessageView[]> {
   if (!rows.length) return [];
   const { messages, attachments } = db.t;
   const replyIds = [...new Set(rows.map((r) => r.replyToId).filter((id): id is number => id != null))];
   // Only messages of type file carry attachments (sendMessage sets the type from the files).
   const withFiles = rows.filter((r) => r.type === 'file').map((r) => r.id);
-  const [replies, files] = await Promise.all([
+  // A deleted or system message has neither reactions nor mentions (a deletion removes them).
+  const live = fresh ? [] : rows.filter((r) => !r.isDeleted && r.type !== 'system').map((r) => r.id);
+  const [replies, files, reactions, mentions] = await Promise.all([
     replyIds.length ? db.orm.select().from(messages).where(inArray(messages.id, replyIds)) : [],
     withFiles.length ? db.orm.select().from(attachments).where(inArray(attachments.messageId, withFiles)).orderBy(asc(attachments.id)) : [],
+    reactionsOf(db, live),
+    mentionsOf(db, live),
   ]);
   const names = new Map(known.map((u) => [u.id, u]));
   const systems = new Map(rows.filter((r) => r.systemData).map((r) => [r.id, JSON.parse(r.systemData!) as SystemEvent]));
@@ -46,6 +61,8 @@ export async function toViews(db: Db, rows: MessageRow[], known: HostUser[] = []
       type: m.type,
       replyTo: reply ? { id: reply.id, senderName: nameOf(names, reply.senderId), excerpt: excerpt(reply) } : null,
       attachments: (filesOf.get(m.id) ?? []).map(attachmentView),
+      reactions: reactions.get(m.id) ?? [],
+      mentions: fresh?.mentions ?? mentions.get(m.id) ?? [],
       createdAt: m.createdAt.toISOString(),
       editedAt: iso(m.editedAt),
       deletedAt: iso(m.deletedAt),
@@ -59,12 +76,6 @@ const systemView = (s: SystemEvent, names: Map<number, HostUser>): SystemEvent =
   (s.userId ? { ...s, userName: nameOf(names, s.userId) } : s);
 
 const excerpt = (m: MessageRow) => (m.isDeleted ? '' : m.content.length > 120 ? `${m.content.slice(0, 119)}…` : m.content);
-
-/** A message row by id. */
-export async function messageById(db: Db, id: number): Promise<MessageRow | undefined> {
-  const [row] = await db.orm.select().from(db.t.messages).where(eq(db.t.messages.id, id));
-  return row;
-}
 
 /** Which page of a room: before a message (default: the latest), after one, or around one. */
 export interface PageQuery {
@@ -159,7 +170,7 @@ export async function sendMessage(
       placedIn = messageDir(upload.uploadDir, roomId, id);
       await placeFiles(tx, upload.uploadDir, roomId, id, files);
     }
-    const [view] = await toViews(tx, [row], [me]);
+    const [view] = await toViews(tx, [row], [me], { mentions: await saveMentions(tx, row) });
     await recordEvents(tx, [{ roomId, type: 'message.created', data: view, messageId: id }]);
     return { id, created: true, roomId, view };
   });
@@ -234,14 +245,6 @@ function checkContent(content: string): string {
   return content;
 }
 
-/** The message and the caller's membership of its room; 404 for anyone else. */
-async function messageForMember(db: Db, me: Me, messageId: number) {
-  const message = await messageById(db, messageId);
-  if (!message) throw notFound('message');
-  const { member } = await requireMember(db, me, message.roomId, 'message');
-  return { message, member };
-}
-
 /** Edits the caller's own message. */
 export async function editMessage(db: Db, me: Me, messageId: number, content: string): Promise<MessageView> {
   const { message } = await messageForMember(db, me, messageId);
@@ -252,6 +255,7 @@ export async function editMessage(db: Db, me: Me, messageId: number, content: st
   const text = checkContent(content);
   return db.transaction(async (tx) => {
     await tx.orm.update(tx.t.messages).set({ content: text, isEdited: true, editedAt: now() }).where(eq(tx.t.messages.id, messageId));
+    await saveMentions(tx, { ...message, content: text }, true);
     const [view] = await toViews(tx, [(await messageById(tx, messageId))!]);
     await rewriteHistory(tx, view);
     await recordEvents(tx, [{ roomId: message.roomId, type: 'message.updated', data: view, messageId }]);
@@ -271,8 +275,12 @@ export async function deleteMessage(db: Db, me: Me, messageId: number, uploadDir
   if (message.type === 'system') throw conflict('A system message cannot be deleted.', 'system-message');
   if (message.senderId !== me.id && !canModerate(member)) throw forbidden('Only its sender or a moderator can delete a message.', { reason: 'not-sender' });
   const view = await db.transaction(async (tx) => {
-    const { messages, attachments } = tx.t;
+    const { messages, attachments, mentions } = tx.t;
+    // As a reaction locks it: none is added to the message meanwhile.
+    await tx.lockRoom(message.roomId);
     await tx.orm.delete(attachments).where(eq(attachments.messageId, messageId));
+    await tx.orm.delete(mentions).where(eq(mentions.messageId, messageId));
+    await dropReactions(tx, messageId);
     await tx.orm.update(messages).set({ content: '', isDeleted: true, deletedAt: message.deletedAt ?? now() })
       .where(eq(messages.id, messageId));
     const [view] = await toViews(tx, [(await messageById(tx, messageId))!]);

@@ -1,9 +1,8 @@
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import { recordEvents } from '../events/outbox';
 import type { Db } from '../storage';
-import { requireMember, type Me } from './access';
+import { messageById, requireMember, type Me } from './access';
 import { badRequest } from './errors';
-import { messageById } from './messages';
 import { iso, now } from './views';
 
 /** Moves the caller's read marker forward to messageId (never back), with one write. */

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
 import type { Db, MemberRow, RoomRow } from '../storage';
+import { mentionCounts } from './mentions';
 import { toViews } from './messages';
 import { nameOf, presenceOf } from './users';
 import { contextView, iso, memberView, type MemberView, type RoomView } from './views';
@@ -26,7 +27,7 @@ export async function roomViews(db: Db, userId: number, rows: { room: RoomRow; m
   const lastIds = rows.map((r) => r.room.lastMessageId).filter((id): id is number => id != null);
   const memberRoomIds = rows.filter((r) => r.member).map((r) => r.room.id);
   const directIds = rows.filter((r) => r.room.type === 'direct').map((r) => r.room.id);
-  const [lastRows, unread, contexts, counts, directMembers] = await Promise.all([
+  const [lastRows, unread, contexts, counts, directMembers, mentioned] = await Promise.all([
     lastIds.length ? db.orm.select().from(messages).where(inArray(messages.id, lastIds)) : [],
     memberRoomIds.length
       ? db.orm.select({ roomId: messages.roomId, n: sql<number>`COUNT(*)` }).from(messages)
@@ -43,6 +44,7 @@ export async function roomViews(db: Db, userId: number, rows: { room: RoomRow; m
     db.orm.select().from(roomContexts).where(inArray(roomContexts.roomId, roomIds)),
     db.orm.select({ roomId: members.roomId, n: sql<number>`COUNT(*)` }).from(members).where(inArray(members.roomId, roomIds)).groupBy(members.roomId),
     directIds.length ? db.orm.select().from(members).where(inArray(members.roomId, directIds)).orderBy(asc(members.id)) : [],
+    mentionCounts(db, userId, memberRoomIds),
   ]);
   const people = [...new Set(directMembers.map((m) => m.userId))];
   const [lastViews, names, presence] = await Promise.all([toViews(db, lastRows), db.users.byIds(people), presenceOf(db, people)]);
@@ -67,6 +69,7 @@ export async function roomViews(db: Db, userId: number, rows: { room: RoomRow; m
       updatedAt: iso(room.updatedAt),
       lastMessage: room.lastMessageId != null ? lastById.get(room.lastMessageId) ?? null : null,
       unreadCount: unreadByRoom.get(room.id) ?? 0,
+      mentionCount: mentioned.get(room.id) ?? 0,
       memberCount: countByRoom.get(room.id) ?? 0,
       muted: member?.muted ?? false,
       myRole: member?.role ?? null,

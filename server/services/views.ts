@@ -32,11 +32,18 @@ export const systemEvent = z.object({
   name: z.string().optional().describe("The room's new name"),
 }).meta({ id: 'SystemEvent' });
 
+/** One emoji on a message and who reacted with it, in the order they did. */
+export const reaction = z.object({ emoji: z.string(), userIds: z.array(z.number()) }).meta({ id: 'Reaction' });
+
 export const message = z.object({
-  id: z.number(), roomId: z.number(), senderId: z.number(), senderName: z.string(), content: z.string(),
+  id: z.number(), roomId: z.number(), senderId: z.number(), senderName: z.string(),
+  content: z.string().describe('The text; `<@ID>` mentions a member, `<@all>` everyone (shown as `@Name`)'),
   type: z.enum(messageTypes),
   replyTo: z.object({ id: z.number(), senderName: z.string(), excerpt: z.string() }).nullable(),
-  attachments: z.array(attachment), createdAt: time, editedAt: time.nullable(), deletedAt: time.nullable(),
+  attachments: z.array(attachment),
+  reactions: z.array(reaction).describe('Each emoji with who reacted, in the order they first came'),
+  mentions: z.array(z.number()).describe('The members it mentions (every member for an `<@all>` of a room admin or moderator), ids ascending'),
+  createdAt: time, editedAt: time.nullable(), deletedAt: time.nullable(),
   clientId: z.string().nullable(),
   system: systemEvent.optional().describe('On a message of type system: what happened (its content is empty)'),
 }).meta({ id: 'Message' });
@@ -71,12 +78,18 @@ export const roomContext = z.strictObject({
 export const room = z.object({
   id: z.number(), type: z.enum(roomTypes), name: z.string().nullable(), createdBy: z.number(),
   createdAt: time, updatedAt: time.nullable(), lastMessage: message.nullable(), unreadCount: z.number(),
+  mentionCount: z.number().describe('Unread messages that mention the caller (by name or `<@all>`)'),
   memberCount: z.number(),
   muted: z.boolean(), myRole: z.enum(memberRoles).nullable(),
   lastReadMessageId: z.number().nullable().describe("Where the caller's read marker is: the first unread message is the next one"),
   members: z.array(member).optional().describe('GET /rooms/:id and the answers about one room: its members; the room list: a direct room\'s two members'),
   context: roomContext.optional().describe('The host record the room is tied to, if any.'),
 }).meta({ id: 'Room' });
+
+/** A reaction as PUT answers it: the emoji on the message, and everyone who reacted with it now. */
+export const reactionState = z.object({
+  roomId: z.number(), messageId: z.number(), emoji: z.string(), userIds: z.array(z.number()),
+}).meta({ id: 'ReactionState' });
 
 export const readMarker = z.object({ roomId: z.number(), userId: z.number(), messageId: z.number(), readAt: time.nullable() });
 
@@ -100,6 +113,8 @@ export const problem = z.object({
 export type UserView = z.output<typeof user>;
 export type AttachmentView = z.output<typeof attachment>;
 export type MessageView = z.output<typeof message>;
+export type ReactionView = z.output<typeof reaction>;
+export type ReactionStateView = z.output<typeof reactionState>;
 export type MemberView = z.output<typeof member>;
 export type RoomView = z.output<typeof room>;
 export type RoomContext = z.output<typeof roomContext>;

@@ -159,6 +159,10 @@ describe('the BFF behind nginx, as the README sets it up', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/javascript/);
     expect(Buffer.from(await res.arrayBuffer()).equals(readFileSync('dist/ipp-chat.js'))).toBe(true);
+    // The emoji picker's data, which the picker fetches from the widget's own origin.
+    const emoji = await fetch(`${proxied}/ipp-chat-emoji/fr.json`);
+    expect(emoji.status).toBe(200);
+    expect(Buffer.from(await emoji.arrayBuffer()).equals(readFileSync('dist/ipp-chat-emoji/fr.json'))).toBe(true);
     browser = await launchChromium();
     const page = await browser.newPage();
     const failed: string[] = [];

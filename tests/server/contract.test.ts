@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app';
 import { createVerifier } from '../../server/auth';
@@ -76,6 +77,11 @@ describe.each(DIALECTS)('the document against the server on %s', (dialect) => {
     const chunk = /ipp-chat-chunks\/([\w-]+\.js)/.exec(await widget.text())![1];
     expect((await call('GET', `/ipp-chat-chunks/${chunk}`, { as: null })).status).toBe(200);
     expect((await call('GET', '/ipp-chat-chunks/made-up.js', { as: null })).status).toBe(404);
+    const emoji = await call('GET', '/ipp-chat-emoji/fr.json', { as: null });
+    expect(emoji.status).toBe(200);
+    expect((await call('GET', '/ipp-chat-emoji/en.json', { as: null, headers: { 'If-None-Match': emoji.headers.get('etag')! } })).status).toBe(200);
+    expect((await call('GET', '/ipp-chat-emoji/fr.json', { as: null, headers: { 'If-None-Match': emoji.headers.get('etag')! } })).status).toBe(304);
+    expect((await call('GET', '/ipp-chat-emoji/de.json', { as: null })).status).toBe(404);
     expect((await call('GET', '/metrics', { as: null, headers: { Authorization: `Bearer ${METRICS_TOKEN}` } })).status).toBe(200);
     expect((await call('GET', '/metrics', { as: null })).status).toBe(401);
   });
@@ -183,6 +189,21 @@ describe.each(DIALECTS)('the document against the server on %s', (dialect) => {
     expect((await call('DELETE', messages(system.id))).status).toBe(409);
     expect((await call('DELETE', messages('abc'))).status).toBe(400);
     expect((await call('DELETE', messages(999999))).status).toBe(404);
+
+    // Reactions: added (201) and there already (200), removed (204); not one emoji (400), not my room's (404),
+    // a deleted message (409 to PUT) and a system message (409 to both).
+    const reaction = (id: number | string, emoji: string) => `${messages(id)}/reactions/${encodeURIComponent(emoji)}`;
+    expect((await call('PUT', reaction(sent.id, '👍'), { as: 'bruno' })).status).toBe(201);
+    expect((await call('PUT', reaction(sent.id, '👍'), { as: 'bruno' })).status).toBe(200);
+    expect((await call('PUT', reaction(sent.id, 'ok'), { as: 'bruno' })).status).toBe(400);
+    expect((await call('PUT', reaction('abc', '👍'))).status).toBe(400);
+    expect((await call('PUT', reaction(999999, '👍'))).status).toBe(404);
+    expect((await call('PUT', reaction(gone.id, '👍'))).status).toBe(409);
+    expect((await call('PUT', reaction(system.id, '👍'))).status).toBe(409);
+    expect((await call('DELETE', reaction(sent.id, '👍'), { as: 'bruno' })).status).toBe(204);
+    expect((await call('DELETE', reaction(sent.id, '👍👍'), { as: 'bruno' })).status).toBe(400);
+    expect((await call('DELETE', reaction(999999, '👍'))).status).toBe(404);
+    expect((await call('DELETE', reaction(system.id, '👍'))).status).toBe(409);
 
     await call('GET', '/api/chat/search?q=bonjour');
     expect((await call('GET', '/api/chat/search')).status).toBe(400);

@@ -4,6 +4,7 @@ import { eventsAfter, eventsForUser, eventBounds, membersOf, pruneEvents } from 
 import { deleteMessage, editMessage, listMessages, sendMessage } from '../../server/services/messages';
 import { searchMessages } from '../../server/services/search';
 import { markRead } from '../../server/services/reads';
+import { addReaction, removeReaction } from '../../server/services/reactions';
 import { getRoom, listChannels, listRooms } from '../../server/services/rooms';
 import { openDb, type Db } from '../../server/storage';
 import { createTestDb, USERS, type TestDb } from './harness';
@@ -15,7 +16,7 @@ const USER_COUNT = 50;
 
 /**
  * Every statement the hot paths send to MariaDB — room list with unread
- * counts, a page of messages, search, sending, read markers, the event feed's
+ * and mention counts, reactions, a page of messages, search, sending, read markers, the event feed's
  * replay and live reads — is EXPLAINed on tables of a few thousand rows: none
  * may scan a whole chat table.
  */
@@ -46,7 +47,11 @@ describe('the hot queries on MariaDB', () => {
     await testDb.exec(`UPDATE chat_room_members m SET last_read_message_id = (SELECT MAX(id) - 40 FROM chat_messages x WHERE x.room_id = m.room_id)`);
     await testDb.exec(`INSERT INTO chat_events (id, room_id, type, data, audience, created_at, message_id)
       SELECT seq, (seq % ${ROOMS}) + 1, 'message.created', '{}', IF(seq % 100 = 0, '1,2', NULL), NOW(3), seq FROM seq_1_to_${MESSAGES}`);
-    await testDb.exec('ANALYZE TABLE chat_rooms, chat_room_members, chat_messages, chat_attachments, chat_events, chat_message_reads');
+    await testDb.exec(`INSERT INTO chat_reactions (message_id, user_id, emoji)
+      SELECT m.id, ((m.id + k.seq) % ${USER_COUNT}) + 1, ELT(k.seq + 1, '👍', '❤️', '😂') FROM chat_messages m JOIN seq_0_to_2 k WHERE m.id % 4 = 0`);
+    await testDb.exec(`INSERT INTO chat_mentions (message_id, user_id, room_id)
+      SELECT m.id, mb.user_id, m.room_id FROM chat_messages m JOIN chat_room_members mb ON mb.room_id = m.room_id WHERE m.id % 7 = 0 AND mb.role = 'member'`);
+    await testDb.exec('ANALYZE TABLE chat_rooms, chat_room_members, chat_messages, chat_attachments, chat_events, chat_message_reads, chat_reactions, chat_mentions');
     db = await openDb(testDb.url, { usersTable: 'users', nameColumns: ['full_name', 'username'], logQuery: (query, params) => seen.push({ query, params }) });
   });
   afterAll(async () => {
@@ -73,6 +78,12 @@ describe('the hot queries on MariaDB', () => {
     // An edit and a deletion rewrite the events of the message and of the replies quoting it.
     await sendMessage(db, me(1), room, { content: 'réponse', clientId: 'explain-2', replyToId: sent.message.id });
     await editMessage(db, me(1), sent.message.id, 'corrigé');
+    // Reactions and mentions: added, removed, a mention by name and an <@all> (the room's admin), edited.
+    await addReaction(db, me(other), sent.message.id, '👍');
+    await removeReaction(db, me(other), sent.message.id, '👍');
+    await addReaction(db, me(other), sent.message.id, '🎉');
+    await sendMessage(db, me(1), room, { content: `<@${other}> <@all> regardez`, clientId: 'explain-3' });
+    await editMessage(db, me(1), sent.message.id, `corrigé pour <@${other}>`);
     await deleteMessage(db, me(1), sent.message.id, '/nonexistent-upload-dir');
     await eventsForUser(db, 1, 0, 500);
     await eventsForUser(db, 1, MESSAGES - 100, 500);

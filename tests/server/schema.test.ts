@@ -285,9 +285,19 @@ describe.each(DIALECTS)('the schema on %s', (dialect) => {
       );
       expect(tables.sort((a, b) => String(a.TABLE_NAME).localeCompare(String(b.TABLE_NAME)))).toEqual([...chatTables].sort().map((t) => ({ TABLE_NAME: t, ENGINE: 'InnoDB', TABLE_COLLATION: 'utf8mb4_unicode_ci' })));
       const collations = await db.exec(
-        `SELECT DISTINCT COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'chat\\_%' AND COLLATION_NAME IS NOT NULL`,
+        `SELECT DISTINCT COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'chat\\_%' AND COLLATION_NAME IS NOT NULL
+         AND NOT (TABLE_NAME = 'chat_reactions' AND COLUMN_NAME = 'emoji')`,
       );
       expect(collations).toEqual([{ COLLATION_NAME: 'utf8mb4_unicode_ci' }]);
+      // The one exception, on purpose: emoji compared byte for byte (utf8mb4_unicode_ci weighs 👍 and 😂 alike).
+      const emoji = await db.exec(
+        "SELECT CHARACTER_SET_NAME, COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'chat_reactions' AND COLUMN_NAME = 'emoji'",
+      );
+      expect(emoji).toEqual([{ CHARACTER_SET_NAME: 'utf8mb4', COLLATION_NAME: 'utf8mb4_bin' }]);
+      const extra = await db.exec(
+        "SELECT TABLE_NAME, ENGINE, TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ('chat_reactions', 'chat_mentions') ORDER BY TABLE_NAME",
+      );
+      expect(extra).toEqual(['chat_mentions', 'chat_reactions'].map((t) => ({ TABLE_NAME: t, ENGINE: 'InnoDB', TABLE_COLLATION: 'utf8mb4_unicode_ci' })));
     });
   }
 

@@ -47,6 +47,22 @@ describe('<ipp-chat> accessibility and layout', () => {
     await expect(chat).to.be.accessible();
   });
 
+  it('has no axe violations with reactions shown, the @ suggestions open and the emoji picker open', async () => {
+    fake.last(11)!.reactions = [{ emoji: '👍', userIds: [2, 1] }];
+    const chat = await openChat();
+    await chat.show(11);
+    const input = await until(() => deep<HTMLTextAreaElement>(chat, 'ipp-room-view', 'ipp-composer', 'textarea'));
+    await until(() => deep(chat, 'ipp-room-view', 'ipp-message-list', 'ipp-message:last-of-type', 'ipp-reactions', 'button'), 'the chips');
+    input.focus();
+    input.value = '@';
+    input.dispatchEvent(new Event('input'));
+    await until(() => deep(chat, 'ipp-room-view', 'ipp-composer', '[role=option]'), 'the suggestions');
+    await expect(chat).to.be.accessible();
+    deep<HTMLButtonElement>(chat, 'ipp-room-view', 'ipp-composer', 'button[aria-label="Insérer un emoji"]')!.click();
+    await until(() => deep(chat, 'ipp-room-view', 'ipp-emoji-picker', 'emoji-picker')?.shadowRoot?.querySelector('[role=menuitem]'), 'the picker');
+    await expect(chat).to.be.accessible();
+  });
+
   it('fills the viewport on a phone-sized screen', async () => {
     await setViewport({ width: 375, height: 667 });
     const chat = await openChat();

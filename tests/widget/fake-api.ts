@@ -129,9 +129,24 @@ export class FakeChat {
       ...(r.type === 'direct' ? { members: this.members.get(r.id) } : {}),
       lastMessage: msgs.at(-1) ?? null,
       unreadCount: msgs.filter((m) => m.senderId !== this.me.id && m.type !== 'system' && m.id > (mine.lastReadMessageId ?? 0)).length,
+      mentionCount: msgs.filter((m) => m.senderId !== this.me.id && !m.deletedAt && m.mentions?.includes(this.me.id) && m.id > (mine.lastReadMessageId ?? 0)).length,
       memberCount: this.members.get(r.id)!.length,
       lastReadMessageId: mine.lastReadMessageId,
     };
+  }
+
+  /** Adds or removes someone's reaction, announced as the server does; answers as PUT or DELETE would. */
+  react(msg: Message, emoji: string, userId: number, add: boolean): Response {
+    const list = (msg.reactions ??= []);
+    const r = list.find((x) => x.emoji === emoji);
+    const had = !!r?.userIds.includes(userId);
+    if (add && !had) r ? r.userIds.push(userId) : list.push({ emoji, userIds: [userId] });
+    if (!add && r) r.userIds = r.userIds.filter((id) => id !== userId);
+    msg.reactions = list.filter((x) => x.userIds.length);
+    if (add !== had) this.push(add ? 'reaction.added' : 'reaction.removed', { roomId: msg.roomId, messageId: msg.id, emoji, userId });
+    if (!add) return new Response(null, { status: 204 });
+    const now = msg.reactions.find((x) => x.emoji === emoji)!;
+    return this.json({ roomId: msg.roomId, messageId: msg.id, emoji, userIds: now.userIds }, had ? 200 : 201);
   }
 
   /** Sends an event to every open stream; returns its id. */
@@ -221,6 +236,11 @@ export class FakeChat {
 
   async handle(req: Request): Promise<Response> {
     const url = new URL(req.url, location.href);
+    // The emoji picker's data, from beside the widget's scripts (no token).
+    if (url.pathname.startsWith('/ipp-chat-emoji/')) {
+      this.log.push({ method: req.method, url: url.href, path: url.pathname, headers: req.headers });
+      return new Response(JSON.stringify(EMOJI_DATA), { headers: { 'content-type': 'application/json', etag: '"emoji-1"' } });
+    }
     if (url.pathname === TOKEN_URL) {
       this.tokenFetches++;
       const token = jwt({ sub: '1', exp: Math.floor(Date.now() / 1000) + 3600, n: this.tokenFetches });
@@ -353,6 +373,11 @@ export class FakeChat {
       this.push(m === 'PATCH' ? 'message.updated' : 'message.deleted', msg);
       return m === 'PATCH' ? this.json(msg) : new Response(null, { status: 204 });
     }
+    if ((match = path.match(/^\/messages\/(\d+)\/reactions\/([^/]+)$/))) {
+      const msg = this.messages.find((x) => x.id === +match![1]);
+      if (!msg) return this.problem(404);
+      return this.react(msg, decodeURIComponent(match[2]), this.me.id, m === 'PUT');
+    }
     if (path.startsWith('/attachments/')) return new Response(new Blob([PNG], { type: 'image/png' }));
     return this.problem(404, `${m} ${path}`);
   }
@@ -373,6 +398,17 @@ export class FakeChat {
     return new Response(body, { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' } });
   }
 }
+
+/** A few emoji in the data format of the emoji picker (emoji-picker-element-data), for its search and its grid. */
+export const EMOJI_DATA = [
+  { annotation: 'visage souriant', emoji: '😀', group: 0, order: 1, shortcodes: ['sourire'], tags: ['sourire', 'visage'], version: 1 },
+  { annotation: 'visage riant aux larmes', emoji: '😂', group: 0, order: 2, shortcodes: ['rire'], tags: ['rire', 'larmes'], version: 0.6 },
+  {
+    annotation: 'pouce vers le haut', emoji: '👍', group: 1, order: 3, shortcodes: ['pouce'], tags: ['ok', 'pouce'], version: 0.6,
+    skins: [{ tone: 1, emoji: '👍🏻', version: 1 }, { tone: 5, emoji: '👍🏿', version: 1 }],
+  },
+  { annotation: 'fusée', emoji: '🚀', group: 5, order: 4, shortcodes: ['fusee'], tags: ['espace', 'fusée'], version: 0.6 },
+];
 
 /** A 1×1 PNG. */
 export const PNG = Uint8Array.from(
