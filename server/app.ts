@@ -19,6 +19,7 @@ import { channelsRoutes } from './routes/channels';
 import { demoRoutes } from './routes/demo';
 import { eventsRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
+import { hostRoutes } from './routes/host';
 import { meRoutes } from './routes/me';
 import { messagesRoutes } from './routes/messages';
 import { reactionsRoutes } from './routes/reactions';
@@ -62,6 +63,8 @@ export function createApp(given: Deps) {
       security: [],
       responses: { 200: { description: 'The document', headers: h.requestId, content: { 'application/json': { schema: { type: 'object' } } } } },
     }), (c, next) => openapi(c as never, next))
+    // The host's own calls take a host token, checked by their router: before the users' authentication.
+    .route('/host', hostRoutes(deps))
     .use(authenticate(verify, db))
     // /me answers any valid token. Everything else reads chat data, so the services ask for chat.read,
     // after the membership where a room is concerned: a room that is not the caller's is 404 whatever the token lacks.
@@ -90,6 +93,7 @@ export function createApp(given: Deps) {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A token minted by the host app for its logged-in user (docs/api.md, Identity)' },
           metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN' },
+          hostToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A token minted by the host app for itself: `scope: "host"`, no `sub` (docs/api.md, The host\'s calls)' },
         },
       },
     },

@@ -7,16 +7,27 @@ import type { Db } from './storage';
 import { permissions, type Me, type Permission } from './services/access';
 
 export type AuthEnv = { Variables: { me: Me } };
+/** The routes of the host's own calls: the caller is the host app itself (its token's expiry). */
+export type HostEnv = { Variables: { host: HostClaims } };
 
-const claimsSchema = z.object({
-  sub: z.string().regex(/^[1-9][0-9]{0,15}$/, 'sub must be a decimal user id'),
+const userClaims = z.object({
+  sub: z.string({ error: 'sub is required' }).regex(/^[1-9][0-9]{0,15}$/, 'sub must be a decimal user id'),
   name: z.string().max(200).optional(),
   perms: z.array(z.string()),
   exp: z.number(),
   iat: z.number(),
 });
+/** A host token speaks for the host app, not for a user: `scope: "host"` and no `sub`. */
+const hostClaims = z.object({
+  scope: z.literal('host'),
+  sub: z.undefined({ error: 'a host token has no sub' }),
+  exp: z.number(),
+  iat: z.number(),
+});
 
-export type Claims = z.output<typeof claimsSchema>;
+export type UserClaims = z.output<typeof userClaims> & { scope?: undefined };
+export type HostClaims = z.output<typeof hostClaims>;
+export type Claims = UserClaims | HostClaims;
 export type VerifyToken = (token: string) => Promise<Claims>;
 
 const CLOCK_TOLERANCE = 30;
@@ -57,13 +68,13 @@ export async function createVerifier(key: JwtKeyConfig, opts: { issuer?: string;
         issuer: opts.issuer,
         audience: opts.audience,
         clockTolerance: CLOCK_TOLERANCE,
-        requiredClaims: ['sub', 'exp', 'iat'],
+        requiredClaims: ['exp', 'iat'],
       });
       // Another kind of JWT signed with the same key (an access token, a logout token…) is not ours.
       if (protectedHeader.typ !== undefined && !/^(application\/)?jwt$/i.test(protectedHeader.typ)) {
         throw unauthorized('The token is not valid: its typ header must be JWT.');
       }
-      const claims = claimsSchema.safeParse(payload);
+      const claims = payload.scope === 'host' ? hostClaims.safeParse(payload) : userClaims.safeParse(payload);
       if (!claims.success) throw unauthorized(`The token's claims are invalid: ${claims.error.issues[0].message}.`);
       const { iat, exp } = claims.data;
       if (iat > now / 1000 + CLOCK_TOLERANCE) throw unauthorized('The token is not valid: it was issued in the future.');
@@ -88,14 +99,25 @@ export function bearerToken(header: string | undefined): string {
   return match[1];
 }
 
-/** Authenticates every request of the API and puts the caller in `c.var.me`. */
+/** Authenticates every request of the API and puts the caller in `c.var.me`; a host token is refused (403). */
 export function authenticate(verify: VerifyToken, db: Db) {
   return createMiddleware<AuthEnv>(async (c, next) => {
     const claims = await verify(bearerToken(c.req.header('Authorization')));
+    if (claims.scope === 'host') throw forbidden('A host token is for the host routes (/host/…) only, not for a user\'s.', { reason: 'host-token' });
     const user = await db.users.findActive(Number(claims.sub));
     if (!user) throw forbidden('This user is not an active user of the application.', { reason: 'inactive-user' });
     const perms = new Set(claims.perms.filter((p): p is Permission => (permissions as readonly string[]).includes(p)));
     c.set('me', { ...user, name: claims.name?.trim() || user.name, perms, exp: claims.exp });
+    await next();
+  });
+}
+
+/** Authenticates the host's own calls: a host token only; a user's token is refused (403). */
+export function authenticateHost(verify: VerifyToken) {
+  return createMiddleware<HostEnv>(async (c, next) => {
+    const claims = await verify(bearerToken(c.req.header('Authorization')));
+    if (claims.scope !== 'host') throw forbidden('This route takes a host token (scope "host"), not a user\'s.', { reason: 'user-token' });
+    c.set('host', claims);
     await next();
   });
 }

@@ -35,6 +35,12 @@ const schema = z.object({
   // GET /metrics answers only this bearer token; without it, /metrics does not exist (404).
   METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
   // The reverse proxies whose X-Forwarded-For is believed (for the client address in the logs): none by default.
+  // Outgoing webhooks: every message a bot must hear of is POSTed there, signed with the secret.
+  CHAT_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  CHAT_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 bytes').optional(),
+  CHAT_WEBHOOK_USERS: csv.pipe(z.array(z.string().regex(/^[1-9][0-9]{0,15}$/, 'must be user ids, comma-separated').transform(Number))).default([]),
+  // Host calls (POST /host/messages) per sending service account per minute (0: none).
+  CHAT_RATE_HOST_MESSAGES: z.coerce.number().int().min(0).default(600),
   TRUST_PROXY: csv.pipe(z.array(z.string()).refine(trustable, 'must be addresses or CIDR ranges (or loopback, linklocal, uniquelocal), comma-separated'))
     .default([]),
 });
@@ -73,6 +79,10 @@ export function parseEnv(env: Record<string, string | undefined>): Config {
     throw new Error(`invalid configuration: ${issue.path.join('.')} ${issue.message}`);
   }
   const c = parsed.data;
+  const hooks = [c.CHAT_WEBHOOK_URL, c.CHAT_WEBHOOK_SECRET].filter(Boolean).length;
+  if (hooks === 1 || (hooks === 2 && !c.CHAT_WEBHOOK_USERS.length)) {
+    throw new Error('invalid configuration: CHAT_WEBHOOK_URL, CHAT_WEBHOOK_SECRET and CHAT_WEBHOOK_USERS go together');
+  }
   return { ...c, jwtKey: jwtKey(c) };
 }
 

@@ -13,6 +13,8 @@ export interface LimitsOptions {
   concurrentUploads: number;
   /** Open event streams per user, per instance. */
   streamsPerUser: number;
+  /** Host calls (POST /host/messages) per sending service account per minute (absent or 0: none). */
+  hostMessagesPerMinute?: number;
   /** When set, the per-minute counters are shared by every instance through Redis. */
   redisUrl?: string;
   /** Key prefix in Redis: instances on the same database share it (see redisPrefix). */
@@ -30,6 +32,8 @@ export interface Limits {
    * of their upload slots until `release()`; throws a 429 problem past a limit.
    */
   send(userId: number, withFiles: boolean): Promise<() => void>;
+  /** Counts a host call posting as this service account; throws a 429 problem past the limit. */
+  host(senderId: number): Promise<void>;
   /** Holds one of the user's stream slots until `release()`; throws 429 when all are taken. */
   stream(userId: number): () => void;
   /** Counts a typing signal of the user in a room: one a second; throws 429 past it. */
@@ -51,6 +55,7 @@ export const limitsOptions = (config: Config, redis: { redisUrl?: string; redisP
   uploadsPerMinute: config.CHAT_RATE_UPLOADS,
   concurrentUploads: CONCURRENT_UPLOADS,
   streamsPerUser: config.CHAT_MAX_STREAMS,
+  hostMessagesPerMinute: config.CHAT_RATE_HOST_MESSAGES,
   ...redis,
 });
 
@@ -149,6 +154,11 @@ export function createLimits(opts: LimitsOptions): Limits {
         throw tooMany(`messages (at most ${opts.messagesPerMinute} a minute)`, 'messages', wait);
       }
       return release;
+    },
+    async host(senderId) {
+      const max = opts.hostMessagesPerMinute ?? 0;
+      const wait = await hit('host', senderId, max);
+      if (wait) throw tooMany(`host messages from this sender (at most ${max} a minute)`, 'host-messages', wait);
     },
     stream(userId) {
       const release = hold('streams', userId, opts.streamsPerUser);

@@ -111,6 +111,8 @@ export function doc(
     /** Other answers, e.g. a 304. */
     more?: Record<number, { description: string; headers?: Record<string, HeaderDoc> }>;
     parameters?: { in: 'header' | 'query'; name: string; required: boolean; description?: string; schema: Record<string, unknown> }[];
+    /** The token the route takes, when not a user's (`bearer`). */
+    security?: Record<string, string[]>[];
   } = {},
   ...codes: number[]
 ) {
@@ -122,7 +124,7 @@ export function doc(
     ...(ok.body ? {
       requestBody: { required: true, content: Object.fromEntries(Object.entries(ok.body).map(([type, schema]) => [type, { schema: resolver(schema) }])) },
     } : {}),
-    security: [{ bearer: [] }],
+    security: ok.security ?? [{ bearer: [] }],
     responses: {
       [ok.status ?? 200]: { description: ok.description ?? 'OK', ...success },
       ...Object.fromEntries(Object.entries(ok.also ?? {}).map(([status, description]) => [status, { description, ...success }])),
