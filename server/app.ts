@@ -38,7 +38,10 @@ export function createApp(given: Deps) {
   const metrics = given.metrics ?? createMetrics();
   const events = given.events ?? createHub({ db: given.db, logger, observe: hubObserver(metrics) });
   const limits = given.limits ?? createLimits({ ...limitsOptions(given.config), logger, observe: limitsObserver(metrics) });
-  const deps: AppDeps = { ...given, events, limits, logger, metrics, db: withHub(given.db, events) };
+  // A commit that recorded events wakes the feed, and the webhooks' worker when there is one.
+  const webhooks = given.webhooks;
+  const woken = webhooks ? { wake() { events.wake(); webhooks.wake(); }, online: (ids: number[]) => events.online(ids) } : events;
+  const deps: AppDeps = { ...given, events, limits, logger, metrics, db: withHub(given.db, woken) };
   const { config, db, verify } = deps;
   metrics.observe({
     feeds: () => events.stats().subscribers,

@@ -20,7 +20,7 @@ const userClaims = z.object({
 /** A host token speaks for the host app, not for a user: `scope: "host"` and no `sub`. */
 const hostClaims = z.object({
   scope: z.literal('host'),
-  sub: z.undefined({ error: 'a host token has no sub' }),
+  sub: z.never({ error: 'a host token has no sub' }).optional(),
   exp: z.number(),
   iat: z.number(),
 });

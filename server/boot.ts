@@ -13,13 +13,20 @@ import { createLogger, type Logger } from './log';
 import { createMetrics } from './metrics';
 import { STAGING } from './services/uploads';
 import { migrateDb, openDb } from './storage';
+import { webhooksFrom, type WebhookTuning } from './webhooks/dispatcher';
+
+/** What a test or a benchmark may change: the logger, the webhooks' pace. */
+export interface BootOptions {
+  logger?: Logger;
+  webhooks?: Partial<WebhookTuning>;
+}
 
 /**
  * Everything the server needs before it listens: the database (prepared and
  * seeded in demo mode, checked otherwise), the token verifier, the event hub
  * and the app. index.ts serves it; tests and benchmarks boot it the same way.
  */
-export async function boot(config: Config, opts: { logger?: Logger } = {}) {
+export async function boot(config: Config, opts: BootOptions = {}) {
   // JSON lines on stdout, human-readable ones in demo mode.
   const logger = opts.logger ?? createLogger({ level: config.LOG_LEVEL, pretty: config.CHAT_DEMO });
   const metrics = createMetrics({ processMetrics: true });
@@ -44,7 +51,9 @@ export async function boot(config: Config, opts: { logger?: Logger } = {}) {
   const shared = { redisUrl: config.REDIS_URL, redisPrefix: `ipp-chat:${db.name}` };
   const events = createHub({ db, ...shared, pruneEveryMs: 10 * 60_000, logger, observe: hubObserver(metrics) });
   const limits = createLimits({ ...limitsOptions(config, shared), logger, observe: limitsObserver(metrics) });
-  const app = createApp({ config, db, verify, events, limits, logger, metrics });
+  const webhooks = webhooksFrom(config, db, logger, opts.webhooks);
+  const app = createApp({ config, db, verify, events, limits, logger, metrics, webhooks });
+  await webhooks?.start();
   return {
     app,
     logger,
@@ -52,6 +61,7 @@ export async function boot(config: Config, opts: { logger?: Logger } = {}) {
     endStreams: () => events.close(),
     /** Ends the streams, then closes the database. */
     async close() {
+      await webhooks?.stop();
       await events.close();
       limits.close();
       await db.close();
@@ -67,7 +77,7 @@ export async function boot(config: Config, opts: { logger?: Logger } = {}) {
 export const SERVER_OPTIONS = { headersTimeout: 15_000, requestTimeout: 600_000, keepAliveTimeout: 5_000 };
 
 /** Boots the app and serves it; port 0 picks a free one. */
-export async function listen(config: Config, port = config.PORT, host = config.HOST, opts: { logger?: Logger } = {}) {
+export async function listen(config: Config, port = config.PORT, host = config.HOST, opts: BootOptions = {}) {
   const { app, endStreams, close, logger } = await boot(config, opts);
   const server = serve({ fetch: app.fetch, port, hostname: host, serverOptions: SERVER_OPTIONS }) as import('node:http').Server;
   await once(server, 'listening');

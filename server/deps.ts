@@ -5,6 +5,7 @@ import type { Limits } from './limits';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
 import type { Db } from './storage';
+import type { Webhooks } from './webhooks/dispatcher';
 
 /** What the app is built from: createApp(deps) receives every handle, nothing is global. */
 export interface Deps {
@@ -19,7 +20,9 @@ export interface Deps {
   logger?: Logger;
   /** The Prometheus metrics (boot.ts adds the process's); createApp makes bare ones when absent. */
   metrics?: Metrics;
+  /** The outgoing webhooks' worker (boot.ts starts it when CHAT_WEBHOOK_URL is set), woken by each commit here. */
+  webhooks?: Webhooks | null;
 }
 
-/** The handles the routers get: every one of them present. */
-export type AppDeps = Required<Deps>;
+/** The handles the routers get: every one of them present (the webhooks when configured). */
+export type AppDeps = Required<Omit<Deps, 'webhooks'>> & Pick<Deps, 'webhooks'>;

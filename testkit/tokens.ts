@@ -10,3 +10,10 @@ export function mint(claims: Record<string, unknown>, opts: { secret?: string; e
   if (opts.expiresIn !== null) jwt.setExpirationTime(opts.expiresIn ?? '1h');
   return jwt.sign(new TextEncoder().encode(opts.secret ?? SECRET));
 }
+
+/** Signs a host token (scope "host", no sub) like the host app does for its own calls; `claims` override the defaults. */
+export function mintHost(claims: Record<string, unknown> = {}, opts: { secret?: string; expiresIn?: number | null } = {}) {
+  const now = Math.floor(Date.now() / 1000);
+  const payload: Record<string, unknown> = { scope: 'host', aud: 'ipp-chat', iat: now, ...(opts.expiresIn !== null ? { exp: now + (opts.expiresIn ?? 300) } : {}), ...claims };
+  return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode(opts.secret ?? SECRET));
+}
