@@ -7,7 +7,7 @@ import { createLimits } from '../../server/limits';
 import { openDb, type Db } from '../../server/storage';
 import { answerOf, responseChecker, type OpenApiDoc } from '../../testkit/openapi';
 import { samples } from './fixtures/files';
-import { createTestDb, DIALECTS, mint, SECRET, startServer, type TestServer } from './harness';
+import { createTestDb, DIALECTS, mint, mintHost, SECRET, startServer, type TestServer } from './harness';
 import { tcpRelay, type Relay } from './relay';
 
 /*
@@ -36,6 +36,9 @@ describe.each(DIALECTS)('the document against the server on %s', (dialect) => {
     doc = await (await server.app.request('/api/chat/openapi.json')).json();
     checker = responseChecker(doc);
     for (const [name, sub] of [['alice', 1], ['bruno', 2], ['chloe', 3], ['eve', 5]] as const) tokens[name] = await mint({ sub: String(sub) });
+    // The host's own calls: its token, and a service account of its users table to post as.
+    tokens.host = await mintHost();
+    await server.testDb.exec("INSERT INTO users (id, username, full_name, email, is_active) VALUES (6, 'ipp-stocks', 'IPP Stocks', NULL, 1)");
   });
   afterAll(() => server?.close());
 
@@ -91,6 +94,19 @@ describe.each(DIALECTS)('the document against the server on %s', (dialect) => {
       expect((await call(method, path, { as: null })).status, `${method} ${path}`).toBe(401);
       expect((await call(method, path, { as: 'eve' })).status, `${method} ${path}`).toBe(403);
     }
+  });
+
+  it("describes every answer of the host's calls", async () => {
+    const path = '/api/chat/host/messages';
+    const post = (json: unknown, as = 'host') => call('POST', path, { as, json });
+    const alert = { senderId: 6, to: { context: { type: 'stock_item', id: 'C-1', label: 'Article C-1' }, memberIds: [1] }, content: 'Stock bas', idempotencyKey: 'c-1' };
+    expect((await post(alert)).status).toBe(201);
+    expect((await post(alert)).status).toBe(200);
+    expect((await post({ ...alert, idempotencyKey: 'c-2', senderId: 5 })).status).toBe(400);
+    expect((await post({ ...alert, idempotencyKey: 'c-3', to: { roomId: 999_999 } })).status).toBe(404);
+    expect((await post(big)).status).toBe(413);
+    expect((await call('POST', path, { as: null, json: alert })).status).toBe(401);
+    expect((await post(alert, 'alice')).status).toBe(403);
   });
 
   it('describes every answer of the rooms, members, messages, search, attachments and feed', async () => {
@@ -226,7 +242,7 @@ describe.each(DIALECTS)('the document against the server on %s', (dialect) => {
   it('describes the rate limits: messages, messages with files and open streams', async () => {
     const config = parseEnv({ DATABASE_URL: server.testDb.url, CHAT_JWT_SECRET: SECRET, METRICS_TOKEN });
     const verify = await createVerifier(config.jwtKey, { audience: config.CHAT_JWT_AUDIENCE });
-    const limits = createLimits({ messagesPerMinute: 1, uploadsPerMinute: 1, concurrentUploads: 3, streamsPerUser: 1 });
+    const limits = createLimits({ messagesPerMinute: 1, uploadsPerMinute: 1, concurrentUploads: 3, streamsPerUser: 1, hostMessagesPerMinute: 1 });
     const app = createApp({ config, db: server.db, verify, limits });
     const room = await json(await call('POST', '/api/chat/rooms', { app, as: 'chloe', json: { type: 'direct', userId: 2 } }));
     const send = (clientId: string) => call('POST', `/api/chat/rooms/${room.id}/messages`, { app, as: 'chloe', json: { content: 'vite', clientId } });
@@ -234,6 +250,9 @@ describe.each(DIALECTS)('the document against the server on %s', (dialect) => {
     const refused = await send('r-2');
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    const host = (idempotencyKey: string) => call('POST', '/api/chat/host/messages', { app, as: 'host', json: { senderId: 6, to: { userId: 3 }, content: 'vite', idempotencyKey } });
+    expect((await host('h-1')).status).toBe(201);
+    expect((await host('h-2')).status).toBe(429);
     const first = await app.request('/api/chat/events', { headers: { Authorization: `Bearer ${tokens.chloe}` } });
     try {
       expect((await call('GET', '/api/chat/events', { app, as: 'chloe' })).status).toBe(429);
@@ -259,6 +278,8 @@ describe.each(DIALECTS)('the document against the server on %s', (dialect) => {
       for (const [method, path] of bearerOperations()) {
         expect((await call(method, path, { app })).status, `${method} ${path}`).toBe(503);
       }
+      const alert = { senderId: 6, to: { userId: 1 }, content: 'Stock bas', idempotencyKey: 'down-1' };
+      expect((await call('POST', '/api/chat/host/messages', { app, as: 'host', json: alert })).status).toBe(503);
     } finally {
       await db?.close().catch(() => {});
       relay.close();
