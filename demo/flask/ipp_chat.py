@@ -9,8 +9,19 @@ https://chat.example.com/api/chat), CHAT_JWT_SECRET (the BFF's key, 32+ bytes),
 CHAT_JWT_AUDIENCE (default "ipp-chat"), CHAT_JWT_ISSUER (optional),
 CHAT_TOKEN_MINUTES (default 15), CHAT_PAGE_LAYOUT (the template the /chat page
 extends, default "base.html"; its content goes in the block "content").
+
+The host's own calls: notify(sender_id, to=..., content=..., idempotency_key=...)
+posts as a service account (host token, scope "host"); verify_webhook(body,
+header, secret) checks an outgoing webhook's Ipp-Chat-Signature
+(CHAT_WEBHOOK_SECRET on both sides).
 """
+import hashlib
+import hmac
+import json
 import time
+import urllib.error
+import urllib.request
+import uuid
 from urllib.parse import urlsplit
 
 import jwt
@@ -68,3 +79,68 @@ def chat_template_values():
     api = current_app.config.get("CHAT_API", "/api/chat")
     script = api.rsplit("/api/chat", 1)[0] + "/ipp-chat.js"
     return {"ipp_chat_api": api, "ipp_chat_script": script}
+
+
+class ChatError(Exception):
+    """A refused host call: `status` and the problem+json body (`code`, `reason`, `detail`)."""
+
+    def __init__(self, status, problem):
+        super().__init__(f"ipp-chat answered {status}: {problem.get('detail', problem)}")
+        self.status, self.problem = status, problem
+
+
+def host_token(secret=None, audience=None, issuer=None, lifetime=60):
+    """A short-lived host token: scope "host", no sub, signed with the chat's key."""
+    config = current_app.config if secret is None else {}
+    now = int(time.time())
+    claims = {"scope": "host", "iat": now, "exp": now + lifetime, "aud": audience or config.get("CHAT_JWT_AUDIENCE", "ipp-chat")}
+    if issuer or config.get("CHAT_JWT_ISSUER"):
+        claims["iss"] = issuer or config["CHAT_JWT_ISSUER"]
+    return jwt.encode(claims, secret or config["CHAT_JWT_SECRET"], algorithm="HS256")
+
+
+def record(type, id, label, url=None, members=()):
+    """The `to` of a host record's room (created when absent, `members` added when missing)."""
+    context = {"type": type, "id": str(id), "label": label, **({"url": url} if url else {})}
+    return {"context": context, "memberIds": [int(m) for m in members]}
+
+
+def notify(sender_id, to, content, idempotency_key=None, api=None, secret=None, timeout=10):
+    """Posts `content` as the service account `sender_id` (an active user of the users table).
+
+    `to` is {"userId": id} (their direct conversation), {"roomId": id} (a room the
+    sender is in) or record(...) (a host record's room). The same idempotency_key
+    again posts nothing and returns the first message: give one that names the
+    event (e.g. f"stock-low-{ref}-{date}"), so a retry cannot post twice.
+    Returns the message (a dict); raises ChatError when refused.
+    """
+    key = idempotency_key or uuid.uuid4().hex
+    body = json.dumps({"senderId": int(sender_id), "to": to, "content": content, "idempotencyKey": key}).encode()
+    url = (api or current_app.config["CHAT_API"]).rstrip("/") + "/host/messages"
+    request = urllib.request.Request(url, data=body, method="POST", headers={
+        "Content-Type": "application/json", "Authorization": f"Bearer {host_token(secret)}",
+    })
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return json.load(response)
+    except urllib.error.HTTPError as err:
+        try:
+            problem = json.load(err)
+        except ValueError:
+            problem = {"detail": err.reason}
+        raise ChatError(err.code, problem) from None
+
+
+def verify_webhook(body, header, secret, tolerance=300):
+    """Whether `header` (Ipp-Chat-Signature: t=…,v1=…) signs the raw `body` with `secret`, within `tolerance` seconds."""
+    if isinstance(body, str):
+        body = body.encode()
+    parts = dict(p.strip().split("=", 1) for p in (header or "").split(",") if "=" in p)
+    try:
+        t = int(parts.get("t", ""))
+    except ValueError:
+        return False
+    if abs(time.time() - t) > tolerance:
+        return False
+    expected = hmac.new(secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, parts.get("v1", ""))

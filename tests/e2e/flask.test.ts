@@ -28,6 +28,8 @@ async function waitFor(url: string, child: ChildProcess) {
   throw new Error(`${url} did not answer`);
 }
 
+const HOOK_SECRET = 'flask-webhook-secret-of-32-bytes-at-least';
+
 describe('the Flask host and the BFF on MariaDB, on different origins', () => {
   let testDb: TestDb;
   let bff: RunningServer;
@@ -39,14 +41,20 @@ describe('the Flask host and the BFF on MariaDB, on different origins', () => {
 
   beforeAll(async () => {
     testDb = await createTestDb('mysql');
+    // The stock module's service account, which posts alerts and answers "stock <ref>".
+    await testDb.exec("INSERT INTO users (id, username, full_name, email, is_active) VALUES (6, 'ipp-stocks', 'IPP Stocks', NULL, 1)");
     uploads = mkdtempSync(join(tmpdir(), 'ippchat-flask-'));
     const flaskPort = await freePort();
     flaskUrl = `http://127.0.0.1:${flaskPort}`;
     // Production mode: no CHAT_DEMO, a real secret, and only the Flask origin allowed.
-    bff = await listen({ DATABASE_URL: testDb.url, CHAT_JWT_SECRET: SECRET, CORS_ORIGINS: flaskUrl, UPLOAD_DIR: uploads });
+    // Its webhooks go to the Flask app's stock bot.
+    bff = await listen({
+      DATABASE_URL: testDb.url, CHAT_JWT_SECRET: SECRET, CORS_ORIGINS: flaskUrl, UPLOAD_DIR: uploads,
+      CHAT_WEBHOOK_URL: `${flaskUrl}/chat/webhook`, CHAT_WEBHOOK_SECRET: HOOK_SECRET, CHAT_WEBHOOK_USERS: '6',
+    });
     bffUrl = bff.url.replace('127.0.0.1', 'localhost');
     flask = spawn('/usr/bin/python3', ['demo/flask/app.py'], {
-      env: { ...process.env, CHAT_API: `${bffUrl}/api/chat`, CHAT_JWT_SECRET: SECRET, FLASK_PORT: String(flaskPort) },
+      env: { ...process.env, CHAT_API: `${bffUrl}/api/chat`, CHAT_JWT_SECRET: SECRET, CHAT_WEBHOOK_SECRET: HOOK_SECRET, FLASK_PORT: String(flaskPort) },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     await waitFor(`${flaskUrl}/login`, flask);
@@ -110,6 +118,31 @@ describe('the Flask host and the BFF on MariaDB, on different origins', () => {
     const thumb = chat(bruno).getByRole('img', { name: /quai\.png/ });
     await expect.poll(() => thumb.count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.naturalWidth > 0)).toBe(true);
+  });
+
+  it("posts a stock alert into the item's room, where the stock bot answers \"stock <ref>\"", async () => {
+    const alice = await logIn('alice');
+    await alice.goto(`${flaskUrl}/stock/REF-42`);
+    await alice.getByRole('button', { name: 'Signaler un stock bas' }).click();
+    await expect.poll(() => alice.locator('p.notice').textContent()).toBe("Alerte envoyée dans la conversation de l'article.");
+    // Raised again the same day: still one alert.
+    await alice.getByRole('button', { name: 'Signaler un stock bas' }).click();
+    await expect.poll(() => alice.locator('p.notice').count()).toBe(1);
+
+    await launcher(chat(alice)).click();
+    await chat(alice).getByRole('button', { name: /REF-42 · Chaise pliante/ }).click();
+    await expect.poll(() => said(alice, 'Stock bas : 3 Chaise pliante restants').count(), { timeout: 10_000 }).toBe(1);
+    await composer(alice).fill('stock REF-42');
+    await composer(alice).press('Enter');
+    await expect.poll(() => said(alice, 'REF-42 : 3 Chaise pliante en stock.').count(), { timeout: 15_000 }).toBe(1);
+
+    // Bruno, a buyer of the item, is in its room too, through the API.
+    const rooms = await (await fetch(`${bff.url}/api/chat/rooms`, { headers: { Authorization: `Bearer ${await mint({ sub: '2' })}` } })).json();
+    const room = rooms.find((r: { context?: { id: string } }) => r.context?.id === 'REF-42');
+    expect(room).toMatchObject({ name: 'REF-42 · Chaise pliante', context: { type: 'stock_item', url: '/stock/REF-42' } });
+    const page = await (await fetch(`${bff.url}/api/chat/rooms/${room.id}/messages`, { headers: { Authorization: `Bearer ${await mint({ sub: '2' })}` } })).json();
+    expect(page.messages.filter((m: { type: string }) => m.type === 'text').map((m: { senderId: number; content: string }) => [m.senderId, m.content]))
+      .toEqual([[6, 'Stock bas : 3 Chaise pliante restants (seuil 10). <@1>'], [1, 'stock REF-42'], [6, 'REF-42 : 3 Chaise pliante en stock.']]);
   });
 
   it('refuses an origin that is not in CORS_ORIGINS', async () => {
