@@ -51,7 +51,10 @@ export async function boot(config: Config, opts: BootOptions = {}) {
   const shared = { redisUrl: config.REDIS_URL, redisPrefix: `ipp-chat:${db.name}` };
   const events = createHub({ db, ...shared, pruneEveryMs: 10 * 60_000, logger, observe: hubObserver(metrics) });
   const limits = createLimits({ ...limitsOptions(config, shared), logger, observe: limitsObserver(metrics) });
-  const webhooks = webhooksFrom(config, db, logger, opts.webhooks);
+  const webhooks = webhooksFrom(config, db, {
+    logger,
+    observe: { attempt: (outcome) => metrics.webhooksSent.inc({ outcome }), waiting: (n) => metrics.webhookQueue.set(n) },
+  }, opts.webhooks);
   const app = createApp({ config, db, verify, events, limits, logger, metrics, webhooks });
   await webhooks?.start();
   return {

@@ -69,7 +69,7 @@ export function createMetrics(opts: { processMetrics?: boolean } = {}) {
     }),
     webhookQueue: new Gauge({ name: 'ippchat_webhook_queue_length', help: 'Webhook deliveries waiting', registers }),
     webhooksSent: new Counter({
-      name: 'ippchat_webhooks_total', help: 'Webhook deliveries handled, by outcome (delivered, failed)', labelNames: ['outcome'] as const, registers,
+      name: 'ippchat_webhooks_total', help: 'Webhook delivery attempts, by outcome (delivered, failed: retried later or given up)', labelNames: ['outcome'] as const, registers,
     }),
     /** Points the gauges read at scrape time at the app's handles. */
     observe(s: MetricSources) {

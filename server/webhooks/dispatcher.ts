@@ -1,7 +1,7 @@
 import type { Config } from '../env';
 import type { Logger } from '../log';
 import type { Db } from '../storage';
-import { claimDue, ensureCursor, markDelivered, markFailed, pruneDeliveries, queueEvents, type Claimed } from './queue';
+import { claimDue, ensureCursor, markDelivered, markFailed, pendingCount, pruneDeliveries, queueEvents, type Claimed } from './queue';
 import { sign, SIGNATURE_HEADER } from './signature';
 
 /** How the dispatcher paces itself; the defaults suit production, tests shorten them. */
@@ -42,6 +42,8 @@ export interface WebhookOptions extends Partial<WebhookTuning> {
   /** The bots' user ids: a message in a room of theirs, or naming them, is posted. */
   bots: number[];
   logger?: Logger;
+  /** Counts for the metrics: each attempt's outcome, and the deliveries waiting after a pass that did something. */
+  observe?: { attempt(outcome: 'delivered' | 'failed'): void; waiting(n: number): void };
 }
 
 /** The outgoing webhooks' worker: started once per instance, stopped on shutdown. */
@@ -57,9 +59,11 @@ export interface Webhooks {
 }
 
 /** The dispatcher a configuration asks for (CHAT_WEBHOOK_*), or null without one. */
-export function webhooksFrom(config: Config, db: Db, logger?: Logger, tuning: Partial<WebhookTuning> = {}): Webhooks | null {
+export function webhooksFrom(
+  config: Config, db: Db, extra: Pick<WebhookOptions, 'logger' | 'observe'> = {}, tuning: Partial<WebhookTuning> = {},
+): Webhooks | null {
   if (!config.CHAT_WEBHOOK_URL || !config.CHAT_WEBHOOK_SECRET) return null;
-  return createWebhooks({ db, url: config.CHAT_WEBHOOK_URL, secret: config.CHAT_WEBHOOK_SECRET, bots: config.CHAT_WEBHOOK_USERS, logger, ...tuning });
+  return createWebhooks({ db, url: config.CHAT_WEBHOOK_URL, secret: config.CHAT_WEBHOOK_SECRET, bots: config.CHAT_WEBHOOK_USERS, ...extra, ...tuning });
 }
 
 /**
@@ -91,6 +95,7 @@ export function createWebhooks(opts: WebhookOptions): Webhooks {
     } catch (err) {
       error = (err as Error).name === 'TimeoutError' ? 'timeout' : String((err as { cause?: Error }).cause?.message ?? (err as Error).message);
     }
+    opts.observe?.attempt(error ? 'failed' : 'delivered');
     if (!error) return markDelivered(db, c);
     const next = Date.now() + tune.backoffMs(c.attempts);
     const giveUp = next > c.createdAt.getTime() + tune.retryForMs;
@@ -99,14 +104,15 @@ export function createWebhooks(opts: WebhookOptions): Webhooks {
   }
 
   async function runOnce(): Promise<boolean> {
-    const moreEvents = await queueEvents(db, opts.bots);
+    const queued = await queueEvents(db, opts.bots);
     const claimed = await claimDue(db, tune.leaseMs, tune.batch);
     await Promise.all(claimed.map(post));
+    if (opts.observe && (queued.events || claimed.length)) opts.observe.waiting(await pendingCount(db));
     if (Date.now() - prunedAt > 3600_000) {
       prunedAt = Date.now();
       await pruneDeliveries(db, new Date(Date.now() - KEEP_MS));
     }
-    return moreEvents || claimed.length === tune.batch;
+    return queued.more || claimed.length === tune.batch;
   }
 
   function tick() {

@@ -32,18 +32,18 @@ export async function ensureCursor(db: Db): Promise<void> {
  * mention one, and not sent by a bot (no bot hears itself, nor loops with
  * another). The cursor row stays locked meanwhile, so instances take turns;
  * event ids are committed in increasing order (server/events/outbox.ts), so
- * none is passed over. Resolves whether a whole batch was read (more may wait).
+ * none is passed over. Resolves how many events were read, and whether a whole batch (more may wait).
  */
-export async function queueEvents(db: Db, bots: number[], batch = 500): Promise<boolean> {
+export async function queueEvents(db: Db, bots: number[], batch = 500): Promise<{ events: number; more: boolean }> {
   const { webhookCursor, webhookDeliveries, events, members } = db.t;
   return db.transaction(async (tx) => {
     const read = tx.orm.select().from(webhookCursor).where(eq(webhookCursor.id, 1));
     const [cursor] = tx.dialect === 'mysql' ? await read.for('update') : await read;
-    if (!cursor) return false;
+    if (!cursor) return { events: 0, more: false };
     const rows = await tx.orm.select({ id: events.id, roomId: events.roomId, data: events.data }).from(events)
       .where(and(gt(events.id, cursor.lastEventId), eq(events.type, 'message.created')))
       .orderBy(asc(events.id)).limit(batch);
-    if (!rows.length) return false;
+    if (!rows.length) return { events: 0, more: false };
     const rooms = [...new Set(rows.map((r) => r.roomId))];
     const joined = new Map<string, number>();
     for (const m of await tx.orm.select({ roomId: members.roomId, userId: members.userId, from: members.joinedEventId }).from(members)
@@ -66,7 +66,7 @@ export async function queueEvents(db: Db, bots: number[], batch = 500): Promise<
       })));
     }
     await tx.orm.update(webhookCursor).set({ lastEventId: rows[rows.length - 1].id }).where(eq(webhookCursor.id, 1));
-    return rows.length === batch;
+    return { events: rows.length, more: rows.length === batch };
   });
 }
 
@@ -106,4 +106,11 @@ export async function markFailed(db: Db, c: Claimed, error: string, retryAt: Dat
 export async function pruneDeliveries(db: Db, olderThan: Date): Promise<number> {
   const { webhookDeliveries: d } = db.t;
   return db.affected(await db.orm.delete(d).where(and(ne(d.status, 'pending'), lt(d.createdAt, olderThan))));
+}
+
+/** The deliveries still to make (due or waiting for a retry). */
+export async function pendingCount(db: Db): Promise<number> {
+  const { webhookDeliveries: d } = db.t;
+  const [row] = await db.orm.select({ n: sql<number>`COUNT(*)` }).from(d).where(eq(d.status, 'pending'));
+  return Number(row?.n ?? 0);
 }

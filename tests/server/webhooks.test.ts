@@ -13,6 +13,7 @@ import { clientFor, createTestDb, DIALECTS, HIGH_LIMITS, mint, mintHost, SECRET,
 
 const HOOK_SECRET = 'webhook-secret-of-at-least-32-bytes!!';
 const BOT = 6;
+const METRICS_TOKEN = 'webhooks-metrics-token';
 /** Quick enough for a test: a retry a tenth of a second later. */
 const QUICK: Partial<WebhookTuning> = { pollMs: 50, backoffMs: () => 100 };
 
@@ -46,7 +47,7 @@ describe.each(DIALECTS)('outgoing webhooks on %s', (dialect) => {
   /** A BFF instance on the test database, posting webhooks to `url` (none without). */
   async function instance(url: string | null, tuning: Partial<WebhookTuning> = QUICK) {
     const hooks = url ? { CHAT_WEBHOOK_URL: url, CHAT_WEBHOOK_SECRET: HOOK_SECRET, CHAT_WEBHOOK_USERS: String(BOT) } : {};
-    const config = parseEnv({ DATABASE_URL: testDb.url, CHAT_JWT_SECRET: SECRET, UPLOAD_DIR: uploads, ...HIGH_LIMITS, ...hooks });
+    const config = parseEnv({ DATABASE_URL: testDb.url, CHAT_JWT_SECRET: SECRET, UPLOAD_DIR: uploads, METRICS_TOKEN, ...HIGH_LIMITS, ...hooks });
     const i = await boot(config, { logger: silentLogger(), webhooks: tuning });
     running.push(i);
     return { ...i, as: async (userId: number) => clientFor(i.app, await mint({ sub: String(userId) })) };
@@ -107,6 +108,9 @@ describe.each(DIALECTS)('outgoing webhooks on %s', (dialect) => {
     expect(parsed(delivered).data.id).toBe(sent.id);
     await expect.poll(async () => (await testDb.exec('SELECT status, attempts FROM chat_webhook_deliveries WHERE event_id = ?', [await eventOf(sent.id)]))[0])
       .toMatchObject({ status: 'delivered', attempts: 2 });
+    const metrics = await (await server.app.request('/metrics', { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    expect(metrics).toContain('ippchat_webhooks_total{outcome="failed"} 1');
+    expect(metrics).toMatch(/ippchat_webhooks_total\{outcome="delivered"\} [1-9]/);
   });
 
   it('delivers once with two instances on the same database', async () => {
