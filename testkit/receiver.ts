@@ -12,7 +12,7 @@ export interface Received {
 /** A local HTTP server standing in for a bot's webhook endpoint. */
 export interface Receiver {
   url: string;
-  /** The status each request is answered with (from its content, or its rank n from 1); may be changed any time. */
+  /** The status each request is answered with (from its content, or its rank n from 1; 0: no answer at all); may be changed any time. */
   status: (request: Received, n: number) => number;
   received: Received[];
   /** Resolves once n requests have arrived. */
@@ -32,7 +32,8 @@ export async function startReceiver(status: Receiver['status'] = () => 200): Pro
     req.on('end', () => {
       const request = { body: Buffer.concat(chunks).toString('utf8'), headers: req.headers, at: performance.now() };
       received.push(request);
-      res.writeHead(receiver.status(request, received.length)).end();
+      const status = receiver.status(request, received.length);
+      if (status) res.writeHead(status).end();
       for (const w of waiters.splice(0)) w();
     });
   });

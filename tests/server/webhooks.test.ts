@@ -113,6 +113,38 @@ describe.each(DIALECTS)('outgoing webhooks on %s', (dialect) => {
     expect(metrics).toMatch(/ippchat_webhooks_total\{outcome="delivered"\} [1-9]/);
   });
 
+  it('retries a delivery that gets no answer in time, and gives up after the retry period', async () => {
+    let hung = 0;
+    const hook = await receiver((r) => (parsed(r).data.content === 'sans réponse' && !hung++ ? 0 : parsed(r).data.content === 'jamais' ? 500 : 200));
+    const server = await instance(hook.url, { pollMs: 50, backoffMs: () => 100, timeoutMs: 300, retryForMs: 1000 });
+    const alice = await server.as(1);
+    const room = await (await alice.post('/rooms', { type: 'group', name: 'Patience', memberIds: [BOT] })).json();
+    const slow = await say(alice, room.id, 'sans réponse');
+    await hook.waitUntil((r) => said(r).filter((x) => parsed(x).data.id === slow.id).length === 2);
+    await expect.poll(async () => (await testDb.exec('SELECT status FROM chat_webhook_deliveries WHERE event_id = ?', [await eventOf(slow.id)]))[0].status)
+      .toBe('delivered');
+    const never = await say(alice, room.id, 'jamais');
+    await expect.poll(async () => (await testDb.exec('SELECT status, last_error FROM chat_webhook_deliveries WHERE event_id = ?', [await eventOf(never.id)]))[0],
+      { timeout: 10_000 }).toMatchObject({ status: 'failed', last_error: 'HTTP 500' });
+    const tries = said(hook.received).filter((x) => parsed(x).data.id === never.id).length;
+    expect(tries).toBeGreaterThan(1);
+  });
+
+  it('refuses an incomplete or unsafe webhook configuration in one line', () => {
+    const env = (more: Record<string, string>) => ({ DATABASE_URL: testDb.url, CHAT_JWT_SECRET: SECRET, ...more });
+    const full = { CHAT_WEBHOOK_URL: 'https://bots.example/chat', CHAT_WEBHOOK_SECRET: HOOK_SECRET, CHAT_WEBHOOK_USERS: '6,7' };
+    expect(parseEnv(env(full)).CHAT_WEBHOOK_USERS).toEqual([6, 7]);
+    for (const bad of <Record<string, string>[]>[
+      { ...full, CHAT_WEBHOOK_URL: 'file:///etc/passwd' },
+      { ...full, CHAT_WEBHOOK_URL: 'not a url' },
+      { ...full, CHAT_WEBHOOK_SECRET: 'short' },
+      { ...full, CHAT_WEBHOOK_USERS: 'bot' },
+      { ...full, CHAT_WEBHOOK_USERS: '' },
+      { CHAT_WEBHOOK_URL: full.CHAT_WEBHOOK_URL },
+      { CHAT_WEBHOOK_SECRET: HOOK_SECRET, CHAT_WEBHOOK_USERS: '6' },
+    ]) expect(() => parseEnv(env(bad)), JSON.stringify(bad)).toThrow(/^invalid configuration: CHAT_WEBHOOK_[^\n]+$/);
+  });
+
   it('delivers once with two instances on the same database', async () => {
     const hook = await receiver();
     const one = await instance(hook.url);
