@@ -129,18 +129,19 @@ describe('the Flask host and the BFF on MariaDB, on different origins', () => {
     await alice.getByRole('button', { name: 'Signaler un stock bas' }).click();
     await expect.poll(() => alice.locator('p.notice').count()).toBe(1);
 
-    await launcher(chat(alice)).click();
-    await chat(alice).getByRole('button', { name: /REF-42 · Chaise pliante/ }).click();
+    // Bruno, a buyer of the item, is in its room too, through the API.
+    const bruno = { headers: { Authorization: `Bearer ${await mint({ sub: '2' })}` } };
+    const rooms = await (await fetch(`${bff.url}/api/chat/rooms`, bruno)).json();
+    const room = rooms.find((r: { context?: { id: string } }) => r.context?.id === 'REF-42');
+    expect(room).toMatchObject({ name: 'REF-42 · Chaise pliante', context: { type: 'stock_item', url: '/stock/REF-42' } });
+
+    // Alice opens the item's conversation in the widget, asks the bot, and reads its answer.
+    await alice.goto(`${flaskUrl}/chat/${room.id}`);
     await expect.poll(() => said(alice, 'Stock bas : 3 Chaise pliante restants').count(), { timeout: 10_000 }).toBe(1);
     await composer(alice).fill('stock REF-42');
     await composer(alice).press('Enter');
     await expect.poll(() => said(alice, 'REF-42 : 3 Chaise pliante en stock.').count(), { timeout: 15_000 }).toBe(1);
-
-    // Bruno, a buyer of the item, is in its room too, through the API.
-    const rooms = await (await fetch(`${bff.url}/api/chat/rooms`, { headers: { Authorization: `Bearer ${await mint({ sub: '2' })}` } })).json();
-    const room = rooms.find((r: { context?: { id: string } }) => r.context?.id === 'REF-42');
-    expect(room).toMatchObject({ name: 'REF-42 · Chaise pliante', context: { type: 'stock_item', url: '/stock/REF-42' } });
-    const page = await (await fetch(`${bff.url}/api/chat/rooms/${room.id}/messages`, { headers: { Authorization: `Bearer ${await mint({ sub: '2' })}` } })).json();
+    const page = await (await fetch(`${bff.url}/api/chat/rooms/${room.id}/messages`, bruno)).json();
     expect(page.messages.filter((m: { type: string }) => m.type === 'text').map((m: { senderId: number; content: string }) => [m.senderId, m.content]))
       .toEqual([[6, 'Stock bas : 3 Chaise pliante restants (seuil 10). <@1>'], [1, 'stock REF-42'], [6, 'REF-42 : 3 Chaise pliante en stock.']]);
   });
