@@ -68,18 +68,19 @@ async function targetRoom(db: Db, me: Me, to: HostTarget): Promise<number> {
 /** The record's room with the sender and these users in it: created, or completed with the missing members. */
 async function contextRoom(db: Db, me: Me, context: RoomContext, memberIds: number[]): Promise<number> {
   const wanted = [...new Set([me.id, ...memberIds])];
-  const others = wanted.filter((id) => id !== me.id);
-  const active = await db.users.activeIds(others);
-  const inactive = others.filter((id) => !active.has(id));
-  if (inactive.length) throw badRequest(`These memberIds are not active users: ${inactive.join(', ')}.`, { reason: 'unknown-user', field: 'memberIds' });
   for (let attempt = 0; ; attempt++) {
-    const existing = await recordRoom(db, context);
-    if (existing !== undefined) {
-      await addMissing(db, me, existing, wanted);
-      return existing;
+    const { roomId, missing } = await recordRoom(db, context, wanted);
+    if (roomId !== undefined) {
+      // Those already in the room are not asked about again: an alert costs no lookup of its members.
+      if (missing.length) {
+        await requireActive(db, missing.filter((id) => id !== me.id));
+        await addMissing(db, me, roomId, wanted);
+      }
+      return roomId;
     }
     try {
-      return (await createRoom(db, me, { type: 'group', name: context.label, memberIds: others, context })).id;
+      // createRoom refuses inactive members before it writes anything.
+      return (await createRoom(db, me, { type: 'group', name: context.label, memberIds: wanted.filter((id) => id !== me.id), context })).id;
     } catch (err) {
       // Another call created the record's room meanwhile: its room gets the members instead.
       if (attempt || !db.isUniqueViolation(err)) throw err;
@@ -87,18 +88,25 @@ async function contextRoom(db: Db, me: Me, context: RoomContext, memberIds: numb
   }
 }
 
-async function recordRoom(db: Db, context: RoomContext): Promise<number | undefined> {
-  const { roomContexts } = db.t;
-  const [row] = await db.orm.select({ roomId: roomContexts.roomId }).from(roomContexts)
+async function requireActive(db: Db, ids: number[]): Promise<void> {
+  const active = await db.users.activeIds(ids);
+  const inactive = ids.filter((id) => !active.has(id));
+  if (inactive.length) throw badRequest(`These memberIds are not active users: ${inactive.join(', ')}.`, { reason: 'unknown-user', field: 'memberIds' });
+}
+
+/** The record's room, if any, and which of these users are not in it: one query. */
+async function recordRoom(db: Db, context: RoomContext, wanted: number[]): Promise<{ roomId?: number; missing: number[] }> {
+  const { roomContexts, members } = db.t;
+  const rows = await db.orm.select({ roomId: roomContexts.roomId, userId: members.userId }).from(roomContexts)
+    .leftJoin(members, and(eq(members.roomId, roomContexts.roomId), inArray(members.userId, wanted)))
     .where(and(eq(roomContexts.contextType, context.type), eq(roomContexts.contextId, context.id)));
-  return row?.roomId;
+  if (!rows.length) return { missing: wanted };
+  const inside = new Set(rows.map((r) => r.userId));
+  return { roomId: rows[0].roomId, missing: wanted.filter((id) => !inside.has(id)) };
 }
 
 async function addMissing(db: Db, actor: HostUser, roomId: number, wanted: number[]): Promise<void> {
   const { members } = db.t;
-  const present = await db.orm.select({ userId: members.userId }).from(members)
-    .where(and(eq(members.roomId, roomId), inArray(members.userId, wanted)));
-  if (present.length === wanted.length) return;
   await db.transaction(async (tx) => {
     // The room's lock first, as every writer of its messages takes it; who is missing is read again under it.
     if (!(await tx.lockRoom(roomId))) throw notFound('room');

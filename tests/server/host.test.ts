@@ -140,6 +140,8 @@ describe.each(DIALECTS)('the host writing into the chat on %s', (dialect) => {
       [{ senderId: STOCKS, to: { userId: 5 }, content: 'À une inactive', idempotencyKey: nextKey() }, 404],
       [{ senderId: STOCKS, to: { userId: STOCKS }, content: 'À soi', idempotencyKey: nextKey() }, 400],
       [{ senderId: STOCKS, to: { context, memberIds: [1, 5] }, content: 'Membre inactif', idempotencyKey: nextKey() }, 400],
+      // The record's room exists (the test above): an inactive user is not added to it either.
+      [{ senderId: STOCKS, to: { context: { type: 'stock_item', id: 'REF-42', label: 'Article REF-42' }, memberIds: [1, 5] }, content: 'Membre inactif', idempotencyKey: nextKey() }, 400],
       [{ senderId: STOCKS, to: { context, memberIds: [1] }, content: '   ', idempotencyKey: nextKey() }, 400],
       [{ senderId: STOCKS, to: { context, memberIds: [1] }, content: 'x'.repeat(10_001), idempotencyKey: nextKey() }, 400],
       [{ senderId: STOCKS, to: { context: { ...context, url: 'javascript:alert(1)' }, memberIds: [1] }, content: 'Lien', idempotencyKey: nextKey() }, 400],
