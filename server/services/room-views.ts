@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db, MemberRow, RoomRow } from '../storage';
 import { mentionCounts } from './mentions';
 import { toViews } from './messages';
@@ -80,11 +80,43 @@ export async function roomViews(db: Db, userId: number, rows: { room: RoomRow; m
   });
 }
 
-/** A room's members, by join date, with their names and presence. */
-export async function listMembers(db: Db, roomId: number): Promise<MemberView[]> {
+/** How many members a one-room answer carries; the rest are paged by GET /rooms/:id/members. */
+export const MEMBERS_IN_ROOM = 100;
+
+/**
+ * A page of a room's members by user id, after `after`, with their names and
+ * presence: one range of the (room, user) index, however large the room.
+ * `among` restricts it to these users (a name search).
+ */
+export async function membersPage(
+  db: Db, roomId: number, opts: { after?: number; limit?: number; among?: number[] } = {},
+): Promise<{ members: MemberView[]; hasMore: boolean }> {
   const { members } = db.t;
-  const rows = await db.orm.select().from(members).where(eq(members.roomId, roomId)).orderBy(asc(members.joinedAt), asc(members.id));
-  const ids = rows.map((m) => m.userId);
+  const limit = opts.limit ?? MEMBERS_IN_ROOM;
+  if (opts.among && !opts.among.length) return { members: [], hasMore: false };
+  const rows = await db.orm.select().from(members)
+    .where(and(
+      eq(members.roomId, roomId),
+      gt(members.userId, opts.after ?? 0),
+      opts.among ? inArray(members.userId, opts.among) : undefined,
+    ))
+    .orderBy(asc(members.userId)).limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const ids = page.map((m) => m.userId);
   const [names, presence] = await Promise.all([db.users.byIds(ids), presenceOf(db, ids)]);
-  return rows.map((m) => memberView(m, nameOf(names, m.userId), presence.get(m.userId)));
+  return { members: page.map((m) => memberView(m, nameOf(names, m.userId), presence.get(m.userId))), hasMore: rows.length > limit };
+}
+
+/**
+ * The last message every member of a room has read (null while one of them
+ * has read nothing): two lookups of the (room, read marker) index, whatever
+ * the room's size. A big room's "read by all" ticks come from it.
+ */
+export async function allReadThrough(db: Db, roomId: number): Promise<number | null> {
+  const { members } = db.t;
+  const [[unread], [low]] = await Promise.all([
+    db.orm.select({ id: members.id }).from(members).where(and(eq(members.roomId, roomId), isNull(members.lastReadMessageId))).limit(1),
+    db.orm.select({ n: sql<number | null>`MIN(${members.lastReadMessageId})` }).from(members).where(eq(members.roomId, roomId)),
+  ]);
+  return unread || low?.n == null ? null : Number(low.n);
 }

@@ -4,7 +4,7 @@ import { memberOf, requireManager, requireMember, requirePerm, type Me } from '.
 import type { Db } from '../storage';
 import { removeFiles } from './attachments';
 import { recordSystemMessage } from './system';
-import { directKey, listMembers, roomViews } from './room-views';
+import { allReadThrough, directKey, membersPage, roomViews } from './room-views';
 import { nameOf, presenceOf } from './users';
 import { memberView, now, roomData, type MemberView, type RoomContext, type RoomView } from './views';
 import { markJoined, recordEvents } from '../events/outbox';
@@ -35,11 +35,15 @@ export async function listRooms(db: Db, me: Me, opts: { filter: RoomFilter; q?: 
     .sort((a, b) => activity(b).localeCompare(activity(a)) || (b.lastMessage?.id ?? 0) - (a.lastMessage?.id ?? 0) || b.id - a.id);
 }
 
-/** One room with its members, for a member of it. */
+/**
+ * One room for a member of it, with its member count, its first members by
+ * user id (MEMBERS_IN_ROOM at most: GET /rooms/:id/members pages the rest)
+ * and how far everyone has read.
+ */
 export async function getRoom(db: Db, me: Me, roomId: number): Promise<RoomView> {
   const row = await requireMember(db, me, roomId);
-  const [view] = await roomViews(db, me.id, [row]);
-  return { ...view, members: await listMembers(db, roomId) };
+  const [[view], first, readThrough] = await Promise.all([roomViews(db, me.id, [row]), membersPage(db, roomId), allReadThrough(db, roomId)]);
+  return { ...view, members: first.members, allReadMessageId: readThrough };
 }
 
 /** Gets or creates the one direct room of the caller and another active user. */
