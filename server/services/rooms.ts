@@ -185,11 +185,15 @@ export async function joinChannel(db: Db, me: Me, roomId: number): Promise<RoomV
   const [room] = await db.orm.select().from(rooms).where(and(eq(rooms.id, roomId), eq(rooms.type, 'channel')));
   if (!room) throw notFound('room');
   requirePerm(me, 'chat.read');
+  // Known before the room is locked, so that the joins of a busy channel queue behind as few statements as can be.
+  const presence = (await presenceOf(db, [me.id])).get(me.id);
   await db.transaction(async (tx) => {
     await tx.lockRoom(roomId);
     if (await memberOf(tx, roomId, me.id)) return;
-    await tx.insertIgnore(members, [{ roomId, userId: me.id, role: 'member', joinedAt: now() }]);
-    await recordMembersAdded(tx, roomId, [me.id]);
+    const row = { roomId, userId: me.id, role: 'member' as const, joinedAt: now() };
+    const id = await tx.insert(members, row);
+    const joined = { ...row, id, lastReadAt: null, lastReadMessageId: null, muted: false, joinedEventId: null, hiddenThrough: null };
+    await recordMemberViews(tx, roomId, [memberView(joined, me.name, presence)]);
     await recordSystemMessage(tx, roomId, me, { action: 'member.added', userId: me.id });
   });
   return getRoom(db, me, roomId);
@@ -222,9 +226,13 @@ export async function recordMembersAdded(tx: Db, roomId: number, userIds: number
   const { members } = tx.t;
   const rows = await tx.orm.select().from(members).where(and(eq(members.roomId, roomId), inArray(members.userId, userIds)));
   const [names, presence] = await Promise.all([tx.users.byIds(userIds), presenceOf(tx, userIds)]);
-  const views = rows.map((m) => memberView(m, nameOf(names, m.userId), presence.get(m.userId)));
+  return recordMemberViews(tx, roomId, rows.map((m) => memberView(m, nameOf(names, m.userId), presence.get(m.userId))));
+}
+
+/** Records member.added for these new members' views, one event each (never the room's other members). */
+async function recordMemberViews(tx: Db, roomId: number, views: MemberView[]): Promise<MemberView[]> {
   const [first] = await recordEvents(tx, views.map((v) => ({ roomId, type: 'member.added' as const, data: { roomId, ...v } })));
   // Their feed starts with their arrival: what the room said before is history, read through REST.
-  if (first !== undefined) await markJoined(tx, roomId, userIds, first);
+  if (first !== undefined) await markJoined(tx, roomId, views.map((v) => v.userId), first);
   return views;
 }
