@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
 import type { Db, MemberRow, RoomRow } from '../storage';
 import { mentionCounts } from './mentions';
 import { toViews } from './messages';
@@ -27,6 +27,7 @@ export async function roomViews(db: Db, userId: number, rows: { room: RoomRow; m
   const lastIds = rows.map((r) => r.room.lastMessageId).filter((id): id is number => id != null);
   const memberRoomIds = rows.filter((r) => r.member).map((r) => r.room.id);
   const directIds = rows.filter((r) => r.room.type === 'direct').map((r) => r.room.id);
+  const groupIds = rows.filter((r) => r.room.type === 'group').map((r) => r.room.id);
   const [lastRows, unread, contexts, counts, directMembers, mentioned] = await Promise.all([
     lastIds.length ? db.orm.select().from(messages).where(inArray(messages.id, lastIds)) : [],
     memberRoomIds.length
@@ -41,7 +42,8 @@ export async function roomViews(db: Db, userId: number, rows: { room: RoomRow; m
         ))
         .groupBy(messages.roomId)
       : [],
-    db.orm.select().from(roomContexts).where(inArray(roomContexts.roomId, roomIds)),
+    // Only a group is ever tied to a host record.
+    groupIds.length ? db.orm.select().from(roomContexts).where(inArray(roomContexts.roomId, groupIds)) : [],
     db.orm.select({ roomId: members.roomId, n: sql<number>`COUNT(*)` }).from(members).where(inArray(members.roomId, roomIds)).groupBy(members.roomId),
     directIds.length ? db.orm.select().from(members).where(inArray(members.roomId, directIds)).orderBy(asc(members.id)) : [],
     mentionCounts(db, userId, memberRoomIds),
@@ -109,14 +111,13 @@ export async function membersPage(
 
 /**
  * The last message every member of a room has read (null while one of them
- * has read nothing): two lookups of the (room, read marker) index, whatever
- * the room's size. A big room's "read by all" ticks come from it.
+ * has read nothing): the first entry of the (room, read marker) index,
+ * whatever the room's size. A big room's "read by all" ticks come from it.
  */
 export async function allReadThrough(db: Db, roomId: number): Promise<number | null> {
   const { members } = db.t;
-  const [[unread], [low]] = await Promise.all([
-    db.orm.select({ id: members.id }).from(members).where(and(eq(members.roomId, roomId), isNull(members.lastReadMessageId))).limit(1),
-    db.orm.select({ n: sql<number | null>`MIN(${members.lastReadMessageId})` }).from(members).where(eq(members.roomId, roomId)),
-  ]);
-  return unread || low?.n == null ? null : Number(low.n);
+  // Both dialects put NULL first in ascending order: the lowest marker, or NULL when someone has none.
+  const [low] = await db.orm.select({ id: members.lastReadMessageId }).from(members)
+    .where(eq(members.roomId, roomId)).orderBy(asc(members.lastReadMessageId)).limit(1);
+  return low?.id ?? null;
 }

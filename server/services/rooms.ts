@@ -189,10 +189,10 @@ export async function joinChannel(db: Db, me: Me, roomId: number): Promise<RoomV
   const presence = (await presenceOf(db, [me.id])).get(me.id);
   await db.transaction(async (tx) => {
     await tx.lockRoom(roomId);
-    if (await memberOf(tx, roomId, me.id)) return;
     const row = { roomId, userId: me.id, role: 'member' as const, joinedAt: now() };
-    const id = await tx.insert(members, row);
-    const joined = { ...row, id, lastReadAt: null, lastReadMessageId: null, muted: false, joinedEventId: null, hiddenThrough: null };
+    // A member already: nothing inserted, nothing to tell.
+    if (!(await tx.insertIgnore(members, [row]))) return;
+    const joined = { ...row, id: 0, lastReadAt: null, lastReadMessageId: null, muted: false, joinedEventId: null, hiddenThrough: null };
     await recordMemberViews(tx, roomId, [memberView(joined, me.name, presence)]);
     await recordSystemMessage(tx, roomId, me, { action: 'member.added', userId: me.id });
   });
