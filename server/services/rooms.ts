@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import { badRequest, conflict, notFound } from './errors';
-import { memberOf, requireManager, requireMember, requirePerm, type Me } from './access';
+import { requireManager, requireMember, requirePerm, type Me } from './access';
 import type { Db } from '../storage';
 import { removeFiles } from './attachments';
 import { recordSystemMessage } from './system';
