@@ -91,6 +91,12 @@ describe.each(DIALECTS)('a room of 250 members on %s', (dialect) => {
     expect((await (await alice.get(`/rooms/${room.id}`)).json()).memberCount).toBe(252);
     const last: { members: Member[] } = await (await outsider.get(`/rooms/${room.id}/members?after=251`)).json();
     expect(ids(last.members)).toEqual([299, 300]);
+    // The feed tells of each arrival with that member alone, and of the room with its own fields.
+    const events = await server.testDb.exec('SELECT type, data FROM chat_events WHERE room_id = ? ORDER BY id', [room.id]);
+    const arrivals = events.filter((e) => e.type === 'member.added').map((e) => JSON.parse(String(e.data)));
+    expect(arrivals.map((d) => d.userId)).toEqual([299, 300]);
+    expect(arrivals[0]).toMatchObject({ roomId: room.id, userId: 299, role: 'member' });
+    expect(events.every((e) => !String(e.data).includes('"members"'))).toBe(true);
   });
 });
 
