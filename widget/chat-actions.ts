@@ -6,6 +6,8 @@ import type { SendDetail } from './events';
 import type { ChatMessage, Member, Message, Role, Room, RoomContext, User } from './types';
 
 const MAX_ATTEMPTS = 6;
+/** Members loaded at a time in a room's settings. */
+const MEMBER_PAGE = 100;
 
 const online = () =>
   navigator.onLine ? Promise.resolve() : new Promise((r) => addEventListener('online', r, { once: true }));
@@ -186,6 +188,24 @@ export class ChatActions {
   async addMember(room: Room, userId: number): Promise<void> {
     const member = await this.api.json<Member>('POST', `/rooms/${room.id}/members`, { userId });
     this.store.setMembers(room.id, (list) => [...list.filter((m) => m.userId !== userId), member]);
+  }
+
+  /** Loads the next page of a room's members (its settings' "show more"). */
+  async loadMembers(room: Room): Promise<void> {
+    const s = this.store;
+    const after = s.memberCursor.get(room.id);
+    if (after === undefined) return;
+    const page = await this.api.get<{ members: Member[]; hasMore: boolean }>(`/rooms/${room.id}/members?after=${after}&limit=${MEMBER_PAGE}`);
+    s.notePresence(page.members);
+    if (page.hasMore && page.members.length) s.memberCursor.set(room.id, page.members.at(-1)!.userId);
+    else s.memberCursor.delete(room.id);
+    const byId = new Map([...(s.details.get(room.id)?.members ?? []), ...page.members].map((m) => [m.userId, m]));
+    s.setMembers(room.id, () => [...byId.values()].sort((a, b) => a.userId - b.userId));
+  }
+
+  /** The members of a room whose name or email contains q: whom to mention in a room whose members are not all loaded. */
+  async searchMembers(roomId: number, q: string, limit: number): Promise<Member[]> {
+    return (await this.api.get<{ members: Member[] }>(`/rooms/${roomId}/members?limit=${limit}&q=${encodeURIComponent(q)}`)).members;
   }
 
   async setRole(room: Room, userId: number, role: Role): Promise<void> {

@@ -77,6 +77,15 @@ export function applyEvent(store: ChatStore, sync: ChatSync, { type, data }: Cha
       for (const [id, page] of store.pages) if (id !== store.roomId && !page.messages.some((m) => m.id < 0)) store.pages.delete(id);
       sync.reload(store.roomId ?? undefined);
       break;
+    case 'member.added':
+      // Someone joining a big room (its members not all loaded) changes only its count: no refetch by every member on every join.
+      if (roomId !== undefined && data.userId !== meId && store.memberCursor.has(roomId)) {
+        const room = store.rooms.find((r) => r.id === roomId);
+        if (room) store.setRoom(roomId, { memberCount: (room.memberCount ?? 0) + 1 });
+        break;
+      }
+      sync.reload(roomId);
+      break;
     default:
       // room.* and member.*: the payloads differ, so fetch the list (and the open room) again.
       if (!type.startsWith('room.') && !type.startsWith('member.')) return;

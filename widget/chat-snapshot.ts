@@ -37,7 +37,7 @@ export function restore(store: ChatStore, s: Snapshot): void {
   store.drafts = new Map(s.drafts);
   store.recent = s.recent.map((r) => r.room.id);
   for (const { room, page } of s.recent) {
-    store.details.set(room.id, room);
+    store.setDetails(room);
     store.pages.set(room.id, page);
   }
   store.roomId = s.roomId !== null && store.pages.has(s.roomId) ? s.roomId : null;

@@ -28,6 +28,8 @@ export class ChatStore implements ReactiveController {
   typing = new Map<number, { name: string; until: number }>();
   /** Who is online, and since when the others are not: from the lists loaded, then the feed's presence events. */
   presence = new Map<number, Presence>();
+  /** Per room whose members are not all loaded: the last user id of the pages loaded (the next page starts after it). */
+  memberCursor = new Map<number, number>();
   /** Per room: the read marker when it was opened (the "new messages" line goes under it). */
   unreadAfter = new Map<number, number>();
   /** The message to bring into view and highlight (a search result, a quoted message). */
@@ -124,7 +126,7 @@ export class ChatStore implements ReactiveController {
     this.recent = [];
     this.focus = null;
     this.loadingRooms = true;
-    for (const m of [this.pages, this.details, this.drafts, this.presence, this.unreadAfter]) m.clear();
+    for (const m of [this.pages, this.details, this.drafts, this.presence, this.unreadAfter, this.memberCursor]) m.clear();
   }
 
   /** Takes the presence of members as loaded (the feed's presence events keep it current). */
@@ -206,8 +208,16 @@ export class ChatStore implements ReactiveController {
   /** Replaces a room as the server answered it, in the list and with its members. */
   putRoom(room: Room): void {
     this.rooms = this.rooms.map((r) => (r.id === room.id ? { ...r, ...room, members: undefined } : r));
-    if (room.members) this.details.set(room.id, room);
+    if (room.members) this.setDetails(room);
     this.changed();
+  }
+
+  /** Takes a room's details as GET /rooms/:id answered them: its first members, and where the next page of them starts. */
+  setDetails(room: Room): void {
+    this.details.set(room.id, room);
+    const members = room.members ?? [];
+    if (members.length < (room.memberCount ?? 0)) this.memberCursor.set(room.id, members.at(-1)?.userId ?? 0);
+    else this.memberCursor.delete(room.id);
   }
 
   /** Changes the members shown of a room. */

@@ -156,7 +156,7 @@ export class ChatSync implements ReactiveController {
     const lastId = page.messages.at(-1)?.id ?? 0;
     // Keep what arrived live meanwhile, and what is still on its way (not after a gap).
     const kept = page.hasNewer ? [] : s.pages.get(id)!.messages.filter((m) => m.id < 0 || m.id > lastId);
-    s.details.set(id, room);
+    s.setDetails(room);
     s.notePresence(room.members);
     s.pages.set(id, { messages: [...page.messages, ...kept], hasMore: page.hasMore, hasNewer: page.hasNewer });
     if (!s.rooms.some((r) => r.id === id)) s.rooms = [room, ...s.rooms];

@@ -258,6 +258,7 @@ export class IppChatPanel extends LitElement {
         .room=${room}
         .name=${roomName(room, meId, s.members)}
         .members=${s.members}
+        .readThrough=${s.details.get(room.id)?.allReadMessageId}
         .messages=${s.page?.messages ?? []}
         .hasMore=${s.page?.hasMore ?? false}
         .hasNewer=${s.page?.hasNewer ?? false}

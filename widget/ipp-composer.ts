@@ -2,7 +2,8 @@ import { consume } from '@lit/context';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import { i18nContext } from './context';
+import type { ChatActions } from './chat-actions';
+import { actionsContext, i18nContext } from './context';
 import { emit } from './events';
 import { defaultI18n, type I18n } from './i18n';
 import { iconButton } from './icons';
@@ -119,6 +120,11 @@ export class IppComposer extends LitElement {
   @property({ attribute: false }) members: Member[] = [];
   @property({ type: Number }) meId = 0;
   @property({ type: Boolean }) canMentionAll = false;
+  /** The room, and how many members it has: when more than those given, mentions search the server. */
+  @property({ type: Number }) roomId = 0;
+  @property({ type: Number }) memberCount = 0;
+
+  @consume({ context: actionsContext }) actions?: ChatActions;
 
   @consume({ context: i18nContext, subscribe: true }) i18n: I18n = defaultI18n;
 
@@ -130,6 +136,9 @@ export class IppComposer extends LitElement {
   private draft = '';
   private mentions = new MentionController(this, () => this.input, () => ({
     members: this.members, meId: this.meId, canMentionAll: this.canMentionAll, everyone: this.i18n.t.everyone, strings: expressStrings(this.i18n.lang),
+    search: this.actions && this.roomId && this.memberCount > this.members.length
+      ? (q: string) => this.actions!.searchMembers(this.roomId, q, 8)
+      : undefined,
   }));
 
   /** Inserts text (an emoji picked) at the caret, in place of what is selected. */

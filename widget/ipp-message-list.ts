@@ -9,6 +9,7 @@ import { icon } from './icons';
 import { shared } from './styles';
 import type { ChatMessage, Me, Member, Room } from './types';
 import type { IppMessage } from './ipp-message';
+import { readTicks } from './read-ticks';
 import './ipp-message';
 
 /** Within this distance of the bottom, new messages scroll into view. */
@@ -149,6 +150,8 @@ export class IppMessageList extends LitElement {
   @property({ attribute: false }) room!: Room;
   @property({ attribute: false }) messages: ChatMessage[] = [];
   @property({ attribute: false }) members: Member[] = [];
+  /** The last message every member has read, from GET /rooms/:id: the read ticks of a room whose members are not all loaded. */
+  @property({ type: Number }) readThrough?: number | null;
   @property({ attribute: false }) me?: Me;
   @property({ type: Boolean }) hasMore = false;
   /** Whether newer messages exist than those shown: the bottom asks for them, live ones wait. */
@@ -359,7 +362,7 @@ export class IppMessageList extends LitElement {
     const meId = this.me?.user.id;
     const active = this.messages.some((m) => key(m) === this.active) ? this.active : key(this.messages.at(-1) ?? ({ id: 0 } as ChatMessage));
     const perms = this.me?.perms ?? [];
-    const others = this.members.filter((m) => m.userId !== meId);
+    const ticks = readTicks(this.members, meId, this.room.memberCount, this.readThrough);
     const moderator = this.room.myRole === 'admin' || this.room.myRole === 'moderator';
     // The first unread message from someone else gets the "new messages" line above it.
     const firstUnread = this.unreadAfter === undefined ? undefined
@@ -383,6 +386,7 @@ export class IppMessageList extends LitElement {
             prevDay = day;
             prevSender = system ? undefined : m.senderId;
             const mine = m.senderId === meId;
+            const tick = mine && !system ? ticks(m.id) : undefined;
             return html`${newDay ? html`<div class="day">${day}</div>` : nothing}
               ${m.id === firstUnread ? html`<div class="unread" role="separator">${t.unreadLine}</div>` : nothing}
               <ipp-message
@@ -392,8 +396,9 @@ export class IppMessageList extends LitElement {
                 ?mine=${mine && !system}
                 ?showSender=${showSender}
                 ?active=${key(m) === active}
-                .readBy=${mine ? others.filter((o) => (o.lastReadMessageId ?? 0) >= m.id).length : 0}
-                .readers=${others.length}
+                .readBy=${tick?.readBy ?? 0}
+                .readers=${tick?.readers ?? 0}
+                ?readAtLeast=${tick?.atLeast ?? false}
                 ?canReply=${perms.includes('chat.create') && m.id > 0 && !system}
                 ?canEdit=${mine && perms.includes('chat.update') && m.id > 0 && !system}
                 ?canDelete=${m.id > 0 && !system && perms.includes('chat.delete') && (mine || moderator)}

@@ -179,6 +179,8 @@ export class IppMessage extends LitElement {
   /** How many of the other members have read it, and how many there are. */
   @property({ type: Number }) readBy = 0;
   @property({ type: Number }) readers = 0;
+  /** Whether readBy is only a floor (a big room, whose members are not all loaded). */
+  @property({ type: Boolean }) readAtLeast = false;
   @property({ type: Boolean }) canReply = false;
   @property({ type: Boolean }) canEdit = false;
   @property({ type: Boolean }) canDelete = false;
@@ -260,7 +262,7 @@ export class IppMessage extends LitElement {
     if (!this.mine) return nothing;
     // One grey ✓ when sent, a coloured ✓ when some have read it, ✓✓ when all have.
     const all = this.readBy > 0 && this.readBy >= this.readers;
-    const label = !this.readBy ? t.sent : all ? t.readByAll : t.readBySome(this.readBy);
+    const label = !this.readBy ? t.sent : all ? t.readByAll : this.readAtLeast ? t.readByAtLeast(this.readBy) : t.readBySome(this.readBy);
     return html`<span class="ticks ${this.readBy ? 'read' : ''}" role="img" aria-label=${label} title=${label}>${all ? '✓✓' : '✓'}</span>`;
   }
 

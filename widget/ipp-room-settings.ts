@@ -16,7 +16,8 @@ import './ipp-user-search';
  * Room settings: mute and leave for everyone (a direct conversation is
  * hidden instead, until its next message); rename and members (add, remove)
  * for the room's admins and moderators, roles for its admins, when the host
- * grants chat.manage_rooms as well.
+ * grants chat.manage_rooms as well. A big room lists its first members and
+ * loads more on "Voir plus"; its header counts them all.
  *
  * Acts through the widget's actions, which apply the answers to the store.
  *
@@ -72,6 +73,9 @@ export class IppRoomSettings extends LitElement {
         color: var(--ipp-danger);
         align-self: flex-start;
       }
+      .more {
+        align-self: center;
+      }
       .error {
         color: var(--ipp-danger);
       }
@@ -90,6 +94,14 @@ export class IppRoomSettings extends LitElement {
   @consume({ context: i18nContext, subscribe: true }) i18n: I18n = defaultI18n;
 
   @state() private error = '';
+  @state() private loadingMore = false;
+
+  /** The next page of members, from where the loaded ones end. */
+  private loadMore = async () => {
+    this.loadingMore = true;
+    await this.act((a, r) => a.loadMembers(r));
+    this.loadingMore = false;
+  };
 
   /** Runs an action on the room, showing why it failed if it does. */
   private async act(action: (a: ChatActions, room: Room) => Promise<void>) {
@@ -144,7 +156,8 @@ export class IppRoomSettings extends LitElement {
   private renderMembers(manage: boolean, admin: boolean, meId?: number) {
     const { t } = this.i18n;
     const roles: Role[] = ['admin', 'moderator', 'member'];
-    return html`<h3>${t.members} (${this.members.length})</h3>
+    const count = Math.max(this.room.memberCount ?? 0, this.members.length);
+    return html`<h3>${t.members} (${count})</h3>
       <ul>
         ${this.members.map(
           (m) => html`<li>
@@ -161,6 +174,9 @@ export class IppRoomSettings extends LitElement {
           </li>`,
         )}
       </ul>
+      ${this.members.length < count
+        ? html`<button class="more" ?disabled=${this.loadingMore} @click=${this.loadMore}>${t.moreMembers}</button>`
+        : nothing}
       ${manage
         ? html`<ipp-user-search
             .label=${t.addMember}

@@ -108,6 +108,8 @@ export class IppRoomView extends LitElement {
   /** The room's display name. */
   @property() name = '';
   @property({ attribute: false }) members: Member[] = [];
+  /** The last message every member has read (GET /rooms/:id), for the read ticks of a big room. */
+  @property({ type: Number }) readThrough?: number | null;
   @property({ attribute: false }) messages: ChatMessage[] = [];
   @property({ type: Boolean }) hasMore = false;
   /** Whether newer messages exist than those shown (a page opened around an older one). */
@@ -250,6 +252,7 @@ export class IppRoomView extends LitElement {
         .room=${this.room}
         .messages=${this.messages}
         .members=${this.members}
+        .readThrough=${this.readThrough}
         .me=${this.me}
         .hasMore=${this.hasMore}
         .hasNewer=${this.hasNewer}
@@ -272,6 +275,8 @@ export class IppRoomView extends LitElement {
             .editing=${this.editing}
             .text=${this.draft?.text ?? ''}
             .members=${this.members}
+            .roomId=${this.room.id}
+            .memberCount=${this.room.memberCount ?? this.members.length}
             .meId=${this.me?.user.id ?? 0}
             ?canMentionAll=${this.room.myRole === 'admin' || this.room.myRole === 'moderator'}
             @ipp-emoji-open=${(e: HTMLElementEventMap['ipp-emoji-open']) => (this.picking = e.detail)}

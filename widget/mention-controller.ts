@@ -22,13 +22,19 @@ export interface MentionContext {
   /** The word shown for everyone (`tous`, `all`). */
   everyone: string;
   strings: ExpressStrings;
+  /** In a room whose members are not all loaded: the members whose name contains q, asked of the server. */
+  search?: (q: string) => Promise<Member[]>;
 }
+
+/** How long typing pauses before a big room's members are searched. */
+const SEARCH_DELAY_MS = 150;
 
 /**
  * The `@` suggestions of a text area: typing `@` and the start of a name
  * lists the room's members (arrows to choose, Enter or Tab to insert, Escape
  * to close) as a listbox tied to the text area by aria-controls and
  * aria-activedescendant. The text shows `@Name`; what is sent has `<@ID>`.
+ * In a room whose members are not all loaded, the server is asked too.
  */
 export class MentionController implements ReactiveController {
   /** The suggestions shown, and the one chosen. */
@@ -36,6 +42,10 @@ export class MentionController implements ReactiveController {
   active = 0;
   /** Where the `@` being completed is in the text. */
   private at = -1;
+  /** Members found by searching (a big room): suggested, and turned into `<@ID>` when sent. */
+  private found = new Map<number, string>();
+  /** The word last searched for: an answer to an older one is dropped. */
+  private asked = '';
 
   constructor(
     private host: ReactiveControllerHost,
@@ -60,13 +70,41 @@ export class MentionController implements ReactiveController {
     this.candidates = found ? this.match(found[2]) : [];
     this.active = 0;
     this.host.requestUpdate();
+    void this.lookup(found?.[2] ?? '');
+  }
+
+  /** In a big room, asks the server for the members the word could be, once typing pauses. */
+  private async lookup(query: string): Promise<void> {
+    this.asked = query;
+    const { search } = this.context();
+    if (!search || !query.trim()) return;
+    await new Promise((resolve) => setTimeout(resolve, SEARCH_DELAY_MS));
+    if (this.asked !== query) return;
+    let members: Member[];
+    try {
+      members = await search(query.trim());
+    } catch {
+      return; // The loaded members are still suggested.
+    }
+    if (this.asked !== query || this.at < 0) return;
+    for (const m of members) this.found.set(m.userId, m.name);
+    this.candidates = this.match(query);
+    this.active = Math.min(this.active, Math.max(0, this.candidates.length - 1));
+    this.host.requestUpdate();
+  }
+
+  /** The people known by name: the members loaded and those found by searching. */
+  private people(): Member[] {
+    const { members } = this.context();
+    const loaded = new Set(members.map((m) => m.userId));
+    return [...members, ...[...this.found].filter(([id]) => !loaded.has(id)).map(([userId, name]) => ({ userId, name }) as Member)];
   }
 
   private match(query: string): Candidate[] {
-    const { members, meId, canMentionAll, everyone, strings } = this.context();
+    const { meId, canMentionAll, everyone, strings } = this.context();
     const q = fold(query);
     const starts = (name: string) => fold(name).split(/\s+/).some((w) => w.startsWith(q)) || fold(name).startsWith(q);
-    const people: Candidate[] = members.filter((m) => m.userId !== meId && starts(m.name)).map((m) => ({ id: m.userId, name: m.name }));
+    const people: Candidate[] = this.people().filter((m) => m.userId !== meId && starts(m.name)).map((m) => ({ id: m.userId, name: m.name }));
     const all: Candidate[] = canMentionAll && fold(everyone).startsWith(q) ? [{ id: 'all', name: everyone, hint: strings.everyoneHint }] : [];
     return [...all, ...people].slice(0, MAX);
   }
@@ -103,8 +141,8 @@ export class MentionController implements ReactiveController {
 
   /** The text to send: each `@Name` of a member as `<@ID>`, and `@everyone` as `<@all>` when I may. */
   toWire(text: string): string {
-    const { members, canMentionAll, everyone } = this.context();
-    const named = [...members].sort((a, b) => b.name.length - a.name.length);
+    const { canMentionAll, everyone } = this.context();
+    const named = this.people().sort((a, b) => b.name.length - a.name.length);
     let out = text;
     for (const m of named) out = out.replace(new RegExp(`@${escape(m.name)}(?![\\p{L}\\p{N}])`, 'gu'), `<@${m.userId}>`);
     return canMentionAll ? out.replace(new RegExp(`@${escape(everyone)}(?![\\p{L}\\p{N}])`, 'gu'), '<@all>') : out;
@@ -112,10 +150,11 @@ export class MentionController implements ReactiveController {
 
   /** The text to edit: the mentions of a message as `@Name`. */
   toDisplay(content: string): string {
-    const { members, everyone } = this.context();
-    // Someone not among the members loaded keeps their <@ID>, so that it is sent as it was.
+    const { everyone } = this.context();
+    const people = this.people();
+    // Someone not among the members known keeps their <@ID>, so that it is sent as it was.
     return content.replace(MENTION, (text, who: string) =>
-      who === 'all' ? `@${everyone}` : ((name) => (name ? `@${name}` : text))(members.find((m) => m.userId === Number(who))?.name));
+      who === 'all' ? `@${everyone}` : ((name) => (name ? `@${name}` : text))(people.find((m) => m.userId === Number(who))?.name));
   }
 
   /** The attributes of the text area that tie it to the list. */

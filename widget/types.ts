@@ -105,6 +105,8 @@ export interface Room {
   /** Unread messages that mention me. */
   mentionCount?: number;
   memberCount?: number;
+  /** GET /rooms/:id: the last message every member has read (null while one has read nothing). */
+  allReadMessageId?: number | null;
   muted: boolean;
   myRole: Role;
   /** My read marker: the first unread message comes after it. */

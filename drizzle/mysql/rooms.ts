@@ -46,6 +46,8 @@ export const members = mysqlTable('chat_room_members', {
 }, (t) => [
   uniqueIndex('uq_room_member').on(t.roomId, t.userId),
   index('idx_chatmember_room').on(t.roomId),
+  // Whether everyone has read up to a message (a big room's read ticks) without reading every member.
+  index('idx_chatmember_room_read').on(t.roomId, t.lastReadMessageId),
   index('idx_chatmember_user').on(t.userId),
   index('idx_chatmember_lastread').on(t.lastReadAt),
   foreignKey({ name: 'fk_chatmembers_room', columns: [t.roomId], foreignColumns: [rooms.id] })

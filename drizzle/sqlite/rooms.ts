@@ -39,6 +39,8 @@ export const members = sqliteTable('chat_room_members', {
 }, (t) => [
   uniqueIndex('uq_room_member').on(t.roomId, t.userId),
   index('idx_chatmember_room').on(t.roomId),
+  // Whether everyone has read up to a message (a big room's read ticks) without reading every member.
+  index('idx_chatmember_room_read').on(t.roomId, t.lastReadMessageId),
   index('idx_chatmember_user').on(t.userId),
   index('idx_chatmember_lastread').on(t.lastReadAt),
   check('ck_chatmember_role', sql`${t.role} IN ('member', 'admin', 'moderator')`),

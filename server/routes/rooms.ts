@@ -68,7 +68,7 @@ export function roomsRoutes(deps: AppDeps) {
         }
         return c.json(await createRoom(db, me, body), 201);
       })
-    .get('/:id', doc('A room with its members', { schema: room }, 404), valid('param', idParam), async (c) => {
+    .get('/:id', doc('A room with its member count and its first 100 members by user id (GET /rooms/:id/members pages them all)', { schema: room }, 404), valid('param', idParam), async (c) => {
       return c.json(await getRoom(db, c.var.me, c.req.valid('param').id));
     })
     .patch('/:id', doc('Rename a room', { schema: room }, 404, 409, 413),

@@ -1,9 +1,10 @@
 import { and, asc, eq, ne } from 'drizzle-orm';
 import { conflict, forbidden, notFound } from './errors';
-import type { MemberView } from './views';
+import type { MemberPageView, MemberView } from './views';
 import type { Db, MemberRole } from '../storage';
 import { recordEvents } from '../events/outbox';
 import { memberOf, requireManager, requireMember, type Me } from './access';
+import { membersPage } from './room-views';
 import { recordMembersAdded, recordRoomEvent } from './rooms';
 import { recordSystemMessage } from './system';
 import { nameOf, presenceOf } from './users';
@@ -13,6 +14,22 @@ async function adminCount(db: Db, roomId: number): Promise<number> {
   const { members } = db.t;
   const rows = await db.orm.select({ id: members.id }).from(members).where(and(eq(members.roomId, roomId), eq(members.role, 'admin')));
   return rows.length;
+}
+
+/** How many users a name search looks at before keeping the room's members among them. */
+const SEARCHED = 500;
+
+/**
+ * A page of a room's members by user id, for a member of it (404 for anyone
+ * else); `q` keeps those whose name or email contains it, among the first
+ * SEARCHED active users that match (enough to suggest whom to mention).
+ */
+export async function listRoomMembers(
+  db: Db, me: Me, roomId: number, opts: { after?: number; limit: number; q?: string },
+): Promise<MemberPageView> {
+  await requireMember(db, me, roomId);
+  const among = opts.q ? (await db.users.search(opts.q, SEARCHED)).map((u) => u.id) : undefined;
+  return membersPage(db, roomId, { after: opts.after, limit: opts.limit, among });
 }
 
 /** Adds a user to a group or channel: its admins and moderators; only admins give a role above member. */

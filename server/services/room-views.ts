@@ -27,6 +27,7 @@ export async function roomViews(db: Db, userId: number, rows: { room: RoomRow; m
   const lastIds = rows.map((r) => r.room.lastMessageId).filter((id): id is number => id != null);
   const memberRoomIds = rows.filter((r) => r.member).map((r) => r.room.id);
   const directIds = rows.filter((r) => r.room.type === 'direct').map((r) => r.room.id);
+  const groupIds = rows.filter((r) => r.room.type === 'group').map((r) => r.room.id);
   const [lastRows, unread, contexts, counts, directMembers, mentioned] = await Promise.all([
     lastIds.length ? db.orm.select().from(messages).where(inArray(messages.id, lastIds)) : [],
     memberRoomIds.length
@@ -41,7 +42,8 @@ export async function roomViews(db: Db, userId: number, rows: { room: RoomRow; m
         ))
         .groupBy(messages.roomId)
       : [],
-    db.orm.select().from(roomContexts).where(inArray(roomContexts.roomId, roomIds)),
+    // Only a group is ever tied to a host record.
+    groupIds.length ? db.orm.select().from(roomContexts).where(inArray(roomContexts.roomId, groupIds)) : [],
     db.orm.select({ roomId: members.roomId, n: sql<number>`COUNT(*)` }).from(members).where(inArray(members.roomId, roomIds)).groupBy(members.roomId),
     directIds.length ? db.orm.select().from(members).where(inArray(members.roomId, directIds)).orderBy(asc(members.id)) : [],
     mentionCounts(db, userId, memberRoomIds),
@@ -80,11 +82,42 @@ export async function roomViews(db: Db, userId: number, rows: { room: RoomRow; m
   });
 }
 
-/** A room's members, by join date, with their names and presence. */
-export async function listMembers(db: Db, roomId: number): Promise<MemberView[]> {
+/** How many members a one-room answer carries; the rest are paged by GET /rooms/:id/members. */
+export const MEMBERS_IN_ROOM = 100;
+
+/**
+ * A page of a room's members by user id, after `after`, with their names and
+ * presence: one range of the (room, user) index, however large the room.
+ * `among` restricts it to these users (a name search).
+ */
+export async function membersPage(
+  db: Db, roomId: number, opts: { after?: number; limit?: number; among?: number[] } = {},
+): Promise<{ members: MemberView[]; hasMore: boolean }> {
   const { members } = db.t;
-  const rows = await db.orm.select().from(members).where(eq(members.roomId, roomId)).orderBy(asc(members.joinedAt), asc(members.id));
-  const ids = rows.map((m) => m.userId);
+  const limit = opts.limit ?? MEMBERS_IN_ROOM;
+  if (opts.among && !opts.among.length) return { members: [], hasMore: false };
+  const rows = await db.orm.select().from(members)
+    .where(and(
+      eq(members.roomId, roomId),
+      gt(members.userId, opts.after ?? 0),
+      opts.among ? inArray(members.userId, opts.among) : undefined,
+    ))
+    .orderBy(asc(members.userId)).limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const ids = page.map((m) => m.userId);
   const [names, presence] = await Promise.all([db.users.byIds(ids), presenceOf(db, ids)]);
-  return rows.map((m) => memberView(m, nameOf(names, m.userId), presence.get(m.userId)));
+  return { members: page.map((m) => memberView(m, nameOf(names, m.userId), presence.get(m.userId))), hasMore: rows.length > limit };
+}
+
+/**
+ * The last message every member of a room has read (null while one of them
+ * has read nothing): the first entry of the (room, read marker) index,
+ * whatever the room's size. A big room's "read by all" ticks come from it.
+ */
+export async function allReadThrough(db: Db, roomId: number): Promise<number | null> {
+  const { members } = db.t;
+  // Both dialects put NULL first in ascending order: the lowest marker, or NULL when someone has none.
+  const [low] = await db.orm.select({ id: members.lastReadMessageId }).from(members)
+    .where(eq(members.roomId, roomId)).orderBy(asc(members.lastReadMessageId)).limit(1);
+  return low?.id ?? null;
 }

@@ -1,10 +1,10 @@
 import { and, asc, eq, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import { badRequest, conflict, notFound } from './errors';
-import { memberOf, requireManager, requireMember, requirePerm, type Me } from './access';
+import { requireManager, requireMember, requirePerm, type Me } from './access';
 import type { Db } from '../storage';
 import { removeFiles } from './attachments';
 import { recordSystemMessage } from './system';
-import { directKey, listMembers, roomViews } from './room-views';
+import { allReadThrough, directKey, membersPage, roomViews } from './room-views';
 import { nameOf, presenceOf } from './users';
 import { memberView, now, roomData, type MemberView, type RoomContext, type RoomView } from './views';
 import { markJoined, recordEvents } from '../events/outbox';
@@ -35,11 +35,15 @@ export async function listRooms(db: Db, me: Me, opts: { filter: RoomFilter; q?: 
     .sort((a, b) => activity(b).localeCompare(activity(a)) || (b.lastMessage?.id ?? 0) - (a.lastMessage?.id ?? 0) || b.id - a.id);
 }
 
-/** One room with its members, for a member of it. */
+/**
+ * One room for a member of it, with its member count, its first members by
+ * user id (MEMBERS_IN_ROOM at most: GET /rooms/:id/members pages the rest)
+ * and how far everyone has read.
+ */
 export async function getRoom(db: Db, me: Me, roomId: number): Promise<RoomView> {
   const row = await requireMember(db, me, roomId);
-  const [view] = await roomViews(db, me.id, [row]);
-  return { ...view, members: await listMembers(db, roomId) };
+  const [[view], first, readThrough] = await Promise.all([roomViews(db, me.id, [row]), membersPage(db, roomId), allReadThrough(db, roomId)]);
+  return { ...view, members: first.members, allReadMessageId: readThrough };
 }
 
 /** Gets or creates the one direct room of the caller and another active user. */
@@ -181,11 +185,15 @@ export async function joinChannel(db: Db, me: Me, roomId: number): Promise<RoomV
   const [room] = await db.orm.select().from(rooms).where(and(eq(rooms.id, roomId), eq(rooms.type, 'channel')));
   if (!room) throw notFound('room');
   requirePerm(me, 'chat.read');
+  // Known before the room is locked, so that the joins of a busy channel queue behind as few statements as can be.
+  const presence = (await presenceOf(db, [me.id])).get(me.id);
   await db.transaction(async (tx) => {
     await tx.lockRoom(roomId);
-    if (await memberOf(tx, roomId, me.id)) return;
-    await tx.insertIgnore(members, [{ roomId, userId: me.id, role: 'member', joinedAt: now() }]);
-    await recordMembersAdded(tx, roomId, [me.id]);
+    const row = { roomId, userId: me.id, role: 'member' as const, joinedAt: now() };
+    // A member already: nothing inserted, nothing to tell.
+    if (!(await tx.insertIgnore(members, [row]))) return;
+    const joined = { ...row, id: 0, lastReadAt: null, lastReadMessageId: null, muted: false, joinedEventId: null, hiddenThrough: null };
+    await recordMemberViews(tx, roomId, [memberView(joined, me.name, presence)]);
     await recordSystemMessage(tx, roomId, me, { action: 'member.added', userId: me.id });
   });
   return getRoom(db, me, roomId);
@@ -218,9 +226,13 @@ export async function recordMembersAdded(tx: Db, roomId: number, userIds: number
   const { members } = tx.t;
   const rows = await tx.orm.select().from(members).where(and(eq(members.roomId, roomId), inArray(members.userId, userIds)));
   const [names, presence] = await Promise.all([tx.users.byIds(userIds), presenceOf(tx, userIds)]);
-  const views = rows.map((m) => memberView(m, nameOf(names, m.userId), presence.get(m.userId)));
+  return recordMemberViews(tx, roomId, rows.map((m) => memberView(m, nameOf(names, m.userId), presence.get(m.userId))));
+}
+
+/** Records member.added for these new members' views, one event each (never the room's other members). */
+async function recordMemberViews(tx: Db, roomId: number, views: MemberView[]): Promise<MemberView[]> {
   const [first] = await recordEvents(tx, views.map((v) => ({ roomId, type: 'member.added' as const, data: { roomId, ...v } })));
   // Their feed starts with their arrival: what the room said before is history, read through REST.
-  if (first !== undefined) await markJoined(tx, roomId, userIds, first);
+  if (first !== undefined) await markJoined(tx, roomId, views.map((v) => v.userId), first);
   return views;
 }

@@ -79,10 +79,11 @@ export const room = z.object({
   id: z.number(), type: z.enum(roomTypes), name: z.string().nullable(), createdBy: z.number(),
   createdAt: time, updatedAt: time.nullable(), lastMessage: message.nullable(), unreadCount: z.number(),
   mentionCount: z.number().describe('Unread messages that mention the caller (by name or `<@all>`)'),
-  memberCount: z.number(),
+  memberCount: z.number().describe('How many members the room has'),
   muted: z.boolean(), myRole: z.enum(memberRoles).nullable(),
   lastReadMessageId: z.number().nullable().describe("Where the caller's read marker is: the first unread message is the next one"),
-  members: z.array(member).optional().describe('GET /rooms/:id and the answers about one room: its members; the room list: a direct room\'s two members'),
+  members: z.array(member).optional().describe('GET /rooms/:id and the answers about one room: its first 100 members by user id (GET /rooms/:id/members pages them all); the room list: a direct room\'s two members'),
+  allReadMessageId: z.number().nullable().optional().describe('GET /rooms/:id and the answers about one room: the last message every member has read (null while one of them has read nothing), for read ticks in a room whose members are not all loaded'),
   context: roomContext.optional().describe('The host record the room is tied to, if any.'),
 }).meta({ id: 'Room' });
 
@@ -90,6 +91,12 @@ export const room = z.object({
 export const reactionState = z.object({
   roomId: z.number(), messageId: z.number(), emoji: z.string(), userIds: z.array(z.number()),
 }).meta({ id: 'ReactionState' });
+
+/** A page of a room's members, by user id. */
+export const memberPage = z.object({
+  members: z.array(member),
+  hasMore: z.boolean().describe('More members follow: ask again with `after` the last userId of this page'),
+}).meta({ id: 'MemberPage' });
 
 export const readMarker = z.object({ roomId: z.number(), userId: z.number(), messageId: z.number(), readAt: time.nullable() });
 
@@ -116,6 +123,7 @@ export type MessageView = z.output<typeof message>;
 export type ReactionView = z.output<typeof reaction>;
 export type ReactionStateView = z.output<typeof reactionState>;
 export type MemberView = z.output<typeof member>;
+export type MemberPageView = z.output<typeof memberPage>;
 export type RoomView = z.output<typeof room>;
 export type RoomContext = z.output<typeof roomContext>;
 export type SystemEvent = z.output<typeof systemEvent>;

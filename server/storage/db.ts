@@ -49,8 +49,8 @@ export interface Db {
   readonly users: UserLookup;
   /** Inserts one row and returns its auto-increment id. */
   insert<T extends MySqlTable>(table: T, values: T['$inferInsert']): Promise<number>;
-  /** Inserts rows, ignoring those that hit a unique key. */
-  insertIgnore<T extends MySqlTable>(table: T, values: T['$inferInsert'][]): Promise<void>;
+  /** Inserts rows, ignoring those that hit a unique key; resolves how many were inserted. */
+  insertIgnore<T extends MySqlTable>(table: T, values: T['$inferInsert'][]): Promise<number>;
   /** Inserts a row, or updates `set` on the row its primary key `target` already names. */
   upsert<T extends MySqlTable>(table: T, values: T['$inferInsert'], target: Column, set: Partial<T['$inferInsert']>): Promise<void>;
   /**

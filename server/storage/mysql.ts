@@ -75,7 +75,9 @@ function bind(orm: MySql2Database<Tables>, users: UsersTable, pool: mysql.Pool, 
       return Number(header.insertId);
     },
     async insertIgnore<T extends MySqlTable>(table: T, values: T['$inferInsert'][]) {
-      if (values.length) await orm.insert(table).ignore().values(values);
+      if (!values.length) return 0;
+      const [header] = (await orm.insert(table).ignore().values(values)) as unknown as [{ affectedRows: number }];
+      return Number(header.affectedRows);
     },
     async upsert(table, values, _target, set) {
       await orm.insert(table).values(values).onDuplicateKeyUpdate({ set });

@@ -106,7 +106,9 @@ function bind(lite: LibSQLDatabase<typeof sqliteSchema>, users: UsersTable, path
       return row.id;
     },
     async insertIgnore<T extends MySqlTable>(table: T, values: T['$inferInsert'][]) {
-      if (values.length) await lite.insert(table as never as typeof sqliteSchema.rooms).values(values as never).onConflictDoNothing();
+      if (!values.length) return 0;
+      const result = await lite.insert(table as never as typeof sqliteSchema.rooms).values(values as never).onConflictDoNothing();
+      return Number((result as unknown as { rowsAffected?: number }).rowsAffected ?? 0);
     },
     async upsert(table, values, target, set) {
       await lite.insert(table as never as typeof sqliteSchema.rooms).values(values as never).onConflictDoUpdate({ target: target as never, set: set as never });

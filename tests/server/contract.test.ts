@@ -157,7 +157,11 @@ describe.each(DIALECTS)('the document against the server on %s', (dialect) => {
     expect((await call('POST', rooms(group.id, '/typing'))).status).toBe(204);
     expect((await call('POST', rooms(group.id, '/typing'))).status).toBe(429);
 
-    // Members.
+    // Members: a page, a search, bad paging, a room that is not the caller's.
+    expect((await call('GET', rooms(group.id, '/members?limit=1'))).status).toBe(200);
+    expect((await call('GET', rooms(group.id, '/members?after=1&q=bru'))).status).toBe(200);
+    expect((await call('GET', rooms(group.id, '/members?limit=501'))).status).toBe(400);
+    expect((await call('GET', rooms(group.id, '/members'), { as: 'chloe' })).status).toBe(404);
     expect((await call('POST', rooms(group.id, '/members'), { json: { userId: 3 } })).status).toBe(201);
     expect((await call('POST', rooms(group.id, '/members'), { json: { userId: 3 } })).status).toBe(409);
     expect((await call('POST', rooms(group.id, '/members'), { json: {} })).status).toBe(400);

@@ -5,7 +5,9 @@ import { deleteMessage, editMessage, listMessages, sendMessage } from '../../ser
 import { searchMessages } from '../../server/services/search';
 import { markRead } from '../../server/services/reads';
 import { addReaction, removeReaction } from '../../server/services/reactions';
-import { getRoom, listChannels, listRooms } from '../../server/services/rooms';
+import { getRoom, joinChannel, listChannels, listRooms } from '../../server/services/rooms';
+import { listRoomMembers } from '../../server/services/members';
+import { allReadThrough } from '../../server/services/room-views';
 import { openDb, type Db } from '../../server/storage';
 import { createTestDb, USERS, type TestDb } from './harness';
 
@@ -13,12 +15,17 @@ const ROOMS = 300;
 const PER_ROOM = 8;
 const MESSAGES = 6000;
 const USER_COUNT = 50;
+/** A channel of 10 000 members (users 1 to BIG), which user BIG + 1 joins. */
+const BIG = 10_000;
+const BIG_ROOM = ROOMS + 1;
+const BIG_MESSAGES = 300;
 
 /**
  * Every statement the hot paths send to MariaDB — room list with unread
  * and mention counts, reactions, a page of messages, search, sending, read markers, the event feed's
  * replay and live reads — is EXPLAINed on tables of a few thousand rows: none
- * may scan a whole chat table.
+ * may scan a whole chat table. A channel of 10 000 members is joined, opened,
+ * paged, searched and posted in: none of that may read every member either.
  */
 describe('the hot queries on MariaDB', () => {
   let testDb: TestDb;
@@ -51,6 +58,14 @@ describe('the hot queries on MariaDB', () => {
       SELECT m.id, ((m.id + k.seq) % ${USER_COUNT}) + 1, ELT(k.seq + 1, '👍', '❤️', '😂') FROM chat_messages m JOIN seq_0_to_2 k WHERE m.id % 4 = 0`);
     await testDb.exec(`INSERT INTO chat_mentions (message_id, user_id, room_id)
       SELECT m.id, mb.user_id, m.room_id FROM chat_messages m JOIN chat_room_members mb ON mb.room_id = m.room_id WHERE m.id % 7 = 0 AND mb.role = 'member'`);
+    await testDb.exec(`INSERT INTO users (id, username, full_name, email, is_active)
+      SELECT seq, CONCAT('m', seq), CONCAT('Membre ', seq), NULL, 1 FROM seq_${USER_COUNT + 1}_to_${BIG + 1}`);
+    await testDb.exec(`INSERT INTO chat_rooms (id, name, room_type, created_by_id, created_at) VALUES (${BIG_ROOM}, 'Tout le monde', 'channel', 1, NOW())`);
+    await testDb.exec(`INSERT INTO chat_room_members (room_id, user_id, role, joined_at, last_read_message_id)
+      SELECT ${BIG_ROOM}, seq, IF(seq = 1, 'admin', 'member'), NOW(), IF(seq % 3 = 0, NULL, ${MESSAGES} + seq % ${BIG_MESSAGES}) FROM seq_1_to_${BIG}`);
+    await testDb.exec(`INSERT INTO chat_messages (id, room_id, sender_id, content, message_type, created_at)
+      SELECT ${MESSAGES} + seq, ${BIG_ROOM}, seq, CONCAT('annonce ', seq), 'text', NOW() FROM seq_1_to_${BIG_MESSAGES}`);
+    await testDb.exec(`UPDATE chat_rooms SET last_message_id = ${MESSAGES + BIG_MESSAGES} WHERE id = ${BIG_ROOM}`);
     await testDb.exec('ANALYZE TABLE chat_rooms, chat_room_members, chat_messages, chat_attachments, chat_events, chat_message_reads, chat_reactions, chat_mentions');
     db = await openDb(testDb.url, { usersTable: 'users', nameColumns: ['full_name', 'username'], logQuery: (query, params) => seen.push({ query, params }) });
   });
@@ -85,6 +100,20 @@ describe('the hot queries on MariaDB', () => {
     await sendMessage(db, me(1), room, { content: `<@${other}> <@all> regardez`, clientId: 'explain-3' });
     await editMessage(db, me(1), sent.message.id, `corrigé pour <@${other}>`);
     await deleteMessage(db, me(1), sent.message.id, '/nonexistent-upload-dir');
+    // The channel of 10 000 members: its page in the list and among the channels, opened, paged, searched, joined, posted in.
+    const big = await getRoom(db, me(2), BIG_ROOM);
+    expect(big).toMatchObject({ memberCount: BIG });
+    expect(big.members).toHaveLength(100);
+    await listRooms(db, me(2), { filter: 'all' });
+    await allReadThrough(db, BIG_ROOM);
+    const bigPage = await listMessages(db, me(2), BIG_ROOM, {});
+    await listMessages(db, me(2), BIG_ROOM, { before: bigPage.messages[0].id });
+    const members = await listRoomMembers(db, me(2), BIG_ROOM, { after: 5000, limit: 500 });
+    expect(members.members[0].userId).toBe(5001);
+    await listRoomMembers(db, me(2), BIG_ROOM, { limit: 20, q: 'membre 42' });
+    expect((await joinChannel(db, me(BIG + 1), BIG_ROOM)).memberCount).toBe(BIG + 1);
+    const posted = await sendMessage(db, me(BIG + 1), BIG_ROOM, { content: 'bonjour à tous', clientId: 'explain-big' });
+    await markRead(db, me(2), BIG_ROOM, posted.message.id);
     await eventsForUser(db, 1, 0, 500);
     await eventsForUser(db, 1, MESSAGES - 100, 500);
     await eventsAfter(db, MESSAGES - 50, 500);
@@ -107,7 +136,8 @@ describe('the hot queries on MariaDB', () => {
       for (const step of plan) {
         const table = String(step.table ?? '');
         // <derivedN>/<subqueryN> are the query's own temporary results, users the host's table.
-        if ((sizes.get(table) ?? 0) >= 100 && step.type === 'ALL') {
+        // A full index scan of the members is a scan of every member too.
+        if ((sizes.get(table) ?? 0) >= 100 && (step.type === 'ALL' || (table === 'chat_room_members' && step.type === 'index'))) {
           scans.push(`${table} in: ${query}`);
         }
       }

@@ -145,7 +145,7 @@ describe.each(DIALECTS)('members on %s', (dialect) => {
         [room],
       );
       expect((await alice.delete(`/rooms/${room}/members/1`)).status).toBe(204);
-      expect(await roles(room, bruno)).toEqual([[3, 'admin'], [2, 'member']]);
+      expect(await roles(room, bruno)).toEqual([[2, 'member'], [3, 'admin']]);
       expect((await chloe.patch(`/rooms/${room}`, { name: 'Équipe de Chloé' })).status).toBe(200);
       await expectProblem(await alice.get(`/rooms/${room}`), 404);
     });

@@ -116,7 +116,7 @@ const SEED: Record<string, SeedTable> = {
 /** What the chat adds to the seed, on purpose: a change here is a schema decision to review. */
 const EXTRAS: Record<string, { columns: string[]; indexes: string[] }> = {
   chat_rooms: { columns: ['direct_key', 'last_message_id'], indexes: ['uq_chatroom_direct'] },
-  chat_room_members: { columns: ['last_read_message_id', 'joined_event_id', 'hidden_through'], indexes: [] },
+  chat_room_members: { columns: ['last_read_message_id', 'joined_event_id', 'hidden_through'], indexes: ['idx_chatmember_room_read'] },
   chat_messages: { columns: ['client_id', 'system_data'], indexes: ['uq_chatmsg_client'] },
   chat_attachments: { columns: [], indexes: [] },
   chat_message_reads: { columns: [], indexes: [] },

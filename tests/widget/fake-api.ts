@@ -88,6 +88,13 @@ export class FakeChat {
     return this.users.find((u) => u.id === id)!;
   }
 
+  /** A channel of `count` members (users 1000 and up, beside Alice, Bruno and Chloé), with a message of mine. */
+  addBigRoom(id: number, count: number) {
+    const ids = Array.from({ length: count - 3 }, (_, i) => 1000 + i);
+    for (const uid of ids) this.users.push({ id: uid, name: `Membre ${uid}` });
+    this.addRoom({ id, type: 'channel', name: 'Tout le monde' }, [1, 2, 3, ...ids], [[1, 'Bienvenue à tous', 1]]);
+  }
+
   member(roomId: number, userId: number) {
     return this.members.get(roomId)!.find((m) => m.userId === userId)!;
   }
@@ -303,7 +310,18 @@ export class FakeChat {
         r.name = body.name;
         this.push('room.updated', this.roomFor(r));
       }
-      return this.json({ ...this.roomFor(r), members: this.members.get(r.id) });
+      // As the server answers: the first 100 members by user id, and how far everyone has read.
+      const members = [...this.members.get(r.id)!].sort((a, b) => a.userId - b.userId);
+      const marks = members.map((x) => x.lastReadMessageId);
+      const allRead = marks.some((x) => x == null) ? null : Math.min(...(marks as number[]));
+      return this.json({ ...this.roomFor(r), members: members.slice(0, 100), allReadMessageId: allRead });
+    }
+    if ((match = path.match(/^\/rooms\/(\d+)\/members$/)) && m === 'GET') {
+      const limit = Number(q.get('limit') ?? 100);
+      const words = (q.get('q') ?? '').toLowerCase();
+      const after = [...this.members.get(+match[1])!].sort((a, b) => a.userId - b.userId)
+        .filter((x) => x.userId > Number(q.get('after') ?? 0) && x.name.toLowerCase().includes(words));
+      return this.json({ members: after.slice(0, limit), hasMore: after.length > limit });
     }
     if ((match = path.match(/^\/rooms\/(\d+)\/me$/)) && m === 'PATCH') {
       const r = this.rooms.find((x) => x.id === +match![1])!;

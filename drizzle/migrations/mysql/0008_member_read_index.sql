@@ -1,0 +1,1 @@
+CREATE INDEX `idx_chatmember_room_read` ON `chat_room_members` (`room_id`,`last_read_message_id`);
