@@ -24,6 +24,7 @@ import { messagesRoutes } from './routes/messages';
 import { reactionsRoutes } from './routes/reactions';
 import { roomsRoutes } from './routes/rooms';
 import { searchRoutes } from './routes/search';
+import { unsubscribeRoutes } from './routes/unsubscribe';
 import { usersRoutes } from './routes/users';
 import { widgetRoutes } from './routes/widget';
 import { headers as h, problemResponse } from './validate';
@@ -61,8 +62,10 @@ export function createApp(given: Deps) {
       description: 'Public: no token.',
       security: [],
       responses: { 200: { description: 'The document', headers: h.requestId, content: { 'application/json': { schema: { type: 'object' } } } } },
-    }), (c, next) => openapi(c as never, next))
-    .use(authenticate(verify, db))
+    }), (c, next) => openapi(c as never, next));
+  // The e-mails' unsubscribe link carries its own signed token, not a session: it sits before authentication.
+  if (config.mail) api.route('/unsubscribe', unsubscribeRoutes(deps, config.mail));
+  api.use(authenticate(verify, db))
     // /me answers any valid token. Everything else reads chat data, so the services ask for chat.read,
     // after the membership where a room is concerned: a room that is not the caller's is 404 whatever the token lacks.
     .route('/me', meRoutes(deps))

@@ -5,3 +5,4 @@ export * from './events';
 export * from './contexts';
 export * from './presence';
 export * from './reactions';
+export * from './notifications';
