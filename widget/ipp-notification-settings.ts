@@ -37,6 +37,8 @@ export class IppNotificationSettings extends LitElement {
         overflow-y: auto;
       }
       fieldset {
+        /* Readable lines beside the list on a wide page. */
+        max-width: 36rem;
         margin: 0;
         padding: 10px 12px 12px;
         border: 1px solid var(--ipp-border);
