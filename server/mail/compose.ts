@@ -79,8 +79,9 @@ ${r.count > r.latest.length ? html`<div style="font-size:13px;color:#5d6878;marg
 <a href="${roomUrl(d.appUrl, r.roomId)}" style="display:inline-block;background:${navy};color:#fff;text-decoration:none;padding:8px 14px;border-radius:8px;font-weight:600">${w.open}</a>
 </div></td></tr>`)}
 ${d.moreRooms ? html`<tr><td style="padding:12px 24px 0;color:#5d6878">${w.moreRooms(d.moreRooms)} <a href="${chatUrl}" style="color:${navy}">${w.openChat}</a></td></tr>` : ''}
-<tr><td style="padding:20px 24px;font-size:12px;color:#5d6878;border-top:1px solid #d5dbe5;margin-top:16px">
-<p style="margin:16px 0 4px">${w.why[d.mode]} ${w.settings}</p>
+<tr><td style="height:20px"></td></tr>
+<tr><td style="padding:16px 24px 20px;font-size:12px;color:#5d6878;border-top:1px solid #d5dbe5">
+<p style="margin:0 0 4px">${w.why[d.mode]} ${w.settings}</p>
 <p style="margin:0"><a href="${d.unsubscribeUrl}" style="color:#5d6878">${w.unsubscribe}</a></p>
 </td></tr></table></td></tr></table></body></html>`;
   return { subject, text, html: String(body) };
