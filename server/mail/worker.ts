@@ -15,7 +15,7 @@ const LEASE_MS = 5 * 60_000;
 const PASS_BUDGET_MS = 3 * 60_000;
 /** Users decided and e-mailed together (their digests read in one go), and e-mails under way at once. */
 const BATCH = 200;
-const CONCURRENCY = 4;
+const CONCURRENCY = 8;
 /** A failed e-mail is tried again after 1, 2, 4… minutes, an hour at most. */
 const retryDelayMs = (failures: number) => Math.min(2 ** (failures - 1), 60) * 60_000;
 
@@ -49,9 +49,9 @@ export interface MailWorkerOptions {
   transport?: Transporter;
 }
 
-/** SMTP connections that time out rather than hold a pass. */
-export const smtpTransport = (url: string) => nodemailer.createTransport(url, {
-  pool: true, maxConnections: CONCURRENCY, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000,
+/** A few SMTP connections kept open through a pass, that time out rather than hold it. */
+export const smtpTransport = (url: string) => nodemailer.createTransport({
+  url, pool: true, maxConnections: CONCURRENCY, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000,
 } as never);
 
 /**
