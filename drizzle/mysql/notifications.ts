@@ -1,4 +1,4 @@
-import { boolean, datetime, foreignKey, int, mysqlEnum, mysqlTable, varchar } from 'drizzle-orm/mysql-core';
+import { boolean, datetime, foreignKey, index, int, mysqlEnum, mysqlTable, varchar } from 'drizzle-orm/mysql-core';
 import { emailModes } from '../enums';
 import { id } from './columns';
 import { users } from './users';
@@ -11,6 +11,8 @@ export const preferences = mysqlTable('chat_preferences', {
   sound: boolean('sound').notNull().default(true),
   updatedAt: datetime('updated_at', { fsp: 3 }).notNull(),
 }, (t) => [
+  // The e-mail pass reads the few who chose "all" by this.
+  index('idx_chatprefs_email').on(t.email),
   foreignKey({ name: 'fk_chatprefs_user', columns: [t.userId], foreignColumns: [users.id] })
     .onUpdate('cascade').onDelete('cascade'),
 ]);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, foreignKey, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { check, foreignKey, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { emailModes } from '../enums';
 import { users } from './users';
 
@@ -12,6 +12,8 @@ export const preferences = sqliteTable('chat_preferences', {
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
 }, (t) => [
   check('ck_chatprefs_email', sql`${t.email} IN ('off', 'mentions', 'all')`),
+  // The e-mail pass reads the few who chose "all" by this.
+  index('idx_chatprefs_email').on(t.email),
   foreignKey({ name: 'fk_chatprefs_user', columns: [t.userId], foreignColumns: [users.id] })
     .onUpdate('cascade').onDelete('cascade'),
 ]);

@@ -19,12 +19,12 @@ export interface Notice {
   createdAt: Date;
 }
 
-/** The unread, covered, not yet e-mailed messages of every user, old enough for the shortest delay. */
-export async function pendingNotices(db: Db, now: Date): Promise<Map<number, Notice[]>> {
+/** The unread, covered, not yet e-mailed messages of every user, old enough for the shortest delay and not older than `lookbackMs`. */
+export async function pendingNotices(db: Db, now: Date, lookbackMs = LOOKBACK_MS): Promise<Map<number, Notice[]>> {
   const { messages, members, mentions, rooms, preferences, emailState } = db.t;
   const byUser = new Map<number, Notice[]>();
   const [first] = await db.orm.select({ id: messages.id }).from(messages)
-    .where(gte(messages.createdAt, new Date(now.getTime() - LOOKBACK_MS))).orderBy(asc(messages.createdAt), asc(messages.id)).limit(1);
+    .where(gte(messages.createdAt, new Date(now.getTime() - lookbackMs))).orderBy(asc(messages.createdAt), asc(messages.id)).limit(1);
   const [last] = await db.orm.select({ id: messages.id }).from(messages)
     .where(lte(messages.createdAt, new Date(now.getTime() - EMAIL_DELAY.min * 60_000))).orderBy(desc(messages.createdAt), desc(messages.id)).limit(1);
   if (!first || !last || first.id > last.id) return byUser;

@@ -24,4 +24,5 @@ CREATE TABLE `chat_preferences` (
 );
 --> statement-breakpoint
 ALTER TABLE `chat_email_state` ADD CONSTRAINT `fk_chatemailstate_user` FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON DELETE cascade ON UPDATE cascade;--> statement-breakpoint
-ALTER TABLE `chat_preferences` ADD CONSTRAINT `fk_chatprefs_user` FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON DELETE cascade ON UPDATE cascade;
+ALTER TABLE `chat_preferences` ADD CONSTRAINT `fk_chatprefs_user` FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON DELETE cascade ON UPDATE cascade;--> statement-breakpoint
+CREATE INDEX `idx_chatprefs_email` ON `chat_preferences` (`email`);

@@ -22,3 +22,5 @@ CREATE TABLE `chat_preferences` (
 	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE cascade ON DELETE cascade,
 	CONSTRAINT "ck_chatprefs_email" CHECK("chat_preferences"."email" IN ('off', 'mentions', 'all'))
 );
+--> statement-breakpoint
+CREATE INDEX `idx_chatprefs_email` ON `chat_preferences` (`email`);
