@@ -39,11 +39,20 @@ export interface ComposedMail {
 /** Where a room opens in the host app (the Flask kit's /chat/<room_id> page). */
 export const roomUrl = (appUrl: string, roomId: number) => `${appUrl}/chat/${roomId}`;
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+/** A date format per language and time zone, made once (making one costs more than formatting with it). */
+function formatter(lang: MailLang, timeZone: string): Intl.DateTimeFormat {
+  const key = `${lang} ${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) formatters.set(key, (f = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'short', timeStyle: 'short', timeZone })));
+  return f;
+}
+
 /** The digest as a subject, a plain-text part and an HTML part (every user text escaped). */
 export function composeDigest(d: Digest): ComposedMail {
   const w = wordsOf(d.lang);
   const total = d.rooms.reduce((n, r) => n + r.count, 0);
-  const when = new Intl.DateTimeFormat(d.lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'short', timeStyle: 'short', timeZone: d.timeZone });
+  const when = formatter(d.lang, d.timeZone);
   const names = d.rooms.slice(0, 2).map((r) => r.name).join(', ') + (d.rooms.length + d.moreRooms > 2 ? '…' : '');
   // French puts a (narrow) space before a colon.
   const colon = d.lang === 'fr' ? '\u202f: ' : ': ';
