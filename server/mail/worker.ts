@@ -5,7 +5,7 @@ import { err, type Logger } from '../log';
 import { decide, pendingNotices, recordState, usersFacts, type MailState } from '../services/digest';
 import { acquireLease, releaseLease } from '../services/leases';
 import type { Db } from '../storage';
-import { composeDigest } from './compose';
+import { composeDigest, type Digest } from './compose';
 import { buildDigests, type DigestTask } from './digest-view';
 
 /** The lease that makes one instance at a time run the pass. */
@@ -68,7 +68,7 @@ export function createMailWorker(opts: MailWorkerOptions): MailWorker {
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
 
-  async function send(task: DigestTask & { through: number; state?: MailState }, digest: Parameters<typeof composeDigest>[0], now: Date) {
+  async function send(task: DigestTask & { through: number; state?: MailState }, digest: Digest, now: Date) {
     const { subject, text, html } = composeDigest(digest);
     const userId = task.mailbox.id;
     try {

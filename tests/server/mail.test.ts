@@ -191,6 +191,26 @@ describe.each(DIALECTS)('e-mail notifications on %s', (dialect) => {
     expect(mailsTo('alice@ipp.test')[0].text).toContain('Tenace');
   });
 
+  it('sends nothing when the users table has no email column, and nothing to a user without an address', async () => {
+    const direct = await room(bruno, { type: 'direct', userId: 1 });
+    await send(bruno, direct.id, 'Personne ne le lira par e-mail');
+    await server.testDb.exec('ALTER TABLE users RENAME COLUMN email TO mail_address');
+    const db = await openDb(server.config.DATABASE_URL, { usersTable: 'users', nameColumns: ['full_name', 'username'] });
+    extraDbs.push(db);
+    try {
+      expect(await worker({ db }).pass(minutes(16))).toMatchObject({ leased: false, sent: 0 });
+    } finally {
+      await server.testDb.exec('ALTER TABLE users RENAME COLUMN mail_address TO email');
+    }
+    await server.testDb.exec('UPDATE users SET email = NULL WHERE id = 1');
+    try {
+      expect(await worker().pass(minutes(16))).toMatchObject({ sent: 0, skipped: 1 });
+      expect(smtp.received).toHaveLength(0);
+    } finally {
+      await server.testDb.exec("UPDATE users SET email = 'alice@ipp.test' WHERE id = 1");
+    }
+  });
+
   if (dialect === 'mysql') it('sends one e-mail, not one per instance, when two workers share the database', async () => {
     const direct = await room(bruno, { type: 'direct', userId: 1 });
     await send(bruno, direct.id, 'Une seule fois');

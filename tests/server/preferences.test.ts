@@ -46,6 +46,13 @@ describe.each(DIALECTS)('notification preferences on %s', (dialect) => {
     expect(await (await chloe.get('/me/preferences')).json()).toMatchObject({ email: 'off', emailDelayMinutes: 30, sound: true });
   });
 
+  it('are for those who may read the chat', async () => {
+    const noRead = await server.as(2, ['chat.create']);
+    await expectProblem(await noRead.get('/me/preferences'), 403);
+    await expectProblem(await noRead.patch('/me/preferences', { email: 'off' }), 403);
+    expect(await (await (await server.as(2)).get('/me/preferences')).json()).toMatchObject({ email: 'mentions' });
+  });
+
   it('turns e-mail off through the signed link: a page with a form, then one click', async () => {
     const david = await server.as(4);
     const token = await unsubscribeToken(server.config.mail!.linkKey, 4, 'en');
