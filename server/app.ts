@@ -25,6 +25,7 @@ import { messagesRoutes } from './routes/messages';
 import { reactionsRoutes } from './routes/reactions';
 import { roomsRoutes } from './routes/rooms';
 import { searchRoutes } from './routes/search';
+import { unsubscribeRoutes } from './routes/unsubscribe';
 import { usersRoutes } from './routes/users';
 import { widgetRoutes } from './routes/widget';
 import { headers as h, problemResponse } from './validate';
@@ -67,8 +68,10 @@ export function createApp(given: Deps) {
       responses: { 200: { description: 'The document', headers: h.requestId, content: { 'application/json': { schema: { type: 'object' } } } } },
     }), (c, next) => openapi(c as never, next))
     // The host's own calls take a host token, checked by their router: before the users' authentication.
-    .route('/host', hostRoutes(deps))
-    .use(authenticate(verify, db))
+    .route('/host', hostRoutes(deps));
+  // The e-mails' unsubscribe link carries its own signed token, not a session: it sits before authentication.
+  if (config.mail) api.route('/unsubscribe', unsubscribeRoutes(deps, config.mail));
+  api.use(authenticate(verify, db))
     // /me answers any valid token. Everything else reads chat data, so the services ask for chat.read,
     // after the membership where a room is concerned: a room that is not the caller's is 404 whatever the token lacks.
     .route('/me', meRoutes(deps))

@@ -10,6 +10,7 @@ import type { Config } from './env';
 import { createHub } from './events/hub';
 import { createLimits, limitsOptions } from './limits';
 import { createLogger, type Logger } from './log';
+import { createMailWorker } from './mail/worker';
 import { createMetrics } from './metrics';
 import { STAGING } from './services/uploads';
 import { migrateDb, openDb } from './storage';
@@ -57,6 +58,9 @@ export async function boot(config: Config, opts: BootOptions = {}) {
   }, opts.webhooks);
   const app = createApp({ config, db, verify, events, limits, logger, metrics, webhooks });
   await webhooks?.start();
+  // E-mail for the absent (SMTP_URL): a pass a minute, on one instance at a time.
+  const mailer = config.mail ? createMailWorker({ db: { ...db, online: (ids) => events.online(ids) }, mail: config.mail, logger }) : null;
+  mailer?.start();
   return {
     app,
     logger,
@@ -65,6 +69,7 @@ export async function boot(config: Config, opts: BootOptions = {}) {
     /** Ends the streams, then closes the database. */
     async close() {
       await webhooks?.stop();
+      await mailer?.stop();
       await events.close();
       limits.close();
       await db.close();

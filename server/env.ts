@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto';
+import { createHmac, createPublicKey } from 'node:crypto';
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 
@@ -41,9 +41,30 @@ const schema = z.object({
   CHAT_WEBHOOK_USERS: csv.pipe(z.array(z.string().regex(/^[1-9][0-9]{0,15}$/, 'must be user ids, comma-separated').transform(Number))).default([]),
   // Host calls (POST /host/messages) per sending service account per minute (0: none).
   CHAT_RATE_HOST_MESSAGES: z.coerce.number().int().min(0).default(600),
+  // E-mail notifications: on when SMTP_URL is set; links point into CHAT_APP_URL (the host app),
+  // the unsubscribe link into CHAT_PUBLIC_URL (where /api/chat is reached; CHAT_APP_URL when unset).
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  CHAT_MAIL_FROM: z.string().min(3).optional(),
+  CHAT_APP_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CHAT_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  // Signs the unsubscribe links (32+ bytes); derived from CHAT_JWT_SECRET when unset.
+  CHAT_MAIL_SECRET: z.string().min(32, 'must be at least 32 bytes').optional(),
+  // The e-mails' language for users whose row has none (a users column language, lang or locale is read when present).
+  CHAT_MAIL_LANG: z.enum(['fr', 'en']).default('fr'),
+  // The time zone of the times quoted in the e-mails.
+  CHAT_MAIL_TIMEZONE: z.string().refine(isTimeZone, 'must be an IANA time zone (Europe/Paris)').default('Europe/Paris'),
   TRUST_PROXY: csv.pipe(z.array(z.string()).refine(trustable, 'must be addresses or CIDR ranges (or loopback, linklocal, uniquelocal), comma-separated'))
     .default([]),
 });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function trustable(list: string[]): boolean {
   try {
@@ -55,7 +76,21 @@ function trustable(list: string[]): boolean {
 }
 
 /** The server's configuration, parsed once from the environment. */
-export type Config = z.output<typeof schema> & { jwtKey: JwtKeyConfig };
+export type Config = z.output<typeof schema> & { jwtKey: JwtKeyConfig; mail?: MailConfig };
+
+/** The e-mail notifications' settings, present when SMTP_URL is set. */
+export interface MailConfig {
+  smtpUrl: string;
+  from: string;
+  /** The host app's URL, without a trailing slash: a room opens at `${appUrl}/chat/${roomId}`. */
+  appUrl: string;
+  /** Where /api/chat is reached from a mail client, without a trailing slash. */
+  publicUrl: string;
+  lang: 'fr' | 'en';
+  timeZone: string;
+  /** The HS256 key of the unsubscribe links (never the key of the API's tokens). */
+  linkKey: Uint8Array;
+}
 
 /** Where the host's token signatures are checked against. */
 export type JwtKeyConfig =
@@ -83,7 +118,21 @@ export function parseEnv(env: Record<string, string | undefined>): Config {
   if (hooks === 1 || (hooks === 2 && !c.CHAT_WEBHOOK_USERS.length)) {
     throw new Error('invalid configuration: CHAT_WEBHOOK_URL, CHAT_WEBHOOK_SECRET and CHAT_WEBHOOK_USERS go together');
   }
-  return { ...c, jwtKey: jwtKey(c) };
+  return { ...c, jwtKey: jwtKey(c), ...(c.SMTP_URL ? { mail: mailConfig(c) } : {}) };
+}
+
+function mailConfig(c: z.output<typeof schema>): MailConfig {
+  if (!c.CHAT_MAIL_FROM) throw new Error('invalid configuration: CHAT_MAIL_FROM is required with SMTP_URL');
+  if (!c.CHAT_APP_URL) throw new Error('invalid configuration: CHAT_APP_URL is required with SMTP_URL');
+  const secret = c.CHAT_MAIL_SECRET ?? c.CHAT_JWT_SECRET ?? (c.CHAT_DEMO ? DEMO_JWT_SECRET : undefined);
+  if (!secret) throw new Error('invalid configuration: CHAT_MAIL_SECRET is required with SMTP_URL when tokens are checked with a public key');
+  const trim = (u: string) => u.replace(/\/+$/, '');
+  return {
+    smtpUrl: c.SMTP_URL!, from: c.CHAT_MAIL_FROM, appUrl: trim(c.CHAT_APP_URL), publicUrl: trim(c.CHAT_PUBLIC_URL ?? c.CHAT_APP_URL),
+    lang: c.CHAT_MAIL_LANG, timeZone: c.CHAT_MAIL_TIMEZONE,
+    // A key of its own, so that an unsubscribe link can never pass for an API token.
+    linkKey: createHmac('sha256', secret).update('ipp-chat unsubscribe links').digest(),
+  };
 }
 
 function jwtKey(c: z.output<typeof schema>): JwtKeyConfig {

@@ -3,7 +3,7 @@ import type { ChatStore } from './chat-store';
 import type { ChatSync } from './chat-sync';
 import { sleep } from './event-stream';
 import type { SendDetail } from './events';
-import type { ChatMessage, Member, Message, Role, Room, RoomContext, User } from './types';
+import type { ChatMessage, Member, Message, Preferences, Role, Room, RoomContext, User } from './types';
 
 const MAX_ATTEMPTS = 6;
 /** Members loaded at a time in a room's settings. */
@@ -178,6 +178,22 @@ export class ChatActions {
 
   async rename(room: Room, name: string): Promise<void> {
     this.store.putRoom(await this.api.json<Room>('PATCH', `/rooms/${room.id}`, { name }));
+  }
+
+  /** Changes notification preferences: shown at once, put back if the server refuses. */
+  async setPreferences(patch: Partial<Omit<Preferences, 'emailAvailable'>>): Promise<void> {
+    const s = this.store;
+    const before = s.preferences;
+    if (before) s.preferences = { ...before, ...patch };
+    s.changed();
+    try {
+      s.preferences = await this.api.json<Preferences>('PATCH', '/me/preferences', patch);
+    } catch (e) {
+      s.preferences = before;
+      throw e;
+    } finally {
+      s.changed();
+    }
   }
 
   async mute(room: Room, muted: boolean): Promise<void> {

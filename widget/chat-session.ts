@@ -165,7 +165,7 @@ export class ChatSession implements ReactiveController {
     const title = mention ? t.mentionedBy(m.senderName) : t.newMessageFrom(m.senderName);
     host.announcement = onScreen ? `${m.senderName}: ${text}` : title;
     if (onScreen) return;
-    if (!host.silent) chime();
+    if (!host.silent && this.store.preferences?.sound !== false) chime();
     if (mention || document.visibilityState === 'hidden') desktopNotify(title, text, () => void host.show(m.roomId));
   }
 }

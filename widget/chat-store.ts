@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatApi } from './api';
 import type { Draft } from './events';
-import type { ChatMessage, Me, Member, Message, Page, Perm, Presence, ReactionEvent, Room } from './types';
+import type { ChatMessage, Me, Member, Message, Page, Perm, Preferences, Presence, ReactionEvent, Room } from './types';
 
 /** Messages fetched at a time. */
 export const PAGE = 50;
@@ -18,6 +18,8 @@ const byId = (a: Message, b: Message) => order(a) - order(b);
  */
 export class ChatStore implements ReactiveController {
   me?: Me;
+  /** The notification preferences, once loaded (the sound plays until they say otherwise). */
+  preferences?: Preferences;
   rooms: Room[] = [];
   /** The open room, if any. */
   roomId: number | null = null;

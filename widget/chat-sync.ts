@@ -2,7 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatApi } from './api';
 import { applyEvent } from './chat-reducer';
 import { PAGE, type ChatStore } from './chat-store';
-import type { ChatEvent, Me, Message, Page, Room } from './types';
+import type { ChatEvent, Me, Message, Page, Preferences, Room } from './types';
 
 /** With more unread messages than this, a room opens around the first unread rather than at the end. */
 const UNREAD_AROUND = 40;
@@ -64,8 +64,17 @@ export class ChatSync implements ReactiveController {
   async load(cached = false): Promise<void> {
     await this.store.run(async () => {
       this.store.me = await this.api.get<Me>('/me');
+      void this.loadPreferences();
       if (!cached) await this.loadRooms();
     });
+  }
+
+  /** The notification preferences; a server without them (or a failure) leaves the defaults. */
+  async loadPreferences(): Promise<void> {
+    const prefs = await this.api.get<Preferences>('/me/preferences').catch(() => undefined);
+    if (!prefs) return;
+    this.store.preferences = prefs;
+    this.store.changed();
   }
 
   async loadRooms(): Promise<void> {

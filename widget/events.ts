@@ -38,6 +38,8 @@ declare global {
     'ipp-back': CustomEvent<void>;
     'ipp-cancel': CustomEvent<void>;
     'ipp-new-room': CustomEvent<{ group: boolean }>;
+    /** Open the notification settings. */
+    'ipp-preferences': CustomEvent<void>;
     'ipp-settings': CustomEvent<void>;
     'ipp-notify': CustomEvent<void>;
     'ipp-user-pick': CustomEvent<{ user: User }>;

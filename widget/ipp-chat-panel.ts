@@ -20,6 +20,7 @@ import './ipp-room-list';
 import './ipp-room-view';
 import './ipp-new-room';
 import './ipp-room-settings';
+import './ipp-notification-settings';
 
 /** Narrower than this, the page shows one pane at a time. */
 const TWO_PANES = 720;
@@ -122,7 +123,7 @@ export class IppChatPanel extends LitElement {
   /** The strings of the panel's `lang`, provided to the elements inside. */
   @provide({ context: i18nContext }) i18n: I18n = defaultI18n;
 
-  @state() private dialog: 'direct' | 'group' | 'settings' | null = null;
+  @state() private dialog: 'direct' | 'group' | 'settings' | 'preferences' | null = null;
   /** Whether there is room for the list beside the conversation (page mode). */
   @state() private wide = false;
   private view: Element | null = null;
@@ -228,6 +229,11 @@ export class IppChatPanel extends LitElement {
         >${this.closeButton()}</ipp-new-room
       >`;
     }
+    if (this.dialog === 'preferences') {
+      return html`<ipp-notification-settings class="main" exportparts=${PARTS} .preferences=${s.preferences} @ipp-back=${() => (this.dialog = null)}
+        >${this.closeButton()}</ipp-notification-settings
+      >`;
+    }
     if (this.dialog === 'settings' && room) {
       return html`<ipp-room-settings
         class="main"
@@ -311,6 +317,7 @@ export class IppChatPanel extends LitElement {
       @ipp-room-select=${(ev: HTMLElementEventMap['ipp-room-select']) => this.openRoom(ev.detail.roomId)}
       @ipp-jump=${(ev: HTMLElementEventMap['ipp-jump']) => this.openRoom(ev.detail.roomId, ev.detail.messageId)}
       @ipp-new-room=${(ev: HTMLElementEventMap['ipp-new-room']) => (this.dialog = ev.detail.group ? 'group' : 'direct')}
+      @ipp-preferences=${() => (this.dialog = 'preferences')}
       >${cls === 'main' ? this.closeButton() : nothing}</ipp-room-list
     >`;
   }

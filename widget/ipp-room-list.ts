@@ -235,7 +235,8 @@ export class IppRoomList extends LitElement {
         title: t.conversations,
         extra: html`${this.askNotify ? iconButton('bell', t.notifications, () => emit(this, 'ipp-notify')) : nothing}
         ${this.canCreate ? iconButton('add', t.newChat, () => emit(this, 'ipp-new-room', { group: false })) : nothing}
-        ${this.canManage ? iconButton('group', t.newGroup, () => emit(this, 'ipp-new-room', { group: true })) : nothing}`,
+        ${this.canManage ? iconButton('group', t.newGroup, () => emit(this, 'ipp-new-room', { group: true })) : nothing}
+        ${iconButton('settings', t.notificationSettings, () => emit(this, 'ipp-preferences'))}`,
       })}
       <div class="tools">
         ${this.context && (this.contextRoom || this.canManage)

@@ -155,3 +155,12 @@ export interface Page {
   /** Set until the first page arrives. */
   loading?: boolean;
 }
+
+/** The user's notification preferences (GET /me/preferences). */
+export interface Preferences {
+  email: 'off' | 'mentions' | 'all';
+  emailDelayMinutes: number;
+  sound: boolean;
+  /** Whether the server sends e-mail and knows the user's address. */
+  emailAvailable: boolean;
+}

@@ -6,3 +6,4 @@ export * from './contexts';
 export * from './presence';
 export * from './reactions';
 export * from './webhooks';
+export * from './notifications';

@@ -21,11 +21,11 @@ export type { PresenceRow } from '../../drizzle/mysql';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type TableName = 'rooms' | 'members' | 'messages' | 'attachments' | 'messageReads' | 'roomContexts' | 'events' | 'eventSeq' | 'presence'
-  | 'reactions' | 'mentions' | 'webhookCursor' | 'webhookDeliveries';
+  | 'reactions' | 'mentions' | 'webhookCursor' | 'webhookDeliveries' | 'preferences' | 'emailState' | 'leases';
 /** Compiles only while every chat table gives the same rows in both dialects. */
 export const dialectsAgree: { [N in TableName]: Same<Tables[N]['$inferSelect'], (typeof sqlite)[N]['$inferSelect']> } = {
   rooms: true, members: true, messages: true, attachments: true, messageReads: true, roomContexts: true, events: true, eventSeq: true, presence: true,
-  reactions: true, mentions: true, webhookCursor: true, webhookDeliveries: true,
+  reactions: true, mentions: true, webhookCursor: true, webhookDeliveries: true, preferences: true, emailState: true, leases: true,
 };
 
 /** A row that serialises writers: a room (its messages), or the one event sequence row. */

@@ -13,6 +13,16 @@ export interface UsersTable {
   nameColumns: string[];
   hasEmail: boolean;
   hasIsActive: boolean;
+  /** The column holding a user's language (`language`, `lang` or `locale`), when the table has one. */
+  langColumn?: string;
+}
+
+/** Where an e-mail reaches an active user, and in which language their row says they read ("fr", "en_US"…). */
+export interface Mailbox {
+  id: number;
+  name: string;
+  email: string;
+  lang?: string;
 }
 
 /** Lookups in the host's users table, which the chat reads and never writes. */
@@ -26,17 +36,21 @@ export interface UserLookup {
   byIds(ids: Iterable<number>): Promise<Map<number, HostUser>>;
   /** Active users whose name or email contains q (case-insensitive), by id. */
   search(q: string, limit: number): Promise<HostUser[]>;
+  /** The active users among ids that have an e-mail address (none when the table has no email column). */
+  mailboxes(ids: number[]): Promise<Map<number, Mailbox>>;
 }
 
 /** Fails fast when the host's users table is missing, and notes which optional columns it has. */
 export function describeUsersTable(table: string, nameColumns: string[], columns: string[]): UsersTable {
   if (columns.length === 0) throw new Error(`the users table "${table}" was not found in the database`);
   if (!columns.includes('id')) throw new Error(`the users table "${table}" has no id column`);
+  const langColumn = ['language', 'lang', 'locale'].find((c) => columns.includes(c));
   return {
     table,
     nameColumns: nameColumns.filter((c) => columns.includes(c)),
     hasEmail: columns.includes('email'),
     hasIsActive: columns.includes('is_active'),
+    ...(langColumn ? { langColumn } : {}),
   };
 }
 
@@ -81,6 +95,18 @@ export function userLookup(u: UsersTable, rows: (query: SQL) => Promise<UserRow[
         ? sql.join(searched.map((c) => sql`LOWER(${sql.identifier(c)}) LIKE ${pattern} ESCAPE '!'`), sql` OR `)
         : sql`1 = 1`;
       return (await select(sql`${active} AND (${match})`, limit)).map(toUser);
+    },
+    async mailboxes(ids) {
+      const found = new Map<number, Mailbox>();
+      if (!u.hasEmail || !ids.length) return found;
+      const lang = u.langColumn ? sql`, ${sql.identifier(u.langColumn)} AS ${sql.identifier('lang_')}` : sql``;
+      const rowsFound = await rows(sql`SELECT ${list}${lang} FROM ${sql.identifier(u.table)} WHERE ${idIn(ids)} AND ${active}`);
+      for (const row of rowsFound) {
+        const user = toUser(row);
+        if (!user.email) continue;
+        found.set(user.id, { id: user.id, name: user.name, email: user.email, ...(typeof row.lang_ === 'string' && row.lang_ ? { lang: row.lang_ } : {}) });
+      }
+      return found;
     },
   };
 }

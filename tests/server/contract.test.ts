@@ -4,6 +4,7 @@ import { createApp } from '../../server/app';
 import { createVerifier } from '../../server/auth';
 import { parseEnv } from '../../server/env';
 import { createLimits } from '../../server/limits';
+import { unsubscribeToken } from '../../server/mail/links';
 import { openDb, type Db } from '../../server/storage';
 import { answerOf, responseChecker, type OpenApiDoc } from '../../testkit/openapi';
 import { samples } from './fixtures/files';
@@ -22,6 +23,8 @@ import { tcpRelay, type Relay } from './relay';
  */
 
 const METRICS_TOKEN = 'contract-metrics-token-0123456789';
+// E-mail on (nothing is sent here): its unsubscribe link is one of the routes.
+const MAIL = { SMTP_URL: 'smtp://127.0.0.1:2525', CHAT_MAIL_FROM: 'chat@ipp.test', CHAT_APP_URL: 'https://ipp.test' };
 type App = ReturnType<typeof createApp>;
 
 describe.each(DIALECTS)('the document against the server on %s', (dialect) => {
@@ -32,7 +35,7 @@ describe.each(DIALECTS)('the document against the server on %s', (dialect) => {
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    server = await startServer(dialect, { METRICS_TOKEN });
+    server = await startServer(dialect, { METRICS_TOKEN, ...MAIL });
     doc = await (await server.app.request('/api/chat/openapi.json')).json();
     checker = responseChecker(doc);
     for (const [name, sub] of [['alice', 1], ['bruno', 2], ['chloe', 3], ['eve', 5]] as const) tokens[name] = await mint({ sub: String(sub) });
@@ -123,6 +126,15 @@ describe.each(DIALECTS)('the document against the server on %s', (dialect) => {
     const doomed = await json(await call('POST', '/api/chat/rooms', { json: { type: 'group', name: 'Éphémère' } }));
 
     await call('GET', '/api/chat/me');
+    await call('GET', '/api/chat/me/preferences');
+    await call('PATCH', '/api/chat/me/preferences', { json: { sound: false, emailDelayMinutes: 30 } });
+    expect((await call('PATCH', '/api/chat/me/preferences', { json: { email: 'daily' } })).status).toBe(400);
+    expect((await call('PATCH', '/api/chat/me/preferences', { json: big })).status).toBe(413);
+    const link = `/api/chat/unsubscribe?token=${await unsubscribeToken(server.config.mail!.linkKey, 3, 'fr')}`;
+    for (const method of ['GET', 'POST']) {
+      expect((await call(method, link, { as: null })).status).toBe(200);
+      expect((await call(method, '/api/chat/unsubscribe?token=forged', { as: null })).status).toBe(400);
+    }
     await call('GET', '/api/chat/users?q=br');
     await call('GET', '/api/chat/users?limit=abc');
     await call('GET', '/api/chat/channels');
@@ -272,13 +284,15 @@ describe.each(DIALECTS)('the document against the server on %s', (dialect) => {
     const url = new URL(server.testDb.url);
     url.hostname = '127.0.0.1';
     url.port = String(relay.port);
-    const config = parseEnv({ DATABASE_URL: url.href, CHAT_JWT_SECRET: SECRET });
+    const config = parseEnv({ DATABASE_URL: url.href, CHAT_JWT_SECRET: SECRET, ...MAIL });
     let db: Db | undefined;
     try {
       db = await openDb(config.DATABASE_URL, { usersTable: config.USERS_TABLE, nameColumns: config.USERS_NAME_COLUMNS });
       const app = createApp({ config, db, verify: await createVerifier(config.jwtKey, { audience: config.CHAT_JWT_AUDIENCE }) });
       await relay.cut();
       expect((await call('GET', '/api/chat/health', { app, as: null })).status).toBe(503);
+      const link = `/api/chat/unsubscribe?token=${await unsubscribeToken(config.mail!.linkKey, 3, 'fr')}`;
+      for (const method of ['GET', 'POST']) expect((await call(method, link, { app, as: null })).status).toBe(503);
       for (const [method, path] of bearerOperations()) {
         expect((await call(method, path, { app })).status, `${method} ${path}`).toBe(503);
       }

@@ -8,6 +8,8 @@ import { addReaction, removeReaction } from '../../server/services/reactions';
 import { getRoom, joinChannel, listChannels, listRooms } from '../../server/services/rooms';
 import { listRoomMembers } from '../../server/services/members';
 import { allReadThrough } from '../../server/services/room-views';
+import { pendingNotices, usersFacts } from '../../server/services/digest';
+import { acquireLease, releaseLease } from '../../server/services/leases';
 import { openDb, type Db } from '../../server/storage';
 import { createTestDb, USERS, type TestDb } from './harness';
 
@@ -23,7 +25,7 @@ const BIG_MESSAGES = 300;
 /**
  * Every statement the hot paths send to MariaDB — room list with unread
  * and mention counts, reactions, a page of messages, search, sending, read markers, the event feed's
- * replay and live reads — is EXPLAINed on tables of a few thousand rows: none
+ * replay and live reads, the e-mail pass — is EXPLAINed on tables of a few thousand rows: none
  * may scan a whole chat table. A channel of 10 000 members is joined, opened,
  * paged, searched and posted in: none of that may read every member either.
  */
@@ -120,6 +122,16 @@ describe('the hot queries on MariaDB', () => {
     await membersOf(db, [1, 2, 3]);
     await eventBounds(db);
     await pruneEvents(db, new Date(Date.now() - 24 * 3600_000));
+    // The e-mail pass: its lease, what is due (mentions, direct rooms, the rooms of those who chose "all"), the users' facts.
+    await db.upsert(db.t.preferences, { userId: 2, email: 'all', emailDelayMinutes: 15, sound: true, updatedAt: new Date() }, db.t.preferences.userId, { email: 'all' });
+    await acquireLease(db, 'mail', 'explain', new Date(), 60_000);
+    // Its window: the last day of a longer history (the optimizer reads the mentions of the window, not every membership).
+    await testDb.exec(`UPDATE chat_messages SET created_at = NOW() - INTERVAL 3 DAY WHERE id <= ${MESSAGES - 200}`);
+    await testDb.exec('ANALYZE TABLE chat_messages, chat_mentions, chat_room_members');
+    const due = await pendingNotices(db, new Date(Date.now() + 3600_000), 24 * 3600_000);
+    expect(due.size).toBeGreaterThan(0);
+    await usersFacts(db, [...due.keys()].slice(0, 50));
+    await releaseLease(db, 'mail', 'explain');
 
     // A scan of a table of a few rows is what the optimizer should do: only the tables filled above count.
     const sizes = new Map((await testDb.exec(

@@ -34,6 +34,8 @@ export class FakeChat {
     { id: 20, type: 'channel', name: 'Général', createdBy: 3, createdAt: at(9999), updatedAt: at(9999), unreadCount: 0, muted: false, myRole: 'member' },
   ];
   messages: Message[] = [];
+  /** GET/PATCH /me/preferences. */
+  preferences = { email: 'mentions', emailDelayMinutes: 15, sound: true, emailAvailable: true };
   log: Logged[] = [];
   /** Tokens the API accepts. */
   valid = new Set<string>();
@@ -269,6 +271,13 @@ export class FakeChat {
     const m = req.method;
     let match: RegExpMatchArray | null;
     if (m === 'GET' && path === '/me') return this.json({ user: this.me, perms: this.perms });
+    if (m === 'GET' && path === '/me/preferences') return this.json(this.preferences);
+    if (m === 'PATCH' && path === '/me/preferences') {
+      const { email = this.preferences.email, emailDelayMinutes = this.preferences.emailDelayMinutes, sound = this.preferences.sound } = body;
+      if (!['off', 'mentions', 'all'].includes(email) || !Number.isInteger(emailDelayMinutes) || emailDelayMinutes < 5 || emailDelayMinutes > 1440) return this.problem(400);
+      this.preferences = { ...this.preferences, email, emailDelayMinutes, sound };
+      return this.json(this.preferences);
+    }
     if (m === 'GET' && path === '/rooms') return this.json(this.rooms.map((r) => this.roomFor(r)));
     if (m === 'GET' && path === '/users') {
       const s = (q.get('q') ?? '').toLowerCase();
