@@ -84,7 +84,7 @@ export async function buildDigests(db: Db, mail: MailConfig, tasks: DigestTask[]
     const token = await unsubscribeToken(mail.linkKey, task.mailbox.id, lang, now);
     return {
       name: task.mailbox.name, lang, mode: task.mode, rooms: digestRooms, moreRooms: more, appUrl: mail.appUrl,
-      unsubscribeUrl: `${mail.publicUrl}/api/chat/unsubscribe?token=${token}`, timeZone: mail.timeZone,
+      unsubscribeUrl: `${mail.publicUrl}/api/chat/unsubscribe/${token}`, timeZone: mail.timeZone,
     } satisfies Digest;
   }));
 }

@@ -10,14 +10,15 @@ import { badRequest } from '../services/errors';
 import { updateSettings } from '../services/preferences';
 import { headers as h, problemResponse, valid } from '../validate';
 
-const query = z.object({ token: z.string().min(1).max(2000).describe('The signed token of the e-mail\'s link') });
+// A path segment, not a query parameter: what the link holds opens this page only, and routes are logged by pattern.
+const param = z.object({ link: z.string().min(1).max(2000).describe('The signed part of the e-mail\'s link') });
 const page = { 'text/html': { schema: { type: 'string' as const } } };
 // The page loads nothing and posts only to itself.
 const PAGE_HEADERS = { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'", 'Cache-Control': 'no-store' };
 
 const docs = (summary: string, description: string) => describeRoute({
   summary, description, security: [],
-  parameters: [{ in: 'query', name: 'token', required: true, schema: { type: 'string' } }],
+  parameters: [{ in: 'path', name: 'link', required: true, schema: { type: 'string' } }],
   responses: {
     200: { description: 'A small HTML page in the user\'s language', headers: h.requestId, content: page },
     400: problemResponse(400, 'Problem: the link is forged, expired, or for a user who no longer exists'),
@@ -26,16 +27,16 @@ const docs = (summary: string, description: string) => describeRoute({
 });
 
 /**
- * /unsubscribe: the e-mails' one-click unsubscribe link (RFC 8058). Its token
- * is signed by the server for one user and this one purpose (no session):
+ * /unsubscribe/:link: the e-mails' one-click unsubscribe link (RFC 8058). Its
+ * last segment is signed by the server for one user and this one purpose (no session):
  * GET shows a confirmation form, POST (the form, or a mail client's one
  * click) turns the user's e-mail notifications off. Only when e-mail is on.
  */
 export function unsubscribeRoutes({ db }: AppDeps, mail: MailConfig) {
-  async function holder(token: string) {
-    const claims = await readUnsubscribeToken(mail.linkKey, token);
+  async function holder(link: string) {
+    const claims = await readUnsubscribeToken(mail.linkKey, link);
     if (!claims || !(await db.users.byIds([claims.userId])).has(claims.userId)) {
-      throw badRequest('This unsubscribe link is invalid or expired.', { reason: 'invalid-link', field: 'query.token' });
+      throw badRequest('This unsubscribe link is invalid or expired.', { reason: 'invalid-link', field: 'param.link' });
     }
     return { userId: claims.userId, lang: mailLang(claims.lang, mail.lang) };
   }
@@ -49,16 +50,16 @@ button:focus-visible{outline:3px solid #c45500;outline-offset:2px}</style></head
 <body><main><h1>${wordsOf(lang).page.title}</h1>${body}</main></body></html>`);
 
   return new Hono()
-    .get('/', docs('The unsubscribe page of an e-mail\'s link', 'Public: the token in the link is the credential (signed for one user, for this only). Shows a form that POSTs here.'),
-      valid('query', query), async (c) => {
-        const { lang } = await holder(c.req.valid('query').token);
+    .get('/:link', docs('The unsubscribe page of an e-mail\'s link', 'Public: the signed link is the credential (signed for one user, for this only). Shows a form that POSTs here.'),
+      valid('param', param), async (c) => {
+        const { lang } = await holder(c.req.valid('param').link);
         const w = wordsOf(lang).page;
-        // No action: the form posts to this very URL, its token included.
+        // No action: the form posts to this very URL, its signed segment included.
         return c.html(render(lang, html`<p>${w.ask}</p><form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">${w.confirm}</button></form>`), 200, PAGE_HEADERS);
       })
-    .post('/', docs('One-click unsubscribe (RFC 8058): turns the link\'s user\'s e-mail notifications off', 'Public: the token in the link is the credential. The body (`List-Unsubscribe=One-Click`) is not needed.'),
-      valid('query', query), async (c) => {
-        const { userId, lang } = await holder(c.req.valid('query').token);
+    .post('/:link', docs('One-click unsubscribe (RFC 8058): turns the link\'s user\'s e-mail notifications off', 'Public: the signed link is the credential. The body (`List-Unsubscribe=One-Click`) is not needed.'),
+      valid('param', param), async (c) => {
+        const { userId, lang } = await holder(c.req.valid('param').link);
         await updateSettings(db, userId, { email: 'off' });
         return c.html(render(lang, html`<p role="status">${wordsOf(lang).page.done}</p>`), 200, PAGE_HEADERS);
       });

@@ -130,10 +130,10 @@ describe.each(DIALECTS)('the document against the server on %s', (dialect) => {
     await call('PATCH', '/api/chat/me/preferences', { json: { sound: false, emailDelayMinutes: 30 } });
     expect((await call('PATCH', '/api/chat/me/preferences', { json: { email: 'daily' } })).status).toBe(400);
     expect((await call('PATCH', '/api/chat/me/preferences', { json: big })).status).toBe(413);
-    const link = `/api/chat/unsubscribe?token=${await unsubscribeToken(server.config.mail!.linkKey, 3, 'fr')}`;
+    const link = `/api/chat/unsubscribe/${await unsubscribeToken(server.config.mail!.linkKey, 3, 'fr')}`;
     for (const method of ['GET', 'POST']) {
       expect((await call(method, link, { as: null })).status).toBe(200);
-      expect((await call(method, '/api/chat/unsubscribe?token=forged', { as: null })).status).toBe(400);
+      expect((await call(method, '/api/chat/unsubscribe/forged', { as: null })).status).toBe(400);
     }
     await call('GET', '/api/chat/users?q=br');
     await call('GET', '/api/chat/users?limit=abc');
@@ -291,7 +291,7 @@ describe.each(DIALECTS)('the document against the server on %s', (dialect) => {
       const app = createApp({ config, db, verify: await createVerifier(config.jwtKey, { audience: config.CHAT_JWT_AUDIENCE }) });
       await relay.cut();
       expect((await call('GET', '/api/chat/health', { app, as: null })).status).toBe(503);
-      const link = `/api/chat/unsubscribe?token=${await unsubscribeToken(config.mail!.linkKey, 3, 'fr')}`;
+      const link = `/api/chat/unsubscribe/${await unsubscribeToken(config.mail!.linkKey, 3, 'fr')}`;
       for (const method of ['GET', 'POST']) expect((await call(method, link, { app, as: null })).status).toBe(503);
       for (const [method, path] of bearerOperations()) {
         expect((await call(method, path, { app })).status, `${method} ${path}`).toBe(503);
