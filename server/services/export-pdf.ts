@@ -11,6 +11,8 @@ type Style = 'regular' | 'bold' | 'italic';
 const INK = '#1a1a1a';
 const GREY = '#666666';
 const NAVY = '#0f2b5b';
+/** Bytes of PDF gathered before a write to the reader. */
+const CHUNK = 64 * 1024;
 
 /**
  * Writes a conversation as a PDF with pdfkit: the room's name, its
@@ -38,7 +40,19 @@ export async function writePdf(exp: RoomExport, out: PassThrough, fonts: PdfFont
     doc.registerFont('italic', 'Helvetica-Oblique');
   }
   if (fonts.emoji) doc.registerFont('emoji', fonts.emoji.font);
-  doc.pipe(out);
+  // pdfkit hands over each PDF object apart (a hundred bytes or so): sent as they come, they would cost a write each.
+  let pending: Buffer[] = [];
+  let size = 0;
+  const flush = () => {
+    if (size && !out.destroyed) out.write(pending.length === 1 ? pending[0] : Buffer.concat(pending, size));
+    pending = [];
+    size = 0;
+  };
+  doc.on('data', (chunk: Buffer) => {
+    pending.push(chunk);
+    size += chunk.length;
+    if (size >= CHUNK) flush();
+  });
   const ended = once(doc, 'end');
 
   /** Writes a paragraph in a style, switching to the emoji font where the text font has no glyph. */
@@ -64,10 +78,13 @@ export async function writePdf(exp: RoomExport, out: PassThrough, fonts: PdfFont
 
   for await (const page of exp.pages()) {
     for (const l of page) message(l);
-    await drained(out, doc);
+    forgetLayouts(doc);
+    await drained(out);
   }
   doc.end();
   await ended;
+  flush();
+  out.end();
 
   function message(l: ExportLine) {
     const when = frenchDate(l.at, tz);
@@ -84,4 +101,15 @@ export async function writePdf(exp: RoomExport, out: PassThrough, fonts: PdfFont
     if (l.attachments.length) say(`${w.attachments}${w.colon}${l.attachments.join(', ')}`, 'regular', 9, GREY);
     doc.moveDown(0.6);
   }
+}
+
+/**
+ * pdfkit remembers the layout of every word it set, per font, for the whole
+ * document: with 50 000 messages (numbers, names, references) that grows
+ * without end. Forgetting it after each page of messages keeps the speed of
+ * the cache (words repeat within a page) with bounded memory.
+ */
+function forgetLayouts(doc: PDFKit.PDFDocument) {
+  const fonts = (doc as unknown as { _fontFamilies?: Record<string, { layoutCache?: object }> })._fontFamilies ?? {};
+  for (const font of Object.values(fonts)) if (font.layoutCache) font.layoutCache = Object.create(null);
 }
