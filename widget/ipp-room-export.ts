@@ -90,7 +90,7 @@ export class IppRoomExport extends LitElement {
       ?disabled=${!!this.busy}
       aria-busy=${this.busy?.format === format ? 'true' : 'false'}
       @click=${() => this.run(format)}
-    >${icon('down')}${label}</button>`;
+    >${icon('down')}<span>${label}</span></button>`;
     return html`
       <div class="buttons" role="group" aria-label=${t.exportTitle}>
         ${button('xlsx', t.exportXlsx)} ${button('pdf', t.exportPdf)}
