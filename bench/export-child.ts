@@ -23,12 +23,13 @@ const gc = (globalThis as { gc?: () => void }).gc!;
 const status = (field: string) => Number(readFileSync('/proc/self/status', 'utf8').match(new RegExp(`${field}:\\s+(\\d+)`))![1]) * 1024;
 
 async function download(sample: boolean, room = roomId) {
+  if (sample) gc();
+  const base = process.memoryUsage().heapUsed;
   const res = await app.request(`/api/chat/rooms/${room}/export?format=${format}`, { headers: { Authorization: `Bearer ${token}` } });
   if (res.status !== 200) throw new Error(`export answered ${res.status}: ${await res.text()}`);
   let bytes = 0;
   let next = 0;
   let heap = 0;
-  const base = process.memoryUsage().heapUsed;
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     bytes += chunk.byteLength;
     if (sample && bytes >= next) {
@@ -48,7 +49,6 @@ const started = performance.now();
 const { bytes } = await download(false);
 const ms = performance.now() - started;
 const rssGrowth = status('VmHWM') - before;
-gc();
 const { heap } = await download(true);
 console.log(JSON.stringify({ ms, bytes, rssGrowth, heap }));
 await db.close();
