@@ -3,6 +3,7 @@ import { benchEvents } from './events';
 import { benchHost } from './host';
 import { benchRooms } from './rooms';
 import { benchMail } from './mail';
+import { benchExport } from './export';
 import { benchThroughput } from './throughput';
 import { benchDialects, printTable, type Row } from './lib';
 import { benchUploads } from './uploads';
@@ -11,5 +12,5 @@ import { benchWidget } from './widget';
 /** `npm run bench`: every benchmark, one table. */
 const rows: Row[] = [];
 const dialects = await benchDialects();
-for (const bench of [benchEvents, benchThroughput, benchRooms, benchUploads, benchWidget, benchContinuity, benchHost, benchMail]) rows.push(...(await bench(dialects)));
+for (const bench of [benchEvents, benchThroughput, benchRooms, benchUploads, benchExport, benchWidget, benchContinuity, benchHost, benchMail]) rows.push(...(await bench(dialects)));
 printTable(rows);

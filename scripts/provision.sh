@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # npm test runs this first (pretest): it makes sure what the tests use is there, and says in one line what is not.
 #   - Debian's chromium (widget and end-to-end tests), nginx (the reverse-proxy test), python3-flask,
-#     python3-flask-login and python3-jwt (the Flask kit's test), MariaDB and Redis: installed with apt
-#     when missing, if this runs as root on a machine with apt;
+#     python3-flask-login and python3-jwt (the Flask kit's test), MariaDB and Redis, the fonts the PDF
+#     export embeds (fonts-dejavu-core, fonts-symbola) and poppler-utils (pdftotext reads the exported
+#     PDF in the export's tests): installed with apt when missing, if this runs as root on a machine with apt;
 #   - MariaDB on 127.0.0.1:3306 and Redis on 127.0.0.1:6379: started when they do not answer.
 # Quick when everything is there; otherwise it stops at once, naming what is missing and the command that installs it.
 set -euo pipefail
@@ -17,6 +18,9 @@ missing=()
 /usr/bin/python3 -c 'import flask, flask_login, jwt' 2>/dev/null || missing+=(python3-flask python3-flask-login python3-jwt)
 answers 3306 || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
 answers 6379 || command -v redis-server >/dev/null || missing+=(redis-server)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+[ -f /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf ] || [ -f /usr/share/fonts/truetype/symbola/Symbola.ttf ] || missing+=(fonts-symbola)
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if ! can_apt; then

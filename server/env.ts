@@ -29,6 +29,8 @@ const schema = z.object({
   CHAT_RATE_MESSAGES: z.coerce.number().int().min(0).default(60),
   CHAT_RATE_UPLOADS: z.coerce.number().int().min(0).default(20),
   CHAT_MAX_STREAMS: z.coerce.number().int().min(0).default(10),
+  // Conversation exports (GET /rooms/:id/export) per user per minute.
+  CHAT_RATE_EXPORTS: z.coerce.number().int().min(0).default(10),
   // An upload that sends nothing for this long is answered 400 and its resources released.
   CHAT_UPLOAD_IDLE_SECONDS: z.coerce.number().positive().max(600).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

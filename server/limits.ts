@@ -15,6 +15,8 @@ export interface LimitsOptions {
   streamsPerUser: number;
   /** Host calls (POST /host/messages) per sending service account per minute (absent or 0: none). */
   hostMessagesPerMinute?: number;
+  /** Conversation exports started per user per minute (0: no limit); at most CONCURRENT_EXPORTS at once per instance. */
+  exportsPerMinute?: number;
   /** When set, the per-minute counters are shared by every instance through Redis. */
   redisUrl?: string;
   /** Key prefix in Redis: instances on the same database share it (see redisPrefix). */
@@ -36,6 +38,12 @@ export interface Limits {
   host(senderId: number): Promise<void>;
   /** Holds one of the user's stream slots until `release()`; throws 429 when all are taken. */
   stream(userId: number): () => void;
+  /**
+   * Counts an export of the user, holding one of their export slots until
+   * `release()` (the file is sent); throws 429 past the per-minute limit or
+   * when all slots are taken.
+   */
+  export(userId: number): Promise<() => void>;
   /** Counts a typing signal of the user in a room: one a second; throws 429 past it. */
   typing(userId: number, roomId: number): Promise<void>;
   /** Whether the shared counters' Redis answers; null when Redis is not configured. */
@@ -48,6 +56,8 @@ const MINUTE = 60_000;
 const TYPING_MS = 1000;
 /** Multipart sends one user may have under way at once on one instance. */
 export const CONCURRENT_UPLOADS = 3;
+/** Exports one user may have being written at once on one instance (each reads a whole room). */
+export const CONCURRENT_EXPORTS = 2;
 
 /** The limits a configuration asks for; `redis` adds the shared counters (boot.ts passes REDIS_URL and the prefix). */
 export const limitsOptions = (config: Config, redis: { redisUrl?: string; redisPrefix?: string } = {}): LimitsOptions => ({
@@ -56,6 +66,7 @@ export const limitsOptions = (config: Config, redis: { redisUrl?: string; redisP
   concurrentUploads: CONCURRENT_UPLOADS,
   streamsPerUser: config.CHAT_MAX_STREAMS,
   hostMessagesPerMinute: config.CHAT_RATE_HOST_MESSAGES,
+  exportsPerMinute: config.CHAT_RATE_EXPORTS,
   ...redis,
 });
 
@@ -163,6 +174,16 @@ export function createLimits(opts: LimitsOptions): Limits {
     stream(userId) {
       const release = hold('streams', userId, opts.streamsPerUser);
       if (!release) throw tooMany(`open event streams (at most ${opts.streamsPerUser}); close another one`, 'streams', 3000);
+      return release;
+    },
+    async export(userId) {
+      const release = hold('exports', userId, CONCURRENT_EXPORTS);
+      if (!release) throw tooMany(`exports at the same time (at most ${CONCURRENT_EXPORTS})`, 'concurrent-exports', 3000);
+      const wait = await hit('exports', userId, opts.exportsPerMinute ?? 0);
+      if (wait) {
+        release();
+        throw tooMany(`exports (at most ${opts.exportsPerMinute} a minute)`, 'exports', wait);
+      }
       return release;
     },
     async typing(userId, roomId) {

@@ -39,7 +39,7 @@ export const USERS: TestUser[] = [
 ];
 
 /** Rate limits far above what any test does, for the servers of tests that are not about them (limits.test.ts is). */
-export const HIGH_LIMITS = { CHAT_RATE_MESSAGES: '100000', CHAT_RATE_UPLOADS: '100000', CHAT_MAX_STREAMS: '100000' };
+export const HIGH_LIMITS = { CHAT_RATE_MESSAGES: '100000', CHAT_RATE_UPLOADS: '100000', CHAT_MAX_STREAMS: '100000', CHAT_RATE_EXPORTS: '100000' };
 
 export type Dialect = 'mysql' | 'sqlite';
 export const DIALECTS: Dialect[] = ['mysql', 'sqlite'];

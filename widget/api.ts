@@ -115,6 +115,26 @@ export class ChatApi extends EventTarget {
     return res.blob();
   }
 
+  /**
+   * A file the server makes (a conversation's export), read as it arrives:
+   * `onProgress` gets the bytes received so far. Resolves with the file and
+   * the name the server gave it (Content-Disposition, RFC 5987 `filename*` first).
+   */
+  async file(path: string, onProgress?: (bytes: number) => void): Promise<{ blob: Blob; fileName: string }> {
+    const res = await this.fetch(path);
+    if (!res.ok) throw toError(res.status, await res.text());
+    const parts: Uint8Array[] = [];
+    let bytes = 0;
+    const reader = res.body!.getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      parts.push(r.value);
+      onProgress?.((bytes += r.value.byteLength));
+    }
+    this.dispatchEvent(new Event('reachable'));
+    const type = res.headers.get('content-type') ?? 'application/octet-stream';
+    return { blob: new Blob(parts as BlobPart[], { type }), fileName: fileNameOf(res.headers.get('content-disposition')) };
+  }
+
   /** Sends a message with files as multipart/form-data, reporting upload progress (0 to 1). */
   async upload(roomId: number, form: FormData, onProgress: (p: number) => void): Promise<Message> {
     const res = await this.authed((token) => this.xhr(roomId, form, token, onProgress));
@@ -136,4 +156,19 @@ export class ChatApi extends EventTarget {
       x.send(form);
     });
   }
+}
+
+/** The file name of a Content-Disposition header: its UTF-8 `filename*` (RFC 5987), else `filename`, without any path. */
+export function fileNameOf(header: string | null): string {
+  const star = header?.match(/filename\*=UTF-8''([^;\s]+)/i)?.[1];
+  let name = '';
+  if (star) {
+    try {
+      name = decodeURIComponent(star);
+    } catch {
+      // Not valid percent-encoding: the plain name below.
+    }
+  }
+  name ||= header?.match(/filename="([^"]*)"/i)?.[1] ?? '';
+  return name.replace(/[\\/]/g, '_') || 'export';
 }

@@ -109,6 +109,10 @@ const fr = {
   removed: (a: string, u: string) => `${a} a retiré ${u}`,
   left: (u: string) => `${u} a quitté la conversation`,
   at: 'à',
+  exportTitle: 'Exporter la conversation',
+  exportXlsx: 'Exporter en Excel',
+  exportPdf: 'Exporter en PDF',
+  exporting: (size: string) => (size ? `Export en cours… ${size}` : 'Export en cours…'),
 };
 
 export type Strings = typeof fr;
@@ -218,6 +222,10 @@ const en: Strings = {
   removed: (a, u) => `${a} removed ${u}`,
   left: (u) => `${u} left the conversation`,
   at: 'at',
+  exportTitle: 'Export the conversation',
+  exportXlsx: 'Export to Excel',
+  exportPdf: 'Export to PDF',
+  exporting: (size) => (size ? `Exporting… ${size}` : 'Exporting…'),
 };
 
 /** Strings and date formatting for one language; a new object whenever the language changes. */

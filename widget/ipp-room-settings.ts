@@ -10,11 +10,12 @@ import { shared, view } from './styles';
 import { titleBar } from './title-bar';
 import type { Me, Member, Presence, Role, Room } from './types';
 import './ipp-avatar';
+import './ipp-room-export';
 import './ipp-user-search';
 
 /**
- * Room settings: mute and leave for everyone (a direct conversation is
- * hidden instead, until its next message); rename and members (add, remove)
+ * Room settings: mute, export (Excel, PDF) and leave for everyone (a direct
+ * conversation is hidden instead, until its next message); rename and members (add, remove)
  * for the room's admins and moderators, roles for its admins, when the host
  * grants chat.manage_rooms as well. A big room lists its first members and
  * loads more on "Voir plus"; its header counts them all.
@@ -139,6 +140,7 @@ export class IppRoomSettings extends LitElement {
           <input type="checkbox" .checked=${this.room.muted} @change=${(e: Event) => this.act((a, r) => a.mute(r, (e.target as HTMLInputElement).checked))} />
           ${t.mute}
         </label>
+        ${this.me?.perms.includes('chat.read') ? html`<h3>${t.exportTitle}</h3><ipp-room-export .room=${this.room}></ipp-room-export>` : nothing}
         ${this.room.type === 'direct' ? nothing : this.renderMembers(manage, admin, meId)}
         ${this.room.type === 'direct'
           ? html`<button class="danger" aria-describedby="hide-hint" @click=${() => this.act((a, r) => a.leave(r))}>

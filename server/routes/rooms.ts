@@ -11,6 +11,7 @@ import {
 import { signalTyping } from '../services/typing';
 import { member, readMarker, room, roomContext } from '../services/views';
 import { doc, idNumber, idParam, valid } from '../validate';
+import { exportRoutes } from './export';
 import { membersRoutes } from './members';
 import { roomMessagesRoutes } from './messages';
 
@@ -36,7 +37,8 @@ const readBody = z.strictObject({ messageId: idNumber });
 
 /**
  * /rooms: the caller's conversations and what a member does to one; its
- * members (/rooms/:id/members) and messages (/rooms/:id/messages) are mounted here.
+ * members (/rooms/:id/members), messages (/rooms/:id/messages) and export
+ * (/rooms/:id/export) are mounted here.
  */
 export function roomsRoutes(deps: AppDeps) {
   const { db, config, events, limits } = deps;
@@ -97,5 +99,6 @@ export function roomsRoutes(deps: AppDeps) {
         return c.body(null, 204);
       })
     .route('/:id/members', membersRoutes(deps))
-    .route('/:id/messages', roomMessagesRoutes(deps));
+    .route('/:id/messages', roomMessagesRoutes(deps))
+    .route('/:id/export', exportRoutes(deps));
 }

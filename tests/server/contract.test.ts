@@ -237,6 +237,11 @@ describe.each(DIALECTS)('the document against the server on %s', (dialect) => {
     expect((await call('DELETE', reaction(999999, '👍'))).status).toBe(404);
     expect((await call('DELETE', reaction(system.id, '👍'))).status).toBe(409);
 
+    // Export: the spreadsheet and the PDF, a format that is none of them (400), a room that is not the caller's (404).
+    for (const format of ['xlsx', 'pdf']) expect((await call('GET', rooms(group.id, `/export?format=${format}`))).status).toBe(200);
+    expect((await call('GET', rooms(group.id, '/export?format=csv'))).status).toBe(400);
+    expect((await call('GET', rooms(999999, '/export?format=pdf'))).status).toBe(404);
+
     await call('GET', '/api/chat/search?q=bonjour');
     expect((await call('GET', '/api/chat/search')).status).toBe(400);
     expect((await call('GET', '/api/chat/search?q=bonjour&roomId=999999')).status).toBe(404);
@@ -255,10 +260,10 @@ describe.each(DIALECTS)('the document against the server on %s', (dialect) => {
     expect((await call('GET', '/api/chat/events')).status).toBe(200);
   });
 
-  it('describes the rate limits: messages, messages with files and open streams', async () => {
+  it('describes the rate limits: messages, messages with files, exports and open streams', async () => {
     const config = parseEnv({ DATABASE_URL: server.testDb.url, CHAT_JWT_SECRET: SECRET, METRICS_TOKEN });
     const verify = await createVerifier(config.jwtKey, { audience: config.CHAT_JWT_AUDIENCE });
-    const limits = createLimits({ messagesPerMinute: 1, uploadsPerMinute: 1, concurrentUploads: 3, streamsPerUser: 1, hostMessagesPerMinute: 1 });
+    const limits = createLimits({ messagesPerMinute: 1, uploadsPerMinute: 1, concurrentUploads: 3, streamsPerUser: 1, hostMessagesPerMinute: 1, exportsPerMinute: 1 });
     const app = createApp({ config, db: server.db, verify, limits });
     const room = await json(await call('POST', '/api/chat/rooms', { app, as: 'chloe', json: { type: 'direct', userId: 2 } }));
     const send = (clientId: string) => call('POST', `/api/chat/rooms/${room.id}/messages`, { app, as: 'chloe', json: { content: 'vite', clientId } });
@@ -269,6 +274,9 @@ describe.each(DIALECTS)('the document against the server on %s', (dialect) => {
     const host = (idempotencyKey: string) => call('POST', '/api/chat/host/messages', { app, as: 'host', json: { senderId: 6, to: { userId: 3 }, content: 'vite', idempotencyKey } });
     expect((await host('h-1')).status).toBe(201);
     expect((await host('h-2')).status).toBe(429);
+    const exportRoom = () => call('GET', `/api/chat/rooms/${room.id}/export?format=xlsx`, { app, as: 'chloe' });
+    expect((await exportRoom()).status).toBe(200);
+    expect((await exportRoom()).status).toBe(429);
     const first = await app.request('/api/chat/events', { headers: { Authorization: `Bearer ${tokens.chloe}` } });
     try {
       expect((await call('GET', '/api/chat/events', { app, as: 'chloe' })).status).toBe(429);

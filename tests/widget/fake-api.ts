@@ -48,6 +48,8 @@ export class FakeChat {
   failSend?: number;
   /** The reason and facts of the refusal of a send. */
   failFacts: Record<string, unknown> = {};
+  /** When set, GET /rooms/:id/export answers this status (e.g. 429) instead of the file. */
+  failExport?: number;
   /** When set, GET /events answers this status (e.g. 503) instead of a stream. */
   eventsStatus?: number;
   /** When set, changes are answered but not announced on the feed (a feed that lags behind). */
@@ -404,6 +406,16 @@ export class FakeChat {
       const msg = this.messages.find((x) => x.id === +match![1]);
       if (!msg) return this.problem(404);
       return this.react(msg, decodeURIComponent(match[2]), this.me.id, m === 'PUT');
+    }
+    if ((match = path.match(/^\/rooms\/(\d+)\/export$/)) && m === 'GET') {
+      if (!this.rooms.some((r) => r.id === +match![1])) return this.problem(404, 'No such room.');
+      if (this.failExport) return this.problem(this.failExport, 'refused', this.failExport === 429 ? { reason: 'exports', retryAfter: 42 } : {});
+      const format = q.get('format');
+      if (format !== 'xlsx' && format !== 'pdf') return this.problem(400, 'format');
+      const type = format === 'pdf' ? 'application/pdf' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+      return new Response(new Blob([format === 'pdf' ? '%PDF-1.3 export' : 'PK export'], { type }), {
+        headers: { 'content-type': type, 'content-disposition': `attachment; filename="equipe-import-2026-05-04.${format}"; filename*=UTF-8''%C3%89quipe%20import%202026-05-04.${format}` },
+      });
     }
     if (path.startsWith('/attachments/')) return new Response(new Blob([PNG], { type: 'image/png' }));
     return this.problem(404, `${m} ${path}`);
