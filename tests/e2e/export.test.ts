@@ -53,7 +53,8 @@ describe('exporting a conversation from the widget, against the real server', ()
 
       expect(await save('Exporter en Excel', 'room.xlsx')).toMatch(/^Achats Asie \d{4}-\d{2}-\d{2}\.xlsx$/);
       const book = new ExcelJS.Workbook();
-      await book.xlsx.load(readFileSync(join(dir, 'room.xlsx')));
+      const saved = readFileSync(join(dir, 'room.xlsx'));
+      await book.xlsx.load(saved.buffer.slice(saved.byteOffset, saved.byteOffset + saved.byteLength) as ArrayBuffer);
       const sheet = book.getWorksheet('Messages')!;
       expect(sheet.getRow(1).values).toEqual([undefined, 'Date', 'Expéditeur', 'Message', 'Réponse à', 'Pièces jointes']);
       const texts = sheet.getRows(2, sheet.rowCount - 1)!.map((r) => String(r.getCell(3).value ?? ''));
