@@ -168,17 +168,6 @@ export async function membersOf(db: Db, roomIds: number[]): Promise<Map<number, 
   return byRoom;
 }
 
-/** The users who share a room with this one (not themselves): who hears of their presence. */
-export async function roomMatesOf(db: Db, userId: number): Promise<number[]> {
-  const { members } = db.t;
-  const rows = await db.orm.selectDistinct({ userId: members.userId }).from(members)
-    .where(and(
-      sql`${members.roomId} IN (SELECT ${members.roomId} FROM ${members} WHERE ${members.userId} = ${userId})`,
-      sql`${members.userId} <> ${userId}`,
-    ));
-  return rows.map((r) => r.userId);
-}
-
 /** Marks users as members of a room from this event on (the event recorded with their joining). */
 export async function markJoined(tx: Db, roomId: number, userIds: number[] | 'all', eventId: number): Promise<void> {
   const { members } = tx.t;
