@@ -21,12 +21,13 @@ export type ClientReply =
   | { cmd: 'expecting'; target: number }
   | { cmd: 'arrived'; target: number; times: number[] };
 
+const EMPTY = Buffer.alloc(0);
 const now = () => performance.timeOrigin + performance.now();
 const reply = (r: ClientReply) => process.send!(r);
 
-interface Feed { req: http.ClientRequest; tail: string }
+interface Feed { req: http.ClientRequest; tail: Buffer }
 const feeds: Feed[][] = [];
-let expecting: { target: number; marker: string; times: Float64Array; left: number; timer: NodeJS.Timeout } | null = null;
+let expecting: { target: number; marker: Buffer; times: Float64Array; left: number; timer: NodeJS.Timeout } | null = null;
 
 function finish() {
   if (!expecting) return;
@@ -40,20 +41,20 @@ function open(target: number, index: number, url: string, token: string | null):
   return new Promise((resolve) => {
     const headers: Record<string, string> = { Accept: 'text/event-stream' };
     if (token) headers.Authorization = `Bearer ${token}`;
-    const feed: Feed = { req: http.get(url, { agent: false, headers }), tail: '' };
+    const feed: Feed = { req: http.get(url, { agent: false, headers }), tail: EMPTY };
     feeds[target][index] = feed;
     feed.req.on('response', (res) => {
       resolve(res.statusCode === 200);
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
+      // Bytes, not text: the feeds bring much the bench does not look at (presence), not worth decoding.
+      res.on('data', (chunk: Buffer) => {
         const e = expecting;
         if (!e || e.target !== target) return;
         if (Number.isNaN(e.times[index])) {
           // A marker cut in two by the chunks is found in the end of the one before and the start of this one.
-          if (chunk.includes(e.marker) || (feed.tail + chunk.slice(0, e.marker.length)).includes(e.marker)) {
+          if (chunk.includes(e.marker) || Buffer.concat([feed.tail, chunk.subarray(0, e.marker.length)]).includes(e.marker)) {
             e.times[index] = now();
             if (--e.left === 0) finish();
-          } else feed.tail = chunk.slice(-e.marker.length);
+          } else feed.tail = Buffer.from(chunk.subarray(-e.marker.length));
         }
       });
     });
@@ -79,9 +80,9 @@ process.on('message', async (m: ClientCommand) => {
     reply({ cmd: 'opened', target: m.target, ok, failed, at: now() });
   } else if (m.cmd === 'expect') {
     const n = feeds[m.target].length;
-    for (const f of feeds[m.target]) f.tail = '';
+    for (const f of feeds[m.target]) f.tail = EMPTY;
     expecting = {
-      target: m.target, marker: m.marker, times: new Float64Array(n).fill(NaN), left: n,
+      target: m.target, marker: Buffer.from(m.marker), times: new Float64Array(n).fill(NaN), left: n,
       timer: setTimeout(finish, m.timeoutMs),
     };
     reply({ cmd: 'expecting', target: m.target });

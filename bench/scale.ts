@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createTestDb, USERS, type Dialect } from '../testkit/db';
@@ -81,6 +82,13 @@ async function post(url: string, body: unknown, token?: string): Promise<void> {
   await res.arrayBuffer();
 }
 
+/** Opens feeds all at once, and closes them once they all answered. */
+async function warmUp(url: string, tokens: (string | null)[]) {
+  const reqs = tokens.map((token) => http.get(url, { agent: false, headers: token ? { Authorization: `Bearer ${token}` } : {} }));
+  await Promise.all(reqs.map((r) => new Promise((resolve) => { r.once('response', resolve); r.once('error', resolve); })));
+  for (const r of reqs) r.destroy();
+}
+
 /** The heap in use of the BFF, from its /metrics. */
 async function bffHeap(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`, { headers: { Authorization: 'Bearer bench-metrics' } })).text();
@@ -121,7 +129,11 @@ async function scale(asked: number, broadcasts: number, dialect: Dialect): Promi
     ];
     const measured = [];
     for (const [i, t] of targets.entries()) {
+      // A first wave of feeds, opened and closed, so the growth measured is the feeds' own
+      // (not the database pool's connections or the JIT's code, made once whatever the count).
+      await warmUp(t.url, t.tokens.slice(0, 400));
       await t.send(`bench-before-${i}`);
+      await new Promise((r) => setTimeout(r, 1500));
       const [rss0, heap0] = [t.rss(), await t.heap()];
       const opened = await c.open(i, t.url, t.tokens);
       // Let what the arrivals set off (presence) settle, then one message that every feed must get.
