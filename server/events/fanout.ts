@@ -103,6 +103,15 @@ export async function roomsOfUsers(db: Db, userIds: number[]): Promise<Map<numbe
 }
 
 /**
+ * Presence is told to the members of rooms up to this size. Past it, every
+ * arrival would be written to every member (10 000 feeds opening at once, after
+ * a restart, would be 50 million frames): a large channel's members read
+ * `online` when they fetch members, and hear live of those they share a
+ * smaller room with.
+ */
+export const PRESENCE_MAX_ROOM = 1000;
+
+/**
  * What each user with a stream here hears of a batch of presence changes:
  * the changes of those who share a room with them (not their own), once
  * however many rooms they share, as one chunk. Most hear exactly one room's
@@ -119,7 +128,7 @@ export function presenceChunks(
   const heard = new Map<number, number | Set<number>>();
   for (const [r, who] of changedIn) {
     const room = rooms.get(r);
-    if (!room) continue;
+    if (!room || room.size > PRESENCE_MAX_ROOM) continue;
     const hear = (u: number) => {
       const before = heard.get(u);
       if (before === undefined) heard.set(u, r);

@@ -13,7 +13,7 @@ const BATCH = 500;
 const BUSY_GAP_MS = 4;
 const KEEP_ALIVE = Buffer.from(': keep-alive\n\n');
 /** Presence changes are gathered this long, then told in one write per stream (docs/api.md: within 2 s). */
-const PRESENCE_BATCH_MS = 250;
+const PRESENCE_BATCH_MS = 500;
 
 /** Builds the hub; timers run only while streams are open (pruning aside). */
 export function createHub(opts: HubOptions): Hub {
