@@ -1,5 +1,7 @@
 import { benchContinuity } from './continuity';
 import { benchEvents } from './events';
+import { benchScale } from './scale';
+import { benchStatements } from './statements';
 import { benchThroughput } from './throughput';
 import { benchDialects, printTable, type Row } from './lib';
 import { benchUploads } from './uploads';
@@ -8,5 +10,5 @@ import { benchWidget } from './widget';
 /** `npm run bench`: every benchmark, one table. */
 const rows: Row[] = [];
 const dialects = await benchDialects();
-for (const bench of [benchEvents, benchThroughput, benchUploads, benchWidget, benchContinuity]) rows.push(...(await bench(dialects)));
+for (const bench of [benchEvents, benchScale, benchThroughput, benchStatements, benchUploads, benchWidget, benchContinuity]) rows.push(...(await bench(dialects)));
 printTable(rows);

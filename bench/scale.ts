@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { createTestDb, USERS, type Dialect } from '../testkit/db';
+import { createTestDb, type Dialect } from '../testkit/db';
 import { mint, SECRET } from '../testkit/tokens';
 import type { ClientCommand, ClientReply } from './feeds-client';
 import { benchDialects, ms, percentile, printTable, startServerProcess, type Row } from './lib';
