@@ -143,7 +143,12 @@ async function scale(asked: number, broadcasts: number, dialect: Dialect): Promi
       measured.push({ ...opened, warmMissed: warm.filter(Number.isNaN).length, rss: (rss1 - rss0) / n, heap: (heap1 - heap0) / n, times: [] as number[] });
     }
     for (let round = 0; round < broadcasts; round++) {
-      for (const [i, t] of targets.entries()) measured[i].times.push(...(await c.broadcast(i, `bench-fan-${i}-${round}`, t.send)));
+      for (const [i, t] of targets.entries()) {
+        const got = await c.broadcast(i, `bench-fan-${i}-${round}`, t.send);
+        const missed = got.filter(Number.isNaN).length;
+        if (missed) console.error(`${t.name}, ${n} feeds, broadcast ${round}: ${missed} feeds got nothing within 30 s`);
+        measured[i].times.push(...got);
+      }
     }
     const [bff, base] = measured.map((m) => {
       const got = m.times.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);

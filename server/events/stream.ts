@@ -39,6 +39,15 @@ function sweep() {
   if (!expiring.size) { clearInterval(sweeper); sweeper = undefined; }
 }
 
+/** Takes an ended stream off the expiry check, which stops once no stream is left (a server can exit). */
+function unexpire(feed: Feed) {
+  const exp = feed.userExp;
+  const set = expiring.get(exp);
+  if (!set?.delete(feed) || set.size) return;
+  expiring.delete(exp);
+  if (!expiring.size) { clearInterval(sweeper); sweeper = undefined; }
+}
+
 /**
  * The part shared by both kinds of response: subscribe, end at `exp`,
  * release everything once. One object per stream, its methods shared (no
@@ -52,6 +61,9 @@ abstract class Feed implements Subscriber {
   constructor(protected readonly opts: StreamOptions) {
     this.userId = opts.userId;
   }
+
+  /** When the stream's token expires (seconds since the epoch). */
+  get userExp() { return this.opts.exp; }
 
   /** Subscribes, and ends the stream when its token expires. */
   protected attach() {
@@ -85,7 +97,7 @@ abstract class Feed implements Subscriber {
   end(abort = false, failed = false) {
     if (this.closed) return;
     this.closed = true;
-    expiring.get(this.opts.exp)?.delete(this);
+    unexpire(this);
     this.detach?.();
     this.opts.onClose?.();
     this.finish(abort, failed);
