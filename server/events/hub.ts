@@ -1,5 +1,5 @@
 import { createRosterCache, createWriter, presenceChunks, roomsOfUsers } from './fanout';
-import { eventsAfter, frame, lastEventId, pruneEvents } from './outbox';
+import { eventsAfter, frame, lastEventId, pruneEvents, type StoredEvent } from './outbox';
 import { createPresence, type PresenceChange } from './presence';
 import { connectRedis } from './redis';
 import { resume } from './replay';
@@ -86,7 +86,7 @@ export function createHub(opts: HubOptions): Hub {
   ));
 
   /** Reads what was committed since the last read, once for every stream, and delivers it. */
-  async function pump(): Promise<void> {
+  async function pump(committed?: StoredEvent[]): Promise<void> {
     // Nobody listens here: nothing to read (subscribe() catches up when someone comes).
     if (!count) return;
     if (pumping) { again = true; return; }
@@ -95,7 +95,10 @@ export function createHub(opts: HubOptions): Hub {
       let after = await seen();
       do {
         again = false;
-        const rows = await eventsAfter(db, after, BATCH);
+        // Events this process just committed, right after the last delivered (ids drawn and committed in
+        // order: nothing else can be between): delivered as they are, not read back.
+        const rows = committed?.length && committed.every((r, i) => r.id === after + 1 + i) ? committed : await eventsAfter(db, after, BATCH);
+        committed = undefined;
         if (!rows.length) break;
         roster.forgetChanged(rows);
         const members = await roster.of(rows.map((r) => r.roomId));
@@ -222,9 +225,9 @@ export function createHub(opts: HubOptions): Hub {
   }
 
   return {
-    wake() {
+    wake(committed) {
       redis?.publishWake();
-      void pump();
+      void pump(committed);
     },
 
     async subscribe(sub, lastId) {

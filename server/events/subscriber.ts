@@ -1,5 +1,6 @@
 import type { Logger } from '../log';
 import type { Db } from '../storage';
+import type { StoredEvent } from './outbox';
 
 /** One open event stream of one user, as the hub sees it. */
 export interface Subscriber {
@@ -68,8 +69,12 @@ export interface HubObserver {
 
 /** The real-time hub of one process: reads the outbox once per batch and fans each event out. */
 export interface Hub {
-  /** Something was committed: read the outbox now (and tell the other instances). */
-  wake(): void;
+  /**
+   * Something was committed: read the outbox now (and tell the other
+   * instances). `committed`, the events of that commit here, are delivered
+   * without reading them back when they follow on from the last delivered.
+   */
+  wake(committed?: StoredEvent[]): void;
   /**
    * Attaches a stream. With `lastEventId`, first replays what the user missed
    * (or writes `reset` when that is not possible) while live events wait in a
