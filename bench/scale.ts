@@ -139,6 +139,8 @@ async function scale(asked: number, broadcasts: number, dialect: Dialect): Promi
       // Let what the arrivals set off (presence) settle, then one message that every feed must get.
       await new Promise((r) => setTimeout(r, 2000));
       const warm = await c.broadcast(i, `bench-warm-${i}`, t.send);
+      // Idle a while, as a server between messages is: the garbage of the connects is collected then.
+      await new Promise((r) => setTimeout(r, 8000));
       const [rss1, heap1] = [t.rss(), await t.heap()];
       measured.push({ ...opened, warmMissed: warm.filter(Number.isNaN).length, rss: (rss1 - rss0) / n, heap: (heap1 - heap0) / n, times: [] as number[] });
     }
