@@ -7,12 +7,14 @@ import { mint, SECRET } from '../testkit/tokens';
 import { benchDialects, ms, percentile, printTable, startServerProcess, type Row } from './lib';
 
 const SENDERS = 10;
+const RECIPIENTS = 10;
 const SECONDS = Number(process.env.BENCH_THROUGHPUT_SECONDS ?? 5);
 
 /**
- * Accepted messages per second: 10 senders, each in a direct room of its own
- * with Alice, who keeps the feed open, POST one message after another for a
- * few seconds against a BFF in its own process.
+ * Accepted messages per second: 10 senders, each in a group of its own with
+ * 10 recipients who all keep the feed open (so every message is fanned out
+ * to 10 feeds), POST one message after another for a few seconds against a
+ * BFF in its own process.
  */
 export async function benchThroughput(dialects: Dialect[]): Promise<Row[]> {
   const rows: Row[] = [];
@@ -24,7 +26,10 @@ async function throughput(dialect: Dialect): Promise<Row[]> {
   const senders: TestUser[] = Array.from({ length: SENDERS }, (_, i) => ({
     id: 100 + i, username: `s${i}`, full_name: `Sender ${i}`, email: null, is_active: 1,
   }));
-  const testDb = await createTestDb(dialect, [...USERS, ...senders]);
+  const recipients: TestUser[] = Array.from({ length: SENDERS * RECIPIENTS }, (_, i) => ({
+    id: 1000 + i, username: `r${i}`, full_name: `Recipient ${i}`, email: null, is_active: 1,
+  }));
+  const testDb = await createTestDb(dialect, [...USERS, ...senders, ...recipients]);
   const server = await startServerProcess({ DATABASE_URL: testDb.url, CHAT_JWT_SECRET: SECRET, REDIS_URL: '' });
   const api = `${server.url}/api/chat`;
   // node:http with keep-alive rather than fetch: the load generator shares the two cores with
@@ -46,11 +51,17 @@ async function throughput(dialect: Dialect): Promise<Row[]> {
   });
   try {
     const tokens = await Promise.all(senders.map((u) => mint({ sub: String(u.id) })));
-    const rooms = await Promise.all(tokens.map(async (t) => (await call(t, '/rooms', { type: 'direct', userId: 1 })).body.id));
-    // Alice reads the feed, so every message is also fanned out.
-    const stop = new AbortController();
-    const feed = await fetch(`${api}/events`, { headers: { Authorization: `Bearer ${await mint({ sub: '1' })}` }, signal: stop.signal });
-    const drain = feed.body!.pipeTo(new WritableStream()).catch(() => {});
+    const rooms = await Promise.all(tokens.map(async (t, i) => (await call(t, '/rooms', {
+      type: 'group', name: `Groupe ${i}`, memberIds: recipients.slice(i * RECIPIENTS, (i + 1) * RECIPIENTS).map((r) => r.id),
+    })).body.id));
+    // The recipients read the feed, so every message is also fanned out (read and dropped).
+    const feeds = await Promise.all(recipients.map(async (r) => {
+      const token = await mint({ sub: String(r.id) });
+      return new Promise<http.ClientRequest>((resolve) => {
+        const req = http.get(`${api}/events`, { agent: false, headers: { Authorization: `Bearer ${token}` } }, (res) => { res.resume(); resolve(req); });
+        req.on('error', () => {});
+      });
+    }));
     let accepted = 0;
     let failed = 0;
     const latencies: number[] = [];
@@ -74,12 +85,11 @@ async function throughput(dialect: Dialect): Promise<Row[]> {
     const serverCpu = (cpuSeconds(server.pid) - cpuBefore) / elapsed;
     const clientUsage = process.cpuUsage(mine);
     const clientCpu = (clientUsage.user + clientUsage.system) / 1e6 / elapsed;
-    stop.abort();
-    await drain;
+    for (const f of feeds) f.destroy();
     latencies.sort((a, b) => a - b);
     const target = dialect === 'mysql' ? 500 : undefined;
     return [{
-      bench: `throughput ${dialect}`, metric: `accepted messages/s (${SENDERS} senders)`,
+      bench: `throughput ${dialect}`, metric: `accepted messages/s (${SENDERS} senders, ${RECIPIENTS} feeds each)`,
       value: `${rate.toFixed(0)}/s${failed ? `, ${failed} failed` : ''}`,
       target: target ? `≥ ${target}/s` : undefined, ok: target ? rate >= target && !failed : undefined,
     }, {

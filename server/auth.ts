@@ -46,7 +46,8 @@ export async function createVerifier(key: JwtKeyConfig, opts: { issuer?: string;
   let getKey: Uint8Array | CryptoKey | JWTVerifyGetKey;
   let algorithms: string[];
   if (key.kind === 'secret') {
-    getKey = new TextEncoder().encode(key.secret);
+    // Imported once: given the raw bytes, jose would import a key for every token it verifies.
+    getKey = await crypto.subtle.importKey('raw', new TextEncoder().encode(key.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
     algorithms = ['HS256'];
   } else if (key.kind === 'pem') {
     getKey = await importSPKI(key.pem, key.alg);
@@ -63,7 +64,7 @@ export async function createVerifier(key: JwtKeyConfig, opts: { issuer?: string;
     const hit = verified.get(token);
     if (hit && now < hit.until) return hit.claims;
     try {
-      const { payload, protectedHeader } = await jwtVerify(token, getKey as Uint8Array, {
+      const { payload, protectedHeader } = await jwtVerify(token, getKey as CryptoKey, {
         algorithms,
         issuer: opts.issuer,
         audience: opts.audience,

@@ -24,9 +24,10 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
     const type = c.req.header('Content-Type');
     if (isMultipart(type)) return next();
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    // No Content-Length and no Transfer-Encoding: no body (RFC 9112 §6.3). Asked first, as hono's bodyLimit
+    // would build a whole Web Request (kept as long as an event stream lasts) to find the body absent.
+    if (incoming && !incoming.headers['content-length'] && !incoming.headers['transfer-encoding']) return next();
     if (!incoming || !isJson(type)) return limit(c, next);
-    // No Content-Length and no Transfer-Encoding: no body (RFC 9112 §6.3).
-    if (!incoming.headers['content-length'] && !incoming.headers['transfer-encoding']) return next();
     if (Number(incoming.headers['content-length']) > maxBytes) throw tooBig();
     const chunks: Buffer[] = [];
     let size = 0;

@@ -45,23 +45,40 @@ export function observeRequests({ logger, metrics, trustProxy }: { logger: Logge
     const env = c.env as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
     // Read now: once the response is sent, the socket may be gone.
     const ip = env?.incoming?.socket ? proxyAddr(env.incoming, trusted) : undefined;
-    const done = (status: number, extra: Record<string, unknown> = {}) => {
-      const route = routeOf(c);
-      const ms = Math.round((performance.now() - start) * 10) / 10;
-      const labels = { method: c.req.method, route, status: String(status) };
-      metrics.httpRequests.inc(labels);
-      // An event stream lasts as long as its token: its time says nothing of the server's speed.
-      const stream = c.res.headers.has('x-hono-already-sent') || (c.res.headers.get('content-type') ?? '').startsWith('text/event-stream');
-      if (!stream) metrics.httpDuration.observe(labels, ms / 1000);
-      log.info({
-        method: c.req.method, route, status, ms, userId: (c.var as { me?: { id: number } }).me?.id ?? null,
-        ip, ...extra,
-      }, 'request');
-    };
     await next();
+    const line = accessLine({
+      logger: log, metrics, start, ip, method: c.req.method, route: routeOf(c), userId: (c.var as { me?: { id: number } }).me?.id ?? null,
+      // An event stream lasts as long as its token: its time says nothing of the server's speed.
+      stream: c.res.headers.has('x-hono-already-sent') || (c.res.headers.get('content-type') ?? '').startsWith('text/event-stream'),
+    });
     const outgoing = env?.outgoing;
-    if (!outgoing) return done(c.res.status);
-    // On Node, once the response is really sent (or the client has gone): the status sent, the whole time taken.
-    outgoing.once('close', () => done(outgoing.statusCode, outgoing.writableFinished ? {} : { aborted: true }));
+    if (!outgoing) line(c.res.status);
+    else whenSent(outgoing, line);
   });
+}
+
+interface LineFacts {
+  logger: Logger; metrics: Metrics; start: number; ip: string | undefined;
+  method: string; route: string; userId: number | null; stream: boolean;
+}
+
+/**
+ * The access line and metrics of a request, from what was read once its
+ * handler was done. Built out here, where no request context is in scope:
+ * an event stream's line waits as long as the stream lasts, and must not
+ * keep the whole context alive until then.
+ */
+function accessLine(f: LineFacts) {
+  return (status: number, extra: Record<string, unknown> = {}) => {
+    const ms = Math.round((performance.now() - f.start) * 10) / 10;
+    const labels = { method: f.method, route: f.route, status: String(status) };
+    f.metrics.httpRequests.inc(labels);
+    if (!f.stream) f.metrics.httpDuration.observe(labels, ms / 1000);
+    f.logger.info({ method: f.method, route: f.route, status, ms, userId: f.userId, ip: f.ip, ...extra }, 'request');
+  };
+}
+
+/** On Node, once the response is really sent (or the client has gone): the status sent, the whole time taken. */
+function whenSent(outgoing: ServerResponse, line: ReturnType<typeof accessLine>) {
+  outgoing.once('close', () => line(outgoing.statusCode, outgoing.writableFinished ? {} : { aborted: true }));
 }

@@ -1,73 +1,19 @@
-import type { Logger } from '../log';
-import type { Db } from '../storage';
-import { eventsAfter, frame, lastEventId, membersOf, pruneEvents, roomMatesOf } from './outbox';
+import { createRosterCache, createWriter, presenceChunks, roomsOfUsers } from './fanout';
+import { eventsAfter, frame, lastEventId, pruneEvents, type StoredEvent } from './outbox';
 import { createPresence, type PresenceChange } from './presence';
 import { connectRedis } from './redis';
 import { resume } from './replay';
-import type { Entry, Subscriber } from './subscriber';
+import type { Entry, Hub, HubOptions } from './subscriber';
 
-export type { Subscriber } from './subscriber';
-
-export interface HubOptions {
-  db: Db;
-  /** Shares wake-ups and typing between instances; without it the hub is in-process only. */
-  redisUrl?: string;
-  /** Prefix of the Redis channels and keys: instances on the same database must share it. */
-  redisPrefix?: string;
-  /** Safety poll of the outbox while streams are open, so a lost wake-up only delays delivery. */
-  pollMs?: number;
-  /** Comment written to every stream this often, for proxies (docs/api.md: at least every 20 s). */
-  keepAliveMs?: number;
-  /** Events are kept at least this long (docs/api.md: 24 h), pruned every `pruneEveryMs` (0: never). */
-  retentionMs?: number;
-  pruneEveryMs?: number;
-  /** How often the users of open streams are checked to be still active (default 60 s). */
-  recheckMs?: number;
-  /** A user's feeds closed and opened again within this long (a page reload) change nothing (default 1 s). */
-  presenceGraceMs?: number;
-  /** Where failures are logged, once per outage (boot.ts passes the server's logger); stderr lines otherwise. */
-  logger?: Logger;
-  /** Counters for the metrics (server/metrics.ts). */
-  observe?: HubObserver;
-}
-
-/** What the hub reports to the metrics. */
-export interface HubObserver {
-  /** An event was written to `streams` open streams, `sinceCommitMs` after its commit (typing and replays not included). */
-  delivered(streams: number, sinceCommitMs: number | null): void;
-  /** Reading the outbox or the users failed. */
-  dbError(): void;
-  /** A Redis connection or command failed. */
-  redisError(): void;
-}
-
-/** The real-time hub of one process: reads the outbox once per batch and fans each event out. */
-export interface Hub {
-  /** Something was committed: read the outbox now (and tell the other instances). */
-  wake(): void;
-  /**
-   * Attaches a stream. With `lastEventId`, first replays what the user missed
-   * (or writes `reset` when that is not possible) while live events wait in a
-   * buffer. Resolves with the function that detaches it.
-   */
-  subscribe(sub: Subscriber, lastEventId?: string): Promise<() => void>;
-  /** Sends a typing signal to the room's other members, on every instance (the caller limits it). */
-  typing(roomId: number, user: { id: number; name: string }): Promise<void>;
-  /** Which of these users have a feed open on some instance. */
-  online(ids: number[]): Promise<Set<number>>;
-  /** Deletes the events past the retention window. */
-  prune(): Promise<number>;
-  /** Open streams, and those still replaying. */
-  stats(): { subscribers: number; replaying: number };
-  /** Ends every stream and stops timers and Redis connections. */
-  close(): Promise<void>;
-}
+export type { Hub, HubObserver, HubOptions, Subscriber } from './subscriber';
 
 /** Events read from the outbox at a time. */
 const BATCH = 500;
 /** Under a steady flow of commits, the outbox is read at most this often. */
 const BUSY_GAP_MS = 4;
-const KEEP_ALIVE = ': keep-alive\n\n';
+const KEEP_ALIVE = Buffer.from(': keep-alive\n\n');
+/** Presence changes are gathered this long, then told in one write per stream (docs/api.md: within 2 s). */
+const PRESENCE_BATCH_MS = 500;
 
 /** Builds the hub; timers run only while streams are open (pruning aside). */
 export function createHub(opts: HubOptions): Hub {
@@ -77,6 +23,8 @@ export function createHub(opts: HubOptions): Hub {
   const retentionMs = opts.retentionMs ?? 24 * 3600_000;
   const recheckMs = opts.recheckMs ?? 60_000;
   const byUser = new Map<number, Set<Entry>>();
+  const writer = createWriter();
+  const roster = createRosterCache(db);
   let count = 0;
   let lastSeen: Promise<number> | number | null = null;
   let pumping = false;
@@ -101,7 +49,7 @@ export function createHub(opts: HubOptions): Hub {
   const redis = opts.redisUrl
     ? connectRedis(opts.redisUrl, opts.redisPrefix ?? 'ipp-chat', {
       onWake: () => void pump(),
-      onTyping: (roomId, userId, chunk) => void deliverTyping(roomId, userId, chunk),
+      onTyping: (roomId, userId, chunk) => void deliverTyping(roomId, userId, Buffer.from(chunk)),
       onPresence: (change) => void deliverPresence(change),
       onError: (err) => {
         opts.observe?.redisError();
@@ -118,14 +66,14 @@ export function createHub(opts: HubOptions): Hub {
     },
   });
 
-  /** Hands a frame to a user's streams; returns how many it reached. */
-  function deliver(userId: number, id: number | null, chunk: string): number {
+  /** Hands a frame to a user's streams (written with the others of this turn); returns how many it reached. */
+  function deliver(userId: number, id: number | null, chunk: Buffer): number {
     const entries = byUser.get(userId);
     if (!entries) return 0;
     let reached = 0;
     for (const e of entries) {
       if (e.buffer) e.buffer.push([id, chunk]);
-      else if (id === null || id > e.replayed) e.sub.write(chunk);
+      else if (id === null || id > e.replayed) writer.queue(e, chunk);
       else continue;
       reached++;
     }
@@ -138,7 +86,7 @@ export function createHub(opts: HubOptions): Hub {
   ));
 
   /** Reads what was committed since the last read, once for every stream, and delivers it. */
-  async function pump(): Promise<void> {
+  async function pump(committed?: StoredEvent[]): Promise<void> {
     // Nobody listens here: nothing to read (subscribe() catches up when someone comes).
     if (!count) return;
     if (pumping) { again = true; return; }
@@ -147,12 +95,16 @@ export function createHub(opts: HubOptions): Hub {
       let after = await seen();
       do {
         again = false;
-        const rows = await eventsAfter(db, after, BATCH);
+        // Events this process just committed, right after the last delivered (ids drawn and committed in
+        // order: nothing else can be between): delivered as they are, not read back.
+        const rows = committed?.length && committed.every((r, i) => r.id === after + 1 + i) ? committed : await eventsAfter(db, after, BATCH);
+        committed = undefined;
         if (!rows.length) break;
-        const members = await membersOf(db, [...new Set(rows.map((r) => r.roomId))]);
+        roster.forgetChanged(rows);
+        const members = await roster.of(rows.map((r) => r.roomId));
         // No await from here to the end of the loop body: a stream that subscribes meanwhile sees all or nothing of it.
         for (const r of rows) {
-          const chunk = frame(r.id, r.type, r.data);
+          const chunk = Buffer.from(frame(r.id, r.type, r.data));
           const room = members.get(r.roomId)!;
           let reached = 0;
           // Walk the smaller side: a large channel's members, or the few users with a stream here.
@@ -176,21 +128,37 @@ export function createHub(opts: HubOptions): Hub {
     }
   }
 
-  /** Tells the streams here of the user's room mates that the user came or went (ephemeral, like typing). */
-  async function deliverPresence(change: PresenceChange) {
+  let changes = new Map<number, PresenceChange>();
+  let presenceTimer: NodeJS.Timeout | undefined;
+  function deliverPresence(change: PresenceChange) {
+    if (!count) return;
+    changes.set(change.userId, change);
+    presenceTimer ??= setTimeout(() => void tellPresence(), PRESENCE_BATCH_MS);
+  }
+
+  /**
+   * Tells the streams here of the changes gathered (ephemeral, like typing):
+   * each change to those who share a room with its user (not to that user),
+   * once however many rooms they share, in one write per stream.
+   */
+  async function tellPresence() {
+    presenceTimer = undefined;
+    const batch = changes;
+    changes = new Map();
     if (!count) return;
     try {
-      const chunk = frame(null, 'presence', JSON.stringify(change));
-      for (const u of await roomMatesOf(db, change.userId)) deliver(u, null, chunk);
+      const roomsOf = await roomsOfUsers(db, [...batch.keys()]);
+      const rooms = await roster.of([...roomsOf.values()].flat());
+      for (const [u, chunk] of presenceChunks(batch, roomsOf, rooms, byUser)) deliver(u, null, chunk);
     } catch (err) {
       warn('presence', err);
     }
   }
 
-  async function deliverTyping(roomId: number, userId: number, chunk: string) {
+  async function deliverTyping(roomId: number, userId: number, chunk: Buffer) {
     if (!count) return;
     try {
-      const members = (await membersOf(db, [roomId])).get(roomId)!;
+      const members = (await roster.of([roomId])).get(roomId)!;
       for (const u of members.keys()) if (u !== userId) deliver(u, null, chunk);
     } catch (err) {
       dbFailed('typing', err);
@@ -216,13 +184,15 @@ export function createHub(opts: HubOptions): Hub {
     timers.push(setInterval(() => void pump(), pollMs));
     timers.push(setInterval(() => void dropInactive(), recheckMs));
     timers.push(setInterval(() => {
-      for (const entries of byUser.values()) for (const e of entries) if (!e.buffer) e.sub.write(KEEP_ALIVE);
+      for (const entries of byUser.values()) for (const e of entries) if (!e.buffer) writer.queue(e, KEEP_ALIVE);
     }, keepAliveMs));
   }
 
   function stopTimers() {
     for (const t of timers) clearInterval(t);
     timers = [];
+    // Nobody listens: the outbox is not followed any more, so the members held would not be kept up to date.
+    roster.clear();
   }
 
   function add(entry: Entry) {
@@ -255,9 +225,9 @@ export function createHub(opts: HubOptions): Hub {
   }
 
   return {
-    wake() {
+    wake(committed) {
       redis?.publishWake();
-      void pump();
+      void pump(committed);
     },
 
     async subscribe(sub, lastId) {
@@ -269,7 +239,7 @@ export function createHub(opts: HubOptions): Hub {
       } else {
         await seen();
       }
-      const entry: Entry = { sub, buffer: lastId !== undefined ? [] : null, replayed: 0 };
+      const entry: Entry = { sub, buffer: lastId !== undefined ? [] : null, replayed: 0, pending: null };
       // Live delivery to this stream starts right after lastSeen: no await between here and add().
       sub.ready?.(lastId === undefined && typeof lastSeen === 'number' ? lastSeen : undefined);
       add(entry);
@@ -285,9 +255,9 @@ export function createHub(opts: HubOptions): Hub {
     },
 
     async typing(roomId, user) {
-      const chunk = frame(null, 'typing', JSON.stringify({ roomId, userId: user.id, name: user.name }));
-      await deliverTyping(roomId, user.id, chunk);
-      redis?.publishTyping(roomId, user.id, chunk);
+      const text = frame(null, 'typing', JSON.stringify({ roomId, userId: user.id, name: user.name }));
+      await deliverTyping(roomId, user.id, Buffer.from(text));
+      redis?.publishTyping(roomId, user.id, text);
     },
 
     online: (ids) => presence.online(ids),
@@ -303,6 +273,7 @@ export function createHub(opts: HubOptions): Hub {
     async close() {
       closed = true;
       clearInterval(pruning);
+      clearTimeout(presenceTimer);
       stopTimers();
       for (const entries of [...byUser.values()]) for (const e of [...entries]) e.sub.close();
       byUser.clear();

@@ -8,10 +8,10 @@ export type StoredEventType =
   | 'member.added' | 'member.removed' | 'read'
   | 'reaction.added' | 'reaction.removed';
 
-const recorded = new WeakSet<Db>();
+const recorded = new WeakMap<Db, StoredEvent[]>();
 
-/** Whether events were recorded in this transaction (then the hub is woken after its commit). */
-export const recordedIn = (tx: Db) => recorded.has(tx);
+/** The events recorded in this transaction, if any (the hub is handed them after its commit). */
+export const recordedIn = (tx: Db) => recorded.get(tx);
 
 /** An event to record: the room it belongs to, and who else must get it though not a member. */
 export interface NewEvent {
@@ -47,7 +47,6 @@ export interface StoredEvent {
  */
 export async function recordEvents(tx: Db, list: NewEvent[]): Promise<number[]> {
   if (!list.length) return [];
-  recorded.add(tx);
   const { events, eventSeq } = tx.t;
   const createdAt = new Date();
   const rows = list.map((e) => ({
@@ -64,6 +63,9 @@ export async function recordEvents(tx: Db, list: NewEvent[]): Promise<number[]> 
   if (id === null) throw new Error('chat_event_seq has no row 1: apply the migrations (npm run db:migrate)');
   const ids = [id];
   for (const row of rest) ids.push(await tx.insert(events, row));
+  const kept = recorded.get(tx) ?? [];
+  recorded.set(tx, kept);
+  rows.forEach((r, i) => kept.push({ id: ids[i], roomId: r.roomId, type: r.type, data: r.data, audience: r.audience, createdAt }));
   return ids;
 }
 
@@ -168,17 +170,6 @@ export async function membersOf(db: Db, roomIds: number[]): Promise<Map<number, 
   return byRoom;
 }
 
-/** The users who share a room with this one (not themselves): who hears of their presence. */
-export async function roomMatesOf(db: Db, userId: number): Promise<number[]> {
-  const { members } = db.t;
-  const rows = await db.orm.selectDistinct({ userId: members.userId }).from(members)
-    .where(and(
-      sql`${members.roomId} IN (SELECT ${members.roomId} FROM ${members} WHERE ${members.userId} = ${userId})`,
-      sql`${members.userId} <> ${userId}`,
-    ));
-  return rows.map((r) => r.userId);
-}
-
 /** Marks users as members of a room from this event on (the event recorded with their joining). */
 export async function markJoined(tx: Db, roomId: number, userIds: number[] | 'all', eventId: number): Promise<void> {
   const { members } = tx.t;
@@ -198,20 +189,20 @@ export const frame = (id: number | null, type: string, data: string) =>
  * The same storage port, tied to the event hub: each commit that recorded
  * events wakes it, so they leave at once, and who is online is its answer.
  */
-export function withHub(db: Db, hub: { wake(): void; online(ids: number[]): Promise<Set<number>> }): Db {
+export function withHub(db: Db, hub: { wake(committed?: StoredEvent[]): void; online(ids: number[]): Promise<Set<number>> }): Db {
   const online = (ids: number[]) => hub.online(ids);
   return {
     ...db,
     online,
     async transaction(fn) {
-      let events = false;
+      let events: StoredEvent[] | undefined;
       const result = await db.transaction(async (tx) => {
         const attached: Db = { ...tx, online };
         const r = await fn(attached);
         events = recordedIn(attached);
         return r;
       });
-      if (events) hub.wake();
+      if (events) hub.wake(events);
       return result;
     },
   };

@@ -5,8 +5,6 @@ import type { Hub, Subscriber } from './hub';
 
 /** A stream further behind than this is closed: its client resumes from the database with Last-Event-ID. */
 export const MAX_BACKLOG_BYTES = 1 << 20;
-/** Longest setTimeout delay Node accepts; a token living longer is cut there and the client reconnects. */
-const MAX_DELAY = 2 ** 31 - 1;
 
 export interface StreamOptions {
   hub: Hub;
@@ -24,47 +22,93 @@ export interface StreamOptions {
 /** Response header of a fresh stream: the id of the last event before its first, where its client resumes. */
 export const POSITION_HEADER = 'Chat-Last-Event-Id';
 
-interface StreamIo {
-  /** Sends the head (with the stream's position when known) and the retry hint. */
-  start(after?: number): void;
-  write(chunk: string): boolean;
-  drained(): Promise<void>;
-  /** Ends the stream; before start(), answers 503 when `failed`. */
-  end(abort: boolean, failed?: boolean): void;
+/**
+ * Streams by the second their token expires: one check a second ends those
+ * due, for every stream of the process, instead of a timer for each.
+ */
+const expiring = new Map<number, Set<Feed>>();
+let sweeper: NodeJS.Timeout | undefined;
+
+function sweep() {
+  const now = Date.now() / 1000;
+  for (const [exp, feeds] of expiring) {
+    if (exp > now) continue;
+    expiring.delete(exp);
+    for (const f of feeds) f.close();
+  }
+  if (!expiring.size) { clearInterval(sweeper); sweeper = undefined; }
 }
 
-/** The part shared by both kinds of response: subscribe, end at `exp`, release everything once. */
-function attach(opts: StreamOptions, io: StreamIo) {
-  let closed = false;
-  let detach: (() => void) | undefined;
+/** Takes an ended stream off the expiry check, which stops once no stream is left (a server can exit). */
+function unexpire(feed: Feed) {
+  const exp = feed.userExp;
+  const set = expiring.get(exp);
+  if (!set?.delete(feed) || set.size) return;
+  expiring.delete(exp);
+  if (!expiring.size) { clearInterval(sweeper); sweeper = undefined; }
+}
+
+/**
+ * The part shared by both kinds of response: subscribe, end at `exp`,
+ * release everything once. One object per stream, its methods shared (no
+ * closures per stream: 10 000 streams are held by one process).
+ */
+abstract class Feed implements Subscriber {
+  readonly userId: number;
+  private closed = false;
+  private detach: (() => void) | undefined;
+
+  constructor(protected readonly opts: StreamOptions) {
+    this.userId = opts.userId;
+  }
+
+  /** When the stream's token expires (seconds since the epoch). */
+  get userExp() { return this.opts.exp; }
+
+  /** Subscribes, and ends the stream when its token expires. */
+  protected attach() {
+    const exp = this.opts.exp;
+    let set = expiring.get(exp);
+    if (!set) expiring.set(exp, (set = new Set()));
+    set.add(this);
+    sweeper ??= setInterval(sweep, 1000);
+    this.opts.hub.subscribe(this, this.opts.lastEventId).then(
+      (off) => { if (this.closed) off(); else this.detach = off; },
+      (err) => {
+        const text = `ipp-chat events: subscribing failed: ${err instanceof Error ? err.message : err}`;
+        if (this.opts.logger) this.opts.logger.warn(text);
+        else console.error(text);
+        this.end(false, true);
+      },
+    );
+  }
+
+  get open() { return !this.closed; }
+
+  write(chunk: string | Uint8Array) { return this.closed ? true : this.push(chunk); }
+
+  drained() { return this.closed ? Promise.resolve() : this.waitDrain(); }
+
+  ready(after?: number) { if (!this.closed) this.start(after); }
+
+  close() { this.end(false); }
+
   /** Ends the stream; `abort` drops what is still buffered for a client too far behind. */
-  const close = (abort = false, failed = false) => {
-    if (closed) return;
-    closed = true;
-    clearTimeout(expiry);
-    detach?.();
-    opts.onClose?.();
-    io.end(abort, failed);
-  };
-  const expiry = setTimeout(() => close(), Math.min(Math.max(0, opts.exp * 1000 - Date.now()), MAX_DELAY));
-  const sub: Subscriber = {
-    userId: opts.userId,
-    write: (chunk) => (closed ? true : io.write(chunk)),
-    drained: () => (closed ? Promise.resolve() : io.drained()),
-    get open() { return !closed; },
-    close: () => close(),
-    ready: (after) => { if (!closed) io.start(after); },
-  };
-  opts.hub.subscribe(sub, opts.lastEventId).then(
-    (off) => { if (closed) off(); else detach = off; },
-    (err) => {
-      const text = `ipp-chat events: subscribing failed: ${err instanceof Error ? err.message : err}`;
-      if (opts.logger) opts.logger.warn(text);
-      else console.error(text);
-      close(false, true);
-    },
-  );
-  return close;
+  end(abort = false, failed = false) {
+    if (this.closed) return;
+    this.closed = true;
+    unexpire(this);
+    this.detach?.();
+    this.opts.onClose?.();
+    this.finish(abort, failed);
+  }
+
+  /** Sends the head (with the stream's position when known) and the retry hint. */
+  protected abstract start(after?: number): void;
+  protected abstract push(chunk: string | Uint8Array): boolean;
+  protected abstract waitDrain(): Promise<void>;
+  /** Ends the response; before start(), answers 503 when `failed`. */
+  protected abstract finish(abort: boolean, failed: boolean): void;
 }
 
 const headersAt = (headers: Record<string, string>, after?: number) =>
@@ -82,74 +126,109 @@ function unavailable(headers: Record<string, string>): [Record<string, string>, 
   ];
 }
 
-/** Streams events straight to the Node response (no per-write promise or Web stream in between). */
-export function streamToNode(res: ServerResponse, opts: StreamOptions): void {
-  const close = attach(opts, {
-    start(after) {
-      res.writeHead(200, headersAt(opts.headers, after));
-      res.write(RETRY);
-    },
-    write(chunk) {
-      const ok = res.write(chunk);
-      if (res.writableLength > MAX_BACKLOG_BYTES) queueMicrotask(() => close(true));
-      return ok;
-    },
-    drained: () => new Promise<void>((resolve) => {
+const FEED = Symbol('feed');
+type FeedResponse = ServerResponse & { [FEED]?: NodeFeed };
+/** The one 'close' listener of every Node response that carries a feed. */
+function onResponseClose(this: FeedResponse) { this[FEED]?.close(); }
+
+class NodeFeed extends Feed {
+  constructor(private readonly res: FeedResponse, opts: StreamOptions) {
+    super(opts);
+    res[FEED] = this;
+    res.on('close', onResponseClose);
+    this.attach();
+  }
+
+  protected start(after?: number) {
+    this.res.writeHead(200, headersAt(this.opts.headers, after));
+    this.res.write(RETRY);
+  }
+
+  protected push(chunk: string | Uint8Array) {
+    const ok = this.res.write(chunk);
+    if (this.res.writableLength > MAX_BACKLOG_BYTES) queueMicrotask(() => this.end(true));
+    return ok;
+  }
+
+  protected waitDrain() {
+    const res = this.res;
+    return new Promise<void>((resolve) => {
       const done = () => { res.off('drain', done); res.off('close', done); resolve(); };
       res.on('drain', done);
       res.on('close', done);
-    }),
-    end(abort, failed) {
-      if (failed && !res.headersSent) {
-        const [headers, body] = unavailable(opts.headers);
-        res.writeHead(503, headers).end(body);
-      } else if (abort) res.destroy();
-      else res.end();
-    },
-  });
-  res.on('close', () => close());
+    });
+  }
+
+  protected finish(abort: boolean, failed: boolean) {
+    const res = this.res;
+    res[FEED] = undefined;
+    if (failed && !res.headersSent) {
+      const [headers, body] = unavailable(this.opts.headers);
+      res.writeHead(503, headers).end(body);
+    } else if (abort) res.destroy();
+    else res.end();
+  }
 }
+
+/** Streams events straight to the Node response (no per-write promise or Web stream in between). */
+export function streamToNode(res: ServerResponse, opts: StreamOptions): void {
+  new NodeFeed(res, opts);
+}
+
+class WebFeed extends Feed {
+  private controller!: ReadableStreamDefaultController<Uint8Array>;
+  private waiting: (() => void)[] = [];
+  private respond: ((r: Response) => void) | undefined;
+  private readonly body: ReadableStream<Uint8Array>;
+  readonly response: Promise<Response>;
+
+  constructor(opts: StreamOptions) {
+    super(opts);
+    this.response = new Promise<Response>((resolve) => (this.respond = resolve));
+    this.body = new ReadableStream<Uint8Array>({
+      start: (c) => { this.controller = c; },
+      pull: () => this.wake(),
+      cancel: () => this.close(),
+    }, { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength });
+    this.attach();
+  }
+
+  private answer(r: Response) { this.respond?.(r); this.respond = undefined; }
+
+  private wake() { const w = this.waiting; this.waiting = []; for (const f of w) f(); }
+
+  protected start(after?: number) {
+    this.controller.enqueue(encoder.encode(RETRY));
+    this.answer(new Response(this.body, { status: 200, headers: headersAt(this.opts.headers, after) }));
+  }
+
+  protected push(chunk: string | Uint8Array) {
+    this.controller.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
+    const room = this.controller.desiredSize ?? 0;
+    if (room < -MAX_BACKLOG_BYTES) queueMicrotask(() => this.end(true));
+    return room > 0;
+  }
+
+  protected waitDrain() { return new Promise<void>((resolve) => this.waiting.push(resolve)); }
+
+  protected finish(abort: boolean, failed: boolean) {
+    this.wake();
+    try {
+      if (abort) this.controller.error(new Error('too far behind'));
+      else this.controller.close();
+    } catch { /* already cancelled */ }
+    if (!this.respond) return;
+    const [headers, text] = failed ? unavailable(this.opts.headers) : [this.opts.headers, this.body];
+    this.answer(new Response(text, { status: failed ? 503 : 200, headers }));
+  }
+}
+
+const encoder = new TextEncoder();
 
 /**
  * The same stream as a Web Response, where there is no Node response
  * (app.request, other runtimes); resolves once the stream is subscribed.
  */
 export function streamToWeb(opts: StreamOptions): Promise<Response> {
-  const encoder = new TextEncoder();
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  let close: (abort?: boolean) => void = () => {};
-  let waiting: (() => void)[] = [];
-  let respond: ((r: Response) => void) | undefined;
-  const response = new Promise<Response>((resolve) => (respond = resolve));
-  const answer = (r: Response) => { respond?.(r); respond = undefined; };
-  const wake = () => { const w = waiting; waiting = []; for (const f of w) f(); };
-  const body = new ReadableStream<Uint8Array>({
-    start(c) { controller = c; },
-    pull: wake,
-    cancel() { close(); },
-  }, { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength });
-  close = attach(opts, {
-    start(after) {
-      controller.enqueue(encoder.encode(RETRY));
-      answer(new Response(body, { status: 200, headers: headersAt(opts.headers, after) }));
-    },
-    write(chunk) {
-      controller.enqueue(encoder.encode(chunk));
-      const room = controller.desiredSize ?? 0;
-      if (room < -MAX_BACKLOG_BYTES) queueMicrotask(() => close(true));
-      return room > 0;
-    },
-    drained: () => new Promise<void>((resolve) => waiting.push(resolve)),
-    end(abort, failed) {
-      wake();
-      try {
-        if (abort) controller.error(new Error('too far behind'));
-        else controller.close();
-      } catch { /* already cancelled */ }
-      if (!respond) return;
-      const [headers, text] = failed ? unavailable(opts.headers) : [opts.headers, body];
-      answer(new Response(text, { status: failed ? 503 : 200, headers }));
-    },
-  });
-  return response;
+  return new WebFeed(opts).response;
 }

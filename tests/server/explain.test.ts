@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireMember, type Me } from '../../server/services/access';
 import { eventsAfter, eventsForUser, eventBounds, membersOf, pruneEvents } from '../../server/events/outbox';
+import { roomsOfUsers } from '../../server/events/fanout';
 import { deleteMessage, editMessage, listMessages, sendMessage } from '../../server/services/messages';
 import { searchMessages } from '../../server/services/search';
 import { markRead } from '../../server/services/reads';
@@ -120,6 +121,7 @@ describe('the hot queries on MariaDB', () => {
     await eventsForUser(db, 1, MESSAGES - 100, 500);
     await eventsAfter(db, MESSAGES - 50, 500);
     await membersOf(db, [1, 2, 3]);
+    await roomsOfUsers(db, [1, other]);
     await eventBounds(db);
     await pruneEvents(db, new Date(Date.now() - 24 * 3600_000));
     // The e-mail pass: its lease, what is due (mentions, direct rooms, the rooms of those who chose "all"), the users' facts.
