@@ -30,7 +30,7 @@ describe('a room of 250 members', () => {
     const items = () => all(chat, 'ipp-room-settings', 'li').length;
     const more = () => settings.shadowRoot!.querySelector<HTMLButtonElement>('button.more');
     await until(() => items() === 100, 'the first members');
-    expect(settings.shadowRoot!.querySelector('h3')!.textContent).to.equal('Membres (250)');
+    expect([...settings.shadowRoot!.querySelectorAll('h3')].map((h) => h.textContent)).to.include('Membres (250)');
     expect(more()!.textContent!.trim()).to.equal('Voir plus');
     more()!.click();
     await until(() => items() === 200, 'the next page');
@@ -40,7 +40,7 @@ describe('a room of 250 members', () => {
     more()!.click();
     await until(() => items() === 250, 'the last page');
     expect(more()).to.equal(null);
-    expect(settings.shadowRoot!.querySelector('h3')!.textContent).to.equal('Membres (250)');
+    expect([...settings.shadowRoot!.querySelectorAll('h3')].map((h) => h.textContent)).to.include('Membres (250)');
   });
 
   it('shows my message read by all when the server says everyone read it', async () => {
