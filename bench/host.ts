@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createTestDb, USERS, type Dialect } from '../testkit/db';
 import { startReceiver } from '../testkit/receiver';
 import { mint, mintHost, SECRET } from '../testkit/tokens';
-import { benchDialects, ms, percentile, printTable, startServerProcess, type Row } from './lib';
+import { benchDialects, ms, percentile, printTable, startServerProcess, type Row, jsonClient } from './lib';
 
 const CALLS = Number(process.env.BENCH_HOST_CALLS ?? 2000);
 const CONCURRENCY = 20;
@@ -33,20 +33,8 @@ async function host(dialect: Dialect): Promise<Row[]> {
   });
   const api = `${server.url}/api/chat`;
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const call = (token: string, path: string, body: unknown) => new Promise<{ status: number; body: { id: number } }>((resolve, reject) => {
-    const data = JSON.stringify(body);
-    const req = http.request(`${api}${path}`, {
-      method: 'POST', agent,
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString()) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(data);
-  });
+  const send = jsonClient(api, agent);
+  const call = (token: string, path: string, body: unknown) => send(token, 'POST', path, body);
   try {
     const hostToken = await mintHost({}, { expiresIn: 3000 });
     const alert = (i: number) => ({

@@ -3,15 +3,13 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createTestDb, type Dialect } from '../testkit/db';
 import { mint, SECRET } from '../testkit/tokens';
-import { benchDialects, ms, percentile, printTable, startServerProcess, type Row } from './lib';
+import { benchDialects, ms, percentile, printTable, startServerProcess, type Row, jsonClient } from './lib';
 
 const MEMBERS = Number(process.env.BENCH_ROOM_MEMBERS ?? 10_000);
 const JOINERS = Number(process.env.BENCH_ROOM_JOINERS ?? 8);
 const SAMPLES = 40;
 /** Joins per second measured before room answers stopped embedding every member, at 2 000 members. */
 const BEFORE = '45/s at 2 000';
-
-type Answer = { status: number; body: any };
 
 /**
  * Big rooms, on MySQL (MariaDB) when there is one, else on SQLite: joins per
@@ -34,20 +32,7 @@ async function bigRoom(dialect: Dialect): Promise<Row[]> {
   const server = await startServerProcess({ DATABASE_URL: testDb.url, CHAT_JWT_SECRET: SECRET, REDIS_URL: '' });
   const api = `${server.url}/api/chat`;
   const agent = new http.Agent({ keepAlive: true, maxSockets: JOINERS });
-  const call = (token: string, method: string, path: string, body?: unknown) => new Promise<Answer>((resolve, reject) => {
-    const data = body === undefined ? '' : JSON.stringify(body);
-    const req = http.request(`${api}${path}`, {
-      method, agent,
-      headers: { Authorization: `Bearer ${token}`, ...(data ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } : {}) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString() || 'null') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(data);
-  });
+  const call = jsonClient(api, agent);
   try {
     const alice = await mint({ sub: '1' });
     const channel = (await call(alice, 'POST', '/rooms', { type: 'channel', name: 'Tout le monde', memberIds: [] })).body.id as number;

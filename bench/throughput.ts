@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createTestDb, USERS, type Dialect, type TestUser } from '../testkit/db';
 import { mint, SECRET } from '../testkit/tokens';
-import { benchDialects, ms, percentile, printTable, startServerProcess, type Row } from './lib';
+import { benchDialects, ms, percentile, printTable, startServerProcess, type Row, jsonClient } from './lib';
 
 const SENDERS = 10;
 const RECIPIENTS = 10;
@@ -32,23 +32,9 @@ async function throughput(dialect: Dialect): Promise<Row[]> {
   const testDb = await createTestDb(dialect, [...USERS, ...senders, ...recipients]);
   const server = await startServerProcess({ DATABASE_URL: testDb.url, CHAT_JWT_SECRET: SECRET, REDIS_URL: '' });
   const api = `${server.url}/api/chat`;
-  // node:http with keep-alive rather than fetch: the load generator shares the two cores with
-  // the server and MariaDB, and undici's fetch cost it more than twice the CPU per request (measured).
   const agent: http.Agent = new http.Agent({ keepAlive: true, maxSockets: SENDERS });
-  const call = (token: string, path: string, body: unknown) => new Promise<{ status: number; body: { id: number } }>((resolve, reject) => {
-    const data = JSON.stringify(body);
-    const req = http.request(`${api}${path}`, {
-      method: 'POST', agent,
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString()) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(data);
-  });
+  const send = jsonClient(api, agent);
+  const call = (token: string, path: string, body: unknown) => send(token, 'POST', path, body);
   try {
     const tokens = await Promise.all(senders.map((u) => mint({ sub: String(u.id) })));
     const rooms = await Promise.all(tokens.map(async (t, i) => (await call(t, '/rooms', {
