@@ -17,8 +17,9 @@ export async function benchContinuity(): Promise<Row[]> {
     const page = await context.newPage();
     // A string, not a function: tsx would wrap a function's inner names in a helper the page does not have.
     await page.addInitScript(`(() => {
-      const bubble = () => document.querySelector('ipp-chat')?.shadowRoot?.querySelector('ipp-chat-panel')?.shadowRoot?.querySelector('ipp-room-view')?.shadowRoot
-        ?.querySelector('ipp-message-list')?.shadowRoot?.querySelector('ipp-message')?.shadowRoot?.querySelector('.bubble');
+      // Any bubble: the first message of a room may be a system line ("… a créé la conversation").
+      const bubble = () => [...(document.querySelector('ipp-chat')?.shadowRoot?.querySelector('ipp-chat-panel')?.shadowRoot?.querySelector('ipp-room-view')?.shadowRoot
+        ?.querySelector('ipp-message-list')?.shadowRoot?.querySelectorAll('ipp-message') ?? [])].some((m) => m.shadowRoot?.querySelector('.bubble'));
       const tick = () => (bubble() ? (window.painted = performance.now()) : requestAnimationFrame(tick));
       requestAnimationFrame(tick);
     })()`);
