@@ -5,6 +5,7 @@ import { restore, snapshot } from './chat-snapshot';
 import { ChatStore } from './chat-store';
 import { ChatSync } from './chat-sync';
 import { ContinuityController } from './continuity-controller';
+import { savedKey } from './saved';
 import { sleep } from './event-stream';
 import { emit } from './events';
 import type { IppChat } from './ipp-chat';
@@ -45,7 +46,7 @@ export class ChatSession implements ReactiveController {
     this.live = new LiveController(host, (e) => this.sync.apply(e));
     this.continuity = new ContinuityController(
       host,
-      () => `ipp-chat:${new URL(host.api, location.href).href}`,
+      () => savedKey(host.api),
       () => {
         const store = snapshot(this.store);
         // An event id is kept only with a state that reflects every event up to it.

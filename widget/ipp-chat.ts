@@ -5,6 +5,7 @@ import { chatPath } from './chat-icon';
 import { launcherStrings, pickLang } from './launcher-i18n';
 import { unlockSound } from './notify';
 import { PARTS } from './parts';
+import { leftOpen } from './saved';
 import { tokens } from './tokens';
 import type { RoomContext } from './types';
 
@@ -218,6 +219,8 @@ export class IppChat extends LitElement {
 
   /** Loads the session (once): the state, the sync with the server and the feed. */
   private start(): Promise<ChatSession> {
+    // A page that comes back to an open panel fetches the panel beside the session, not after it.
+    if (!this.loading && (this.open || leftOpen(this.api))) void import('./ipp-chat-panel');
     return (this.loading ??= import('./chat-session').then(({ ChatSession }) => (this.session = new ChatSession(this))));
   }
 
