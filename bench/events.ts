@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createTestDb, type Dialect } from '../testkit/db';
 import { mint, SECRET } from '../testkit/tokens';
-import { benchDialects, ms, percentile, printTable, startServerProcess, type Row } from './lib';
+import { benchDialects, ms, percentile, printTable, startServerProcess, type Row, post } from './lib';
 
 /**
  * The real-time feed: 1-to-1 send→receive latency over 500 messages (SQLite
@@ -46,16 +46,6 @@ function stream(url: string, token?: string) {
     }),
     close: () => req.destroy(),
   };
-}
-
-async function post(url: string, body: unknown, token?: string): Promise<void> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (res.status >= 300) throw new Error(`POST ${url} answered ${res.status}: ${await res.text()}`);
-  await res.arrayBuffer();
 }
 
 async function oneToOne(dialect: Dialect): Promise<Row[]> {

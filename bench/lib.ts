@@ -130,3 +130,14 @@ export function jsonClient(api: string, agent: http.Agent) {
     req.end(data);
   });
 }
+
+/** POSTs JSON (setup calls, broadcasts), failing loudly on anything but a success. */
+export async function post(url: string, body: unknown, token?: string): Promise<void> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (res.status >= 300) throw new Error(`POST ${url} answered ${res.status}: ${await res.text()}`);
+  await res.arrayBuffer();
+}

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createTestDb, type Dialect } from '../testkit/db';
 import { mint, SECRET } from '../testkit/tokens';
 import type { ClientCommand, ClientReply } from './feeds-client';
-import { benchDialects, ms, percentile, printTable, startServerProcess, type Row } from './lib';
+import { benchDialects, ms, percentile, printTable, startServerProcess, type Row, post } from './lib';
 import { startPlainProcess } from './plain';
 
 /**
@@ -70,16 +70,6 @@ function clients(count: number) {
     },
     close: () => Promise.all(procs.map((p) => new Promise((resolve) => { p.once('exit', resolve); p.send({ cmd: 'close' }); }))),
   };
-}
-
-async function post(url: string, body: unknown, token?: string): Promise<void> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (res.status >= 300) throw new Error(`POST ${url} answered ${res.status}: ${await res.text()}`);
-  await res.arrayBuffer();
 }
 
 /** Opens feeds all at once, and closes them once they all answered. */
