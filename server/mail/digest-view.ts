@@ -3,7 +3,7 @@ import type { MailConfig } from '../env';
 import type { Db } from '../storage';
 import type { Mailbox } from '../storage/users';
 import type { Notice } from '../services/digest';
-import { mentionsOf } from '../services/mentions';
+import { mentionsAsNames, mentionsOf } from '../services/mentions';
 import { directPeer } from '../services/room-views';
 import { nameOf } from '../services/users';
 import type { Digest, DigestRoom } from './compose';
@@ -15,7 +15,6 @@ export const ROOMS_SHOWN = 10;
 export const MESSAGES_SHOWN = 3;
 /** A quoted message is cut past this many characters. */
 const TEXT_MAX = 500;
-const MENTION = /<@(all|[1-9][0-9]{0,15})>/g;
 
 /** One user's e-mail to be: whom to, and which messages. */
 export interface DigestTask {
@@ -70,12 +69,7 @@ export async function buildDigests(db: Db, mail: MailConfig, tasks: DigestTask[]
         latest: list.slice(-MESSAGES_SHOWN).flatMap((n) => {
           const m = messageById.get(n.messageId);
           if (!m) return [];
-          const ids = mentioned.get(m.id) ?? [];
-          // Mentions that took effect read @Name; any other <@…> is what was typed.
-          const text = m.content.replace(MENTION, (typed, who: string) => {
-            if (who === 'all') return ids.some((id) => !m.content.includes(`<@${id}>`)) ? `@${w.everyone}` : typed;
-            return ids.includes(Number(who)) ? `@${nameOf(names, Number(who))}` : typed;
-          });
+          const text = mentionsAsNames(m.content, mentioned.get(m.id) ?? [], (id) => nameOf(names, id), w.everyone);
           const cut = [...text].length > TEXT_MAX ? `${[...text].slice(0, TEXT_MAX).join('')}…` : text;
           return [{ senderName: nameOf(names, m.senderId), text: cut.trim() || `📎 ${w.attachment}`, at: m.createdAt }];
         }),

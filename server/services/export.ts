@@ -3,7 +3,7 @@ import type { Db } from '../storage';
 import { requireMember, type Me } from './access';
 import { exportWords, systemText, type ExportWords } from './export-words';
 import { toViews } from './messages';
-import { parseMentions } from './mentions';
+import { mentionsAsNames, parseMentions } from './mentions';
 import { roomViews } from './room-views';
 import { nameOf } from './users';
 import type { MessageView } from './views';
@@ -135,8 +135,6 @@ async function* readPages(db: Db, roomId: number, upTo: number, words: ExportWor
   }
 }
 
-const MENTION = /<@(all|[1-9][0-9]{0,15})>/g;
-
 /** Adds to `names` whoever the page's texts and quotes mention (one query for those not known yet). */
 async function learnNames(db: Db, names: Map<number, string>, views: MessageView[]): Promise<void> {
   const wanted = new Set<number>();
@@ -152,15 +150,13 @@ async function learnNames(db: Db, names: Map<number, string>, views: MessageView
 function line(m: MessageView, names: Map<number, string>, w: ExportWords): ExportLine {
   const at = new Date(m.createdAt);
   const base = { id: m.id, at, sender: m.senderName, edited: !!m.editedAt && !m.deletedAt, attachments: m.attachments.map((a) => a.fileName) };
-  const reply = m.replyTo ? { sender: m.replyTo.senderName, excerpt: mentionsAsNames(m.replyTo.excerpt, names, w, () => true) } : null;
+  const name = (id: number) => names.get(id) ?? `#${id}`;
+  // A quote keeps no list of whom it mentions: every <@…> in it reads as a name.
+  const reply = m.replyTo ? { sender: m.replyTo.senderName, excerpt: mentionsAsNames(m.replyTo.excerpt, null, name, w.everyone) } : null;
   if (m.system) return { ...base, kind: 'system', text: systemText(w, m.senderName, m.system), reply: null };
   if (m.deletedAt) return { ...base, kind: 'deleted', text: w.deleted, reply, attachments: [] };
-  const held = (who: string) => (who === 'all' ? m.mentions.some((id) => !m.content.includes(`<@${id}>`)) : m.mentions.includes(Number(who)));
-  return { ...base, kind: 'message', text: mentionsAsNames(m.content, names, w, held), reply };
+  return { ...base, kind: 'message', text: mentionsAsNames(m.content, m.mentions, name, w.everyone), reply };
 }
-
-const mentionsAsNames = (text: string, names: Map<number, string>, w: ExportWords, held: (who: string) => boolean) =>
-  text.replace(MENTION, (written, who: string) => (!held(who) ? written : `@${who === 'all' ? w.everyone : names.get(Number(who)) ?? `#${who}`}`));
 
 /** The fields of a moment's wall-clock time in a time zone, two digits each (four for the year). */
 export function wallParts(d: Date, timeZone: string): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {

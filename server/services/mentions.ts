@@ -19,6 +19,19 @@ export function parseMentions(content: string): { ids: number[]; all: boolean } 
 }
 
 /**
+ * A text as a member reads it (as widget/mention-text.ts shows it): the
+ * mentions that took effect (`mentioned`, the message's stored ids; null when
+ * unknown, as in a quoted excerpt: then every one) as `@Name`, `<@all>` as
+ * `@everyone` in the reader's words; any other `<@…>` as it was typed.
+ */
+export function mentionsAsNames(content: string, mentioned: number[] | null, name: (id: number) => string, everyone: string): string {
+  return content.replace(MENTION, (typed, who: string) => {
+    if (who === 'all') return !mentioned || mentioned.some((id) => !content.includes(`<@${id}>`)) ? `@${everyone}` : typed;
+    return !mentioned || mentioned.includes(Number(who)) ? `@${name(Number(who))}` : typed;
+  });
+}
+
+/**
  * In a send's or an edit's transaction, after the sender's membership was
  * proven: stores whom the message mentions, members of its room only;
  * `<@all>` names every member, from a room admin or moderator (from anyone
