@@ -59,7 +59,8 @@ const schema = z.object({
     .default([]),
 });
 
-function isTimeZone(zone: string): boolean {
+/** Whether the runtime knows this IANA time zone (Europe/Paris). */
+export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
     return true;

@@ -3,7 +3,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AuthEnv } from '../auth';
 import type { AppDeps } from '../deps';
-import { contentTypes, DEFAULT_TIME_ZONE, exportFormats, isTimeZone, openExport } from '../services/export';
+import { isTimeZone } from '../env';
+import { contentTypes, DEFAULT_TIME_ZONE, exportFormats, openExport } from '../services/export';
 import { streamExport } from '../services/export-stream';
 import { doc, idParam, valid } from '../validate';
 

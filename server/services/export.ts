@@ -70,16 +70,6 @@ export interface RoomExport {
   pages(): AsyncGenerator<ExportLine[]>;
 }
 
-/** Whether the runtime knows this IANA time zone. */
-export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Prepares the export of a room for a member who may read it (404 for anyone
  * else, as for every room). Nothing is read of the messages yet: `pages()`
