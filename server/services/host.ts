@@ -3,7 +3,7 @@ import type { Db } from '../storage';
 import type { HostUser } from '../storage/users';
 import { permissions, type Me } from './access';
 import { badRequest, ChatError, notFound } from './errors';
-import { sendMessage, toViews } from './messages';
+import { byClientId, sendMessage, toViews } from './messages';
 import { directKey } from './room-views';
 import { createRoom, openDirect, recordMembersAdded } from './rooms';
 import { recordSystemMessage } from './system';
@@ -32,7 +32,7 @@ export interface HostMessageInput {
 export async function postAsHost(db: Db, input: HostMessageInput, tokenExp: number): Promise<{ message: MessageView; created: boolean }> {
   const sender = await db.users.findActive(input.senderId);
   if (!sender) throw badRequest('senderId is not an active user of the application.', { reason: 'unknown-sender', field: 'senderId' });
-  const first = await sentWithKey(db, sender.id, input.idempotencyKey);
+  const first = await byClientId(db, sender.id, input.idempotencyKey);
   if (first) return { message: (await toViews(db, [first], [sender]))[0], created: false };
   // The service account acts with every permission: the host app is its ceiling.
   const me: Me = { ...sender, perms: new Set(permissions), exp: tokenExp };
@@ -41,16 +41,10 @@ export async function postAsHost(db: Db, input: HostMessageInput, tokenExp: numb
     return await sendMessage(db, me, roomId, { content: input.content, clientId: input.idempotencyKey });
   } catch (err) {
     // The same key sent twice at once, to two rooms: the loser answers the winner's message.
-    const raced = err instanceof ChatError && err.code === 'conflict' ? await sentWithKey(db, sender.id, input.idempotencyKey) : undefined;
+    const raced = err instanceof ChatError && err.code === 'conflict' ? await byClientId(db, sender.id, input.idempotencyKey) : undefined;
     if (!raced) throw err;
     return { message: (await toViews(db, [raced], [sender]))[0], created: false };
   }
-}
-
-async function sentWithKey(db: Db, senderId: number, key: string) {
-  const { messages } = db.t;
-  const [row] = await db.orm.select().from(messages).where(and(eq(messages.senderId, senderId), eq(messages.clientId, key)));
-  return row;
 }
 
 async function targetRoom(db: Db, me: Me, to: HostTarget): Promise<number> {

@@ -232,10 +232,10 @@ async function markSent(tx: Db, roomId: number, senderId: number, id: number, at
   return true;
 }
 
-async function byClientId(db: Db, senderId: number, clientId: string) {
+/** The message a sender already sent with this clientId (an idempotency key), if any. */
+export async function byClientId(db: Db, senderId: number, clientId: string) {
   const { messages } = db.t;
-  const [row] = await db.orm.select({ id: messages.id, roomId: messages.roomId }).from(messages)
-    .where(and(eq(messages.senderId, senderId), eq(messages.clientId, clientId)));
+  const [row] = await db.orm.select().from(messages).where(and(eq(messages.senderId, senderId), eq(messages.clientId, clientId)));
   return row;
 }
 
