@@ -2,6 +2,7 @@ import { createMiddleware } from 'hono/factory';
 import { createRemoteJWKSet, errors, importSPKI, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import type { JwtKeyConfig } from './env';
+import { hs256 } from './hs256';
 import { ChatError, forbidden, unauthorized } from './services/errors';
 import type { Db } from './storage';
 import { permissions, type Me, type Permission } from './services/access';
@@ -43,7 +44,7 @@ const MAX_VERIFIED = 10_000;
  * lifetime of an hour at most.
  */
 export async function createVerifier(key: JwtKeyConfig, opts: { issuer?: string; audience: string }): Promise<VerifyToken> {
-  let getKey: Uint8Array | CryptoKey | JWTVerifyGetKey;
+  let getKey: CryptoKey | JWTVerifyGetKey;
   let algorithms: string[];
   if (key.kind === 'secret') {
     // Imported once: given the raw bytes, jose would import a key for every token it verifies.
@@ -56,6 +57,9 @@ export async function createVerifier(key: JwtKeyConfig, opts: { issuer?: string;
     getKey = createRemoteJWKSet(new URL(key.url));
     algorithms = ['RS256', 'ES256', 'EdDSA'];
   }
+  const options = { algorithms, issuer: opts.issuer, audience: opts.audience, clockTolerance: CLOCK_TOLERANCE, requiredClaims: ['exp', 'iat'] };
+  const viaJose = (token: string) => jwtVerify(token, getKey as CryptoKey, options);
+  const check = key.kind === 'secret' ? hs256(key.secret, { ...options, otherwise: viaJose }) : viaJose;
   // Verified tokens, kept a minute at most: a client sends the same token with every request,
   // and verifying it again gives the same answer until it expires. Failures are not kept.
   const verified = new Map<string, { claims: Claims; until: number }>();
@@ -64,13 +68,7 @@ export async function createVerifier(key: JwtKeyConfig, opts: { issuer?: string;
     const hit = verified.get(token);
     if (hit && now < hit.until) return hit.claims;
     try {
-      const { payload, protectedHeader } = await jwtVerify(token, getKey as CryptoKey, {
-        algorithms,
-        issuer: opts.issuer,
-        audience: opts.audience,
-        clockTolerance: CLOCK_TOLERANCE,
-        requiredClaims: ['exp', 'iat'],
-      });
+      const { payload, protectedHeader } = await check(token);
       // Another kind of JWT signed with the same key (an access token, a logout token…) is not ours.
       if (protectedHeader.typ !== undefined && !/^(application\/)?jwt$/i.test(protectedHeader.typ)) {
         throw unauthorized('The token is not valid: its typ header must be JWT.');

@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { sql, type SQL } from 'drizzle-orm';
 
 /** A user of the host app, as the chat shows them. */
@@ -72,12 +73,23 @@ export function userLookup(u: UsersTable, rows: (query: SQL) => Promise<UserRow[
     const email = typeof row.email === 'string' && row.email !== '' ? row.email : undefined;
     return { id: Number(row.id), name: (name as string | undefined)?.trim() ?? email ?? `#${row.id}`, ...(email ? { email } : {}) };
   };
+  // Every request checks its caller. While a lookup is under way, the callers that come meanwhile
+  // wait for it to end and are then looked up together, in one statement (a burst of feeds opening
+  // costs a few statements, not one each); an idle server looks up at once. Nothing is cached.
+  let inFlight = 0;
+  const queued: (() => void)[] = [];
+  const activeUsers = new DataLoader<number, HostUser | null>(async (ids) => {
+    inFlight++;
+    try {
+      const found = new Map((await select(sql`${idIn([...ids])} AND ${active}`)).map((r) => [Number(r.id), toUser(r)]));
+      return ids.map((id) => found.get(id) ?? null);
+    } finally {
+      if (--inFlight === 0) for (const run of queued.splice(0)) run();
+    }
+  }, { cache: false, batchScheduleFn: (run) => (inFlight ? queued.push(run) : setImmediate(run)), maxBatchSize: 1000 });
   return {
     table: u,
-    async findActive(id) {
-      const [row] = await select(sql`${sql.identifier('id')} = ${id} AND ${active}`);
-      return row ? toUser(row) : null;
-    },
+    findActive: (id) => activeUsers.load(id),
     async activeIds(ids) {
       if (!ids.length) return new Set();
       return new Set((await select(sql`${idIn(ids)} AND ${active}`)).map((r) => Number(r.id)));

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey } from 'jose';
@@ -21,6 +22,13 @@ function sign(payload: Record<string, unknown>, alg = 'HS256', key: Uint8Array |
 /** GET /me with an Authorization header exactly as given (none when undefined). */
 function me(server: TestServer, authorization?: string, query = '') {
   return server.app.request(`/api/chat/me${query}`, { headers: authorization === undefined ? {} : { Authorization: authorization } });
+}
+
+/** A token put together by hand: any header, any payload text, signed with HMAC-SHA256 over what is given. */
+function handMade(header: unknown, payload: string, key: Uint8Array = secretKey) {
+  const enc = (text: string) => Buffer.from(text).toString('base64url');
+  const signed = `${enc(JSON.stringify(header))}.${enc(payload)}`;
+  return `${signed}.${createHmac('sha256', key).update(signed).digest('base64url')}`;
 }
 
 async function expectInvalidToken(res: Response) {
@@ -82,9 +90,23 @@ describe.each(DIALECTS)('identity on %s', (dialect) => {
     ['of another type (typ JWS)', () => sign(claims(), 'HS256', secretKey, undefined, 'JWS')],
     ['living longer than an hour', () => sign(claims({ exp: nowS() + 3600 + 60 }))],
     ['living a year', () => sign(claims({ iat: nowS() - 60, exp: nowS() + 365 * 86400 }))],
+    ['with a critical header parameter the server does not know', async () => handMade({ alg: 'HS256', crit: ['exp2'], exp2: 1 }, JSON.stringify(claims()))],
+    ['with an unencoded payload (b64 false)', async () => handMade({ alg: 'HS256', b64: false, crit: ['b64'] }, JSON.stringify(claims()))],
+    ['with a payload that is not JSON', async () => handMade({ alg: 'HS256' }, '{"sub": "1",')],
+    ['with a payload that is a JSON list', async () => handMade({ alg: 'HS256' }, JSON.stringify([claims()]))],
+    ['with exp as a string', async () => handMade({ alg: 'HS256' }, JSON.stringify(claims({ exp: String(nowS() + 600) })))],
+    ['with a truncated signature', async () => (await sign(claims())).slice(0, -2)],
+    ['with its signature cut off', async () => (await sign(claims())).replace(/[^.]+$/, '')],
+    ['with a header that is not JSON', async () => `${Buffer.from('{alg').toString('base64url')}.${(await sign(claims())).split('.').slice(1).join('.')}`],
   ];
   it.each(forgeries)('refuses %s with 401 invalid_token', async (_, forge) => {
     await expectInvalidToken(await me(server, `Bearer ${await forge()}`));
+  });
+
+  it('takes an audience among several, and a key id', async () => {
+    expect((await me(server, `Bearer ${await sign(claims({ aud: ['another-app', 'ipp-chat'] }))}`)).status).toBe(200);
+    expect((await me(server, `Bearer ${await sign(claims(), 'HS256', secretKey, 'key-2026')}`)).status).toBe(200);
+    expect((await me(server, `Bearer ${handMade({ alg: 'HS256' }, JSON.stringify(claims({ nbf: nowS() + 20 })))}`)).status).toBe(200);
   });
 
   it('tolerates 30 s of clock skew', async () => {
