@@ -59,13 +59,16 @@ export async function createVerifier(key: JwtKeyConfig, opts: { issuer?: string;
   }
   const options = { algorithms, issuer: opts.issuer, audience: opts.audience, clockTolerance: CLOCK_TOLERANCE, requiredClaims: ['exp', 'iat'] };
   const viaJose = (token: string) => jwtVerify(token, getKey as CryptoKey, options);
+  // An HMAC is checked in microseconds: HS256 tokens are verified every time, and nothing is kept of them
+  // (10 000 feeds would keep 10 000 tokens). A public-key signature costs more: those are kept, below.
   const check = key.kind === 'secret' ? hs256(key.secret, { ...options, otherwise: viaJose }) : viaJose;
+  const keep = key.kind !== 'secret';
   // Verified tokens, kept a minute at most: a client sends the same token with every request,
   // and verifying it again gives the same answer until it expires. Failures are not kept.
   const verified = new Map<string, { claims: Claims; until: number }>();
   return async (token) => {
     const now = Date.now();
-    const hit = verified.get(token);
+    const hit = keep ? verified.get(token) : undefined;
     if (hit && now < hit.until) return hit.claims;
     try {
       const { payload, protectedHeader } = await check(token);
@@ -78,9 +81,11 @@ export async function createVerifier(key: JwtKeyConfig, opts: { issuer?: string;
       const { iat, exp } = claims.data;
       if (iat > now / 1000 + CLOCK_TOLERANCE) throw unauthorized('The token is not valid: it was issued in the future.');
       if (exp - iat > MAX_TOKEN_LIFETIME) throw unauthorized(`The token is not valid: it lives longer than ${MAX_TOKEN_LIFETIME / 60} minutes.`);
-      if (verified.size >= MAX_VERIFIED) verified.clear();
-      // Until `exp` plus the clock tolerance, as jose would judge it.
-      verified.set(token, { claims: claims.data, until: Math.min(now + 60_000, (claims.data.exp + CLOCK_TOLERANCE) * 1000) });
+      if (keep) {
+        if (verified.size >= MAX_VERIFIED) verified.clear();
+        // Until `exp` plus the clock tolerance, as jose would judge it.
+        verified.set(token, { claims: claims.data, until: Math.min(now + 60_000, (claims.data.exp + CLOCK_TOLERANCE) * 1000) });
+      }
       return claims.data;
     } catch (err) {
       if (err instanceof ChatError) throw err;

@@ -47,7 +47,8 @@ export function observeRequests({ logger, metrics, trustProxy }: { logger: Logge
     const ip = env?.incoming?.socket ? proxyAddr(env.incoming, trusted) : undefined;
     await next();
     const line = accessLine({
-      logger: log, metrics, start, ip, method: c.req.method, route: routeOf(c), userId: (c.var as { me?: { id: number } }).me?.id ?? null,
+      // The base logger, the id as a field: an event stream's line waits as long as the stream, and must not keep a child logger alive.
+      logger, requestId: id, metrics, start, ip, method: c.req.method, route: routeOf(c), userId: (c.var as { me?: { id: number } }).me?.id ?? null,
       // An event stream lasts as long as its token: its time says nothing of the server's speed.
       stream: c.res.headers.has('x-hono-already-sent') || (c.res.headers.get('content-type') ?? '').startsWith('text/event-stream'),
     });
@@ -58,7 +59,7 @@ export function observeRequests({ logger, metrics, trustProxy }: { logger: Logge
 }
 
 interface LineFacts {
-  logger: Logger; metrics: Metrics; start: number; ip: string | undefined;
+  logger: Logger; requestId: string; metrics: Metrics; start: number; ip: string | undefined;
   method: string; route: string; userId: number | null; stream: boolean;
 }
 
@@ -74,7 +75,7 @@ function accessLine(f: LineFacts) {
     const labels = { method: f.method, route: f.route, status: String(status) };
     f.metrics.httpRequests.inc(labels);
     if (!f.stream) f.metrics.httpDuration.observe(labels, ms / 1000);
-    f.logger.info({ method: f.method, route: f.route, status, ms, userId: f.userId, ip: f.ip, ...extra }, 'request');
+    f.logger.info({ requestId: f.requestId, method: f.method, route: f.route, status, ms, userId: f.userId, ip: f.ip, ...extra }, 'request');
   };
 }
 

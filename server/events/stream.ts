@@ -15,8 +15,9 @@ export interface StreamOptions {
   headers: Record<string, string>;
   /** Called once when the stream ends, however it ends. */
   onClose?: () => void;
-  /** Where a failure to start is logged (the request's logger); stderr otherwise. */
+  /** Where a failure to start is logged, with the request's id; stderr otherwise. */
   logger?: Logger;
+  requestId?: string;
 }
 
 /** Response header of a fresh stream: the id of the last event before its first, where its client resumes. */
@@ -76,7 +77,7 @@ abstract class Feed implements Subscriber {
       (off) => { if (this.closed) off(); else this.detach = off; },
       (err) => {
         const text = `ipp-chat events: subscribing failed: ${err instanceof Error ? err.message : err}`;
-        if (this.opts.logger) this.opts.logger.warn(text);
+        if (this.opts.logger) this.opts.logger.warn({ requestId: this.opts.requestId }, text);
         else console.error(text);
         this.end(false, true);
       },

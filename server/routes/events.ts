@@ -49,7 +49,7 @@ const feedDoc = describeRoute({
 });
 
 /** GET /events: the SSE feed of the caller's rooms. */
-export function eventsRoutes({ events, limits }: AppDeps) {
+export function eventsRoutes({ events, limits, logger }: AppDeps) {
   return new Hono<AuthEnv>()
     .get('/', feedDoc, async (c) => {
       const me = c.var.me;
@@ -64,7 +64,9 @@ export function eventsRoutes({ events, limits }: AppDeps) {
       if (headers['access-control-allow-origin']) headers.Vary = 'Origin';
       const release = limits.stream(me.id);
       const opts = {
-        hub: events, userId: me.id, exp: me.exp, lastEventId: c.req.header('Last-Event-ID') || undefined, headers, onClose: release, logger: c.var.log,
+        hub: events, userId: me.id, exp: me.exp, lastEventId: c.req.header('Last-Event-ID') || undefined, headers, onClose: release,
+        // The base logger and the id, not the request's child logger: a stream lasts, and so would all it holds.
+        logger, requestId: c.get('requestId'),
       };
       const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
       if (!outgoing) return streamToWeb(opts);

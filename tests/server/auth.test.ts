@@ -273,13 +273,16 @@ describe.each(DIALECTS)('permissions on %s', (dialect) => {
 });
 
 describe('the token verifier', () => {
-  it('keeps a verified token no longer than it is valid', async () => {
+  it.each(['secret', 'pem'] as const)('keeps a verified token (%s key) no longer than it is valid', async (kind) => {
     const { createVerifier } = await import('../../server/auth');
-    const verify = await createVerifier({ kind: 'secret', secret: SECRET }, { audience: 'ipp-chat' });
+    const pair = await generateKeyPair('ES256');
+    const verify = kind === 'secret'
+      ? await createVerifier({ kind: 'secret', secret: SECRET }, { audience: 'ipp-chat' })
+      : await createVerifier({ kind: 'pem', pem: await exportSPKI(pair.publicKey), alg: 'ES256' }, { audience: 'ipp-chat' });
     const start = Date.now();
-    const token = await new SignJWT({ perms: ['chat.read'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('1')
+    const token = await new SignJWT({ perms: ['chat.read'] }).setProtectedHeader({ alg: kind === 'secret' ? 'HS256' : 'ES256' }).setSubject('1')
       .setAudience('ipp-chat').setIssuedAt(Math.floor(start / 1000)).setExpirationTime(Math.floor(start / 1000) + 5)
-      .sign(new TextEncoder().encode(SECRET));
+      .sign(kind === 'secret' ? new TextEncoder().encode(SECRET) : pair.privateKey);
     expect((await verify(token)).sub).toBe('1');
     expect((await verify(token)).sub).toBe('1');
     vi.useFakeTimers({ now: start + 36_000, toFake: ['Date'] });
