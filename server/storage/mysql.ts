@@ -69,7 +69,7 @@ function bind(orm: MySql2Database<Tables>, users: UsersTable, pool: mysql.Pool, 
     name,
     orm,
     t,
-    users: userLookup(users, rows),
+    users: userLookup(users, rows, 'mysql'),
     async insert<T extends MySqlTable>(table: T, values: T['$inferInsert']) {
       const [header] = (await orm.insert(table).values(values)) as unknown as [{ insertId: number }];
       return Number(header.insertId);

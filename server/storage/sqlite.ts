@@ -99,7 +99,7 @@ function bind(lite: LibSQLDatabase<typeof sqliteSchema>, users: UsersTable, path
     orm: lite as unknown as MySql2Database<Tables>,
     t,
     name: path,
-    users: userLookup(users, rows),
+    users: userLookup(users, rows, 'sqlite'),
     async insert<T extends MySqlTable>(table: T, values: T['$inferInsert']) {
       const tbl = table as never as typeof sqliteSchema.rooms;
       const [row] = await lite.insert(tbl).values(values as never).returning({ id: tbl.id });
