@@ -21,8 +21,9 @@ export async function benchWidget(): Promise<Row[]> {
     : /import\("\.\/(?:ipp-chat-chunks\/)?([^"]+\.js)"\)/g)].map((m) => `ipp-chat-chunks/${m[1]}`);
   const chunk = (path: string) => readFileSync(new URL(path, dist), 'utf8');
   const initial = ['ipp-chat.js', ...imports(entry, 'static')];
-  // The session: what the entry imports as soon as it has a token source, with what that needs beyond the initial script.
-  const session = imports(entry, 'dynamic').flatMap((f) => [f, ...imports(chunk(f), 'static')]).filter((f, i, all) => !initial.includes(f) && all.indexOf(f) === i);
+  // The session: what the entry imports as soon as it has a token source, with what that needs beyond the initial script
+  // (the entry may also import the panel early, when the page before left it open: that is the panel's part).
+  const session = imports(entry, 'dynamic').filter((f) => f.includes('/chat-session-')).flatMap((f) => [f, ...imports(chunk(f), 'static')]).filter((f, i, all) => !initial.includes(f) && all.indexOf(f) === i);
   const all = ['ipp-chat.js', ...readdirSync(new URL('ipp-chat-chunks/', dist)).filter((f) => f.endsWith('.js')).map((f) => `ipp-chat-chunks/${f}`)];
   // The emoji picker: fetched the first time someone opens it, never with the page or the panel.
   const picker = all.filter((f) => f.startsWith('ipp-chat-chunks/emoji-picker-loader-'));
