@@ -1,9 +1,9 @@
 import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
-import type { Db, MemberRow, RoomRow } from '../storage';
+import type { Db, MemberRow, RoomContextRow, RoomRow } from '../storage';
 import { mentionCounts } from './mentions';
 import { toViews } from './messages';
 import { nameOf, presenceOf } from './users';
-import { contextView, iso, memberView, type MemberView, type RoomView } from './views';
+import { contextView, iso, memberView, type MemberView, type MessageView, type RoomView } from './views';
 
 /** The other person of a direct room, from its "lowId:highId" key. */
 export function directPeer(room: Pick<RoomRow, 'directKey'>, me: number): number | null {
@@ -61,25 +61,65 @@ export async function roomViews(db: Db, userId: number, rows: { room: RoomRow; m
   }
   return rows.map(({ room, member }) => {
     const peer = directPeer(room, userId);
-    const context = contextByRoom.get(room.id);
-    return {
-      id: room.id,
-      type: room.type,
+    return roomView(room, member, {
       name: peer != null ? nameOf(names, peer) : room.name,
-      createdBy: room.createdById,
-      createdAt: room.createdAt.toISOString(),
-      updatedAt: iso(room.updatedAt),
       lastMessage: room.lastMessageId != null ? lastById.get(room.lastMessageId) ?? null : null,
       unreadCount: unreadByRoom.get(room.id) ?? 0,
       mentionCount: mentioned.get(room.id) ?? 0,
       memberCount: countByRoom.get(room.id) ?? 0,
-      muted: member?.muted ?? false,
-      myRole: member?.role ?? null,
-      lastReadMessageId: member?.lastReadMessageId ?? null,
-      ...(membersOf.has(room.id) ? { members: membersOf.get(room.id) } : {}),
-      ...(context ? { context: contextView(context) } : {}),
-    };
+      members: membersOf.get(room.id),
+      context: contextByRoom.get(room.id),
+    });
   });
+}
+
+/** What a room's view takes beside its row and the caller's member row. */
+interface RoomParts {
+  name: string | null;
+  lastMessage: MessageView | null;
+  unreadCount: number;
+  mentionCount: number;
+  memberCount: number;
+  members?: MemberView[];
+  context?: RoomContextRow;
+}
+
+/** A room's view, from its row, the caller's member row and what was counted. */
+function roomView(room: RoomRow, member: MemberRow | null, p: RoomParts): RoomView {
+  return {
+    id: room.id,
+    type: room.type,
+    name: p.name,
+    createdBy: room.createdById,
+    createdAt: room.createdAt.toISOString(),
+    updatedAt: iso(room.updatedAt),
+    lastMessage: p.lastMessage,
+    unreadCount: p.unreadCount,
+    mentionCount: p.mentionCount,
+    memberCount: p.memberCount,
+    muted: member?.muted ?? false,
+    myRole: member?.role ?? null,
+    lastReadMessageId: member?.lastReadMessageId ?? null,
+    ...(p.members ? { members: p.members } : {}),
+    ...(p.context ? { context: contextView(p.context) } : {}),
+  };
+}
+
+/**
+ * A channel's view for who just joined it, from what the join wrote: its
+ * last message is the join's own system message, read by the joiner, so
+ * nothing in it is unread for them yet. The same answer GET /rooms/:id gives,
+ * without reading again what the join knows.
+ */
+export async function joinedRoomView(db: Db, room: RoomRow, member: MemberRow, lastMessage: MessageView): Promise<RoomView> {
+  const { members } = db.t;
+  const [[count], first, readThrough] = await Promise.all([
+    db.orm.select({ n: sql<number>`COUNT(*)` }).from(members).where(eq(members.roomId, room.id)),
+    membersPage(db, room.id),
+    allReadThrough(db, room.id),
+  ]);
+  const view = roomView(room, member, { name: room.name, lastMessage, unreadCount: 0, mentionCount: 0, memberCount: Number(count.n) });
+  return { ...view, members: first.members, allReadMessageId: readThrough };
 }
 
 /** How many members a one-room answer carries; the rest are paged by GET /rooms/:id/members. */
@@ -93,10 +133,12 @@ export const MEMBERS_IN_ROOM = 100;
 export async function membersPage(
   db: Db, roomId: number, opts: { after?: number; limit?: number; among?: number[] } = {},
 ): Promise<{ members: MemberView[]; hasMore: boolean }> {
-  const { members } = db.t;
+  const { members, presence } = db.t;
   const limit = opts.limit ?? MEMBERS_IN_ROOM;
   if (opts.among && !opts.among.length) return { members: [], hasMore: false };
-  const rows = await db.orm.select().from(members)
+  // Each member's last time seen comes with them (the presence row by its key); who is online now, from the feed.
+  const rows = await db.orm.select({ member: members, lastSeenAt: presence.lastSeenAt }).from(members)
+    .leftJoin(presence, eq(presence.userId, members.userId))
     .where(and(
       eq(members.roomId, roomId),
       gt(members.userId, opts.after ?? 0),
@@ -104,9 +146,13 @@ export async function membersPage(
     ))
     .orderBy(asc(members.userId)).limit(limit + 1);
   const page = rows.slice(0, limit);
-  const ids = page.map((m) => m.userId);
-  const [names, presence] = await Promise.all([db.users.byIds(ids), presenceOf(db, ids)]);
-  return { members: page.map((m) => memberView(m, nameOf(names, m.userId), presence.get(m.userId))), hasMore: rows.length > limit };
+  const ids = page.map((r) => r.member.userId);
+  const [names, online] = await Promise.all([db.users.byIds(ids), ids.length ? db.online?.(ids) : undefined]);
+  return {
+    members: page.map(({ member, lastSeenAt }) =>
+      memberView(member, nameOf(names, member.userId), { online: online?.has(member.userId) ?? false, lastSeenAt: iso(lastSeenAt) })),
+    hasMore: rows.length > limit,
+  };
 }
 
 /**

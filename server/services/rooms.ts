@@ -4,7 +4,7 @@ import { requireManager, requireMember, requirePerm, type Me } from './access';
 import type { Db } from '../storage';
 import { removeFiles } from './attachments';
 import { recordSystemMessage } from './system';
-import { allReadThrough, directKey, membersPage, roomViews } from './room-views';
+import { allReadThrough, directKey, joinedRoomView, membersPage, roomViews } from './room-views';
 import { nameOf, presenceOf } from './users';
 import { memberView, now, roomData, type MemberView, type RoomContext, type RoomView } from './views';
 import { markJoined, recordEvents } from '../events/outbox';
@@ -187,16 +187,20 @@ export async function joinChannel(db: Db, me: Me, roomId: number): Promise<RoomV
   requirePerm(me, 'chat.read');
   // Known before the room is locked, so that the joins of a busy channel queue behind as few statements as can be.
   const presence = (await presenceOf(db, [me.id])).get(me.id);
-  await db.transaction(async (tx) => {
+  const joined = await db.transaction(async (tx) => {
     await tx.lockRoom(roomId);
     const row = { roomId, userId: me.id, role: 'member' as const, joinedAt: now() };
     // A member already: nothing inserted, nothing to tell.
-    if (!(await tx.insertIgnore(members, [row]))) return;
-    const joined = { ...row, id: 0, lastReadAt: null, lastReadMessageId: null, muted: false, joinedEventId: null, hiddenThrough: null };
-    await recordMemberViews(tx, roomId, [memberView(joined, me.name, presence)]);
-    await recordSystemMessage(tx, roomId, me, { action: 'member.added', userId: me.id });
+    if (!(await tx.insertIgnore(members, [row]))) return null;
+    const member = { ...row, id: 0, lastReadAt: null, lastReadMessageId: null, muted: false, joinedEventId: null, hiddenThrough: null };
+    await recordMemberViews(tx, roomId, [memberView(member, me.name, presence)]);
+    const said = await recordSystemMessage(tx, roomId, me, { action: 'member.added', userId: me.id });
+    return said && { member: { ...member, lastReadMessageId: said.id }, said };
   });
-  return getRoom(db, me, roomId);
+  if (!joined) return getRoom(db, me, roomId);
+  // The answer from what the join wrote: the room as its system message left it, read by the joiner.
+  const { member, said } = joined;
+  return joinedRoomView(db, { ...room, lastMessageId: said.id, updatedAt: new Date(said.createdAt) }, member, said);
 }
 
 /** Mutes or unmutes a room for the caller. */

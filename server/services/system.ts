@@ -3,7 +3,7 @@ import { recordEvents } from '../events/outbox';
 import type { Db } from '../storage';
 import type { HostUser } from '../storage/users';
 import { toViews } from './messages';
-import { now, type SystemEvent } from './views';
+import { now, type MessageView, type SystemEvent } from './views';
 
 /**
  * Writes a system message ("Sophie a ajouté Julien") in the transaction of
@@ -11,7 +11,7 @@ import { now, type SystemEvent } from './views';
  * in the timeline where the change happened and is the same after a reload.
  * The actor has read it; it counts as unread for nobody.
  */
-export async function recordSystemMessage(tx: Db, roomId: number, actor: HostUser, system: Omit<SystemEvent, 'actorId'>): Promise<void> {
+export async function recordSystemMessage(tx: Db, roomId: number, actor: HostUser, system: Omit<SystemEvent, 'actorId'>): Promise<MessageView | null> {
   const { messages, rooms, members } = tx.t;
   const at = now();
   const data: SystemEvent = { actorId: actor.id, ...system };
@@ -20,7 +20,7 @@ export async function recordSystemMessage(tx: Db, roomId: number, actor: HostUse
     systemData: JSON.stringify(data),
   };
   const id = await tx.insertLocked(messages, values, { table: rooms, id: roomId });
-  if (id === null) return;
+  if (id === null) return null;
   await tx.orm.update(rooms).set({ lastMessageId: id, updatedAt: at }).where(eq(rooms.id, roomId));
   await tx.orm.update(members).set({ lastReadMessageId: id, lastReadAt: at }).where(and(
     eq(members.roomId, roomId), eq(members.userId, actor.id),
@@ -28,4 +28,5 @@ export async function recordSystemMessage(tx: Db, roomId: number, actor: HostUse
   ));
   const [view] = await toViews(tx, [{ ...values, id, isEdited: false, editedAt: null, isDeleted: false, deletedAt: null }], [actor]);
   await recordEvents(tx, [{ roomId, type: 'message.created', data: view, messageId: id }]);
+  return view;
 }

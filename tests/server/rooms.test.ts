@@ -229,6 +229,28 @@ describe.each(DIALECTS)('rooms on %s', (dialect) => {
   });
 
   describe('public channels', () => {
+    it('answer a join as GET /rooms/:id answers it: read through the arrival, nothing unread, with who was seen when', async () => {
+      const channel = await create(alice, { type: 'channel', name: 'Avis de passage', memberIds: [2] });
+      // A history before David comes: a message naming him, and Bruno seen a while ago.
+      expect((await alice.post(`/rooms/${channel.id}/messages`, { content: 'Bienvenue <@4> bientôt', clientId: 'join-1' })).status).toBe(201);
+      expect((await bruno.post(`/rooms/${channel.id}/messages`, { content: 'Bonjour à tous', clientId: 'join-2' })).status).toBe(201);
+      await server.testDb.exec("INSERT INTO chat_presence (user_id, last_seen_at) VALUES (2, '2026-01-02 03:04:05')");
+      try {
+        const joined = await david.post(`/rooms/${channel.id}/join`);
+        expect(joined.status).toBe(200);
+        const view = await joined.json();
+        expect(view).toMatchObject({
+          unreadCount: 0, mentionCount: 0, memberCount: 3, myRole: 'member',
+          lastMessage: { type: 'system', senderId: 4, system: { action: 'member.added', userId: 4 } },
+        });
+        expect(view.lastReadMessageId).toBe(view.lastMessage.id);
+        expect(view.members.find((m: { userId: number }) => m.userId === 2).lastSeenAt).toBe('2026-01-02T03:04:05.000Z');
+        expect(view).toEqual(await (await david.get(`/rooms/${channel.id}`)).json());
+      } finally {
+        await server.testDb.exec('DELETE FROM chat_presence WHERE user_id = 2');
+      }
+    });
+
     it('are listed for everyone and joined; a group or direct room cannot be joined', async () => {
       const channel = await create(alice, { type: 'channel', name: 'Nouvelles du jour' });
       const group = await create(alice, { type: 'group', name: 'Secret défense', memberIds: [2] });
