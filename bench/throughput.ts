@@ -37,9 +37,9 @@ async function throughput(dialect: Dialect): Promise<Row[]> {
   const call = (token: string, path: string, body: unknown) => send(token, 'POST', path, body);
   try {
     const tokens = await Promise.all(senders.map((u) => mint({ sub: String(u.id) })));
-    const rooms = await Promise.all(tokens.map(async (t, i) => (await call(t, '/rooms', {
+    const rooms = await Promise.all(tokens.map(async (t, i) => { const r = (await call(t, '/rooms', {
       type: 'group', name: `Groupe ${i}`, memberIds: recipients.slice(i * RECIPIENTS, (i + 1) * RECIPIENTS).map((r) => r.id),
-    })).body.id));
+    })); if (r.status !== 201) console.error('create', r.status, JSON.stringify(r.body)); return r.body.id; }));
     // The recipients read the feed, so every message is also fanned out (read and dropped).
     const feeds = await Promise.all(recipients.map(async (r) => {
       const token = await mint({ sub: String(r.id) });
@@ -54,8 +54,8 @@ async function throughput(dialect: Dialect): Promise<Row[]> {
     const run = async (token: string, room: number, who: number, until: number) => {
       for (let i = 0; performance.now() < until; i++) {
         const t0 = performance.now();
-        const { status } = await call(token, `/rooms/${room}/messages`, { content: `message ${i} de ${who}`, clientId: `tp-${who}-${i}-${until}` });
-        if (status === 201) { accepted++; latencies.push(performance.now() - t0); } else failed++;
+        const { status, body } = await call(token, `/rooms/${room}/messages`, { content: `message ${i} de ${who}`, clientId: `tp-${who}-${i}-${until}` });
+        if (status === 201) { accepted++; latencies.push(performance.now() - t0); } else { failed++; if (process.env.DEBUG_FAIL && failed < 4) console.error('failed', status, JSON.stringify(body)); }
       }
     };
     // A second of warm-up (JIT, pools), then the measure.

@@ -57,14 +57,18 @@ export async function openDirect(db: Db, me: Me, userId: number): Promise<{ room
   const attempt = () => db.transaction(async (tx) => {
     const [existing] = await tx.orm.select().from(rooms).where(eq(rooms.directKey, key));
     const at = now();
-    const roomId = existing?.id ?? await tx.insert(rooms, { type: 'direct', createdById: me.id, directKey: key, createdAt: at, updatedAt: at });
-    const before = existing ? await memberIds(tx, roomId) : new Set<number>();
+    if (!existing) {
+      const roomId = await tx.insert(rooms, { type: 'direct', createdById: me.id, directKey: key, createdAt: at, updatedAt: at });
+      await tx.insertIgnore(members, newMembers(roomId, at, [me.id, userId].map((u) => [u, 'member']), await recordRoomEvent(tx, roomId, 'room.created')));
+      return { roomId, created: true };
+    }
+    const roomId = existing.id;
+    const before = await memberIds(tx, roomId);
     await tx.insertIgnore(members, [me.id, userId].map((u) => ({ roomId, userId: u, role: 'member' as const, joinedAt: at })));
     // Opening a conversation one hid shows it again (the other person's hiding stays until a message comes).
-    if (existing) await tx.orm.update(members).set({ hiddenThrough: null }).where(and(eq(members.roomId, roomId), eq(members.userId, me.id)));
-    if (!existing) await markJoined(tx, roomId, 'all', await recordRoomEvent(tx, roomId, 'room.created'));
-    else await recordMembersAdded(tx, roomId, [me.id, userId].filter((u) => !before.has(u)));
-    return { roomId, created: !existing };
+    await tx.orm.update(members).set({ hiddenThrough: null }).where(and(eq(members.roomId, roomId), eq(members.userId, me.id)));
+    await recordMembersAdded(tx, roomId, [me.id, userId].filter((u) => !before.has(u)));
+    return { roomId, created: false };
   });
   let result: { roomId: number; created: boolean };
   try {
@@ -118,17 +122,24 @@ export async function createRoom(
   const roomId = await db.transaction(async (tx) => {
     const at = now();
     const id = await tx.insert(tx.t.rooms, { type: input.type, name, createdById: me.id, createdAt: at, updatedAt: at });
-    await tx.insertIgnore(tx.t.members, [
-      { roomId: id, userId: me.id, role: 'admin' as const, joinedAt: at },
-      ...others.map((userId) => ({ roomId: id, userId, role: 'member' as const, joinedAt: at })),
-    ]);
     const c = input.context;
     if (c) await tx.insert(tx.t.roomContexts, { roomId: id, contextType: c.type, contextId: c.id, label: c.label, url: c.url ?? null });
-    await markJoined(tx, id, 'all', await recordRoomEvent(tx, id, 'room.created'));
+    const created = await recordRoomEvent(tx, id, 'room.created');
+    await tx.insertIgnore(tx.t.members, newMembers(id, at, [[me.id, 'admin'], ...others.map((u) => [u, 'member'] as const)], created));
     await recordSystemMessage(tx, id, me, { action: 'room.created', name });
     return id;
   });
   return getRoom(db, me, roomId);
+}
+
+/**
+ * The member rows of a room just created, each one's feed starting at its
+ * room.created event. That event is recorded first: its lock is taken before
+ * any member row, in the order of every other writer, so that two rooms
+ * created at once cannot deadlock (and no update of the rows is needed).
+ */
+function newMembers(roomId: number, joinedAt: Date, who: (readonly [number, 'admin' | 'member'])[], joinedEventId: number) {
+  return who.map(([userId, role]) => ({ roomId, userId, role, joinedAt, joinedEventId }));
 }
 
 function checkName(raw: string): string {

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Me } from '../../server/services/access';
+import { createRoom, openDirect } from '../../server/services/rooms';
+import { openDb, type Db } from '../../server/storage';
+import { createTestDb, USERS, type TestDb } from './harness';
+
+/**
+ * Room creations that race on MariaDB. Two transactions deadlock when each
+ * holds a lock the other waits for; every writer takes the event log's lock
+ * before writing member rows, so two creations queue instead. A deadlock is
+ * rare enough to be missed by a race in a test run: the order of the
+ * statements is checked as well.
+ */
+describe('rooms created at the same moment on mysql', () => {
+  let testDb: TestDb;
+  let db: Db;
+  let statements: string[] = [];
+  const crowd = Array.from({ length: 120 }, (_, i) => 500 + i);
+  const me = (id: number): Me => ({ id, name: `Crowd ${id}`, perms: new Set(['chat.read', 'chat.create', 'chat.manage_rooms']), exp: 0 } as Me);
+
+  beforeAll(async () => {
+    testDb = await createTestDb('mysql', [...USERS, ...crowd.map((id) => ({ id, username: `c${id}`, full_name: `Crowd ${id}`, email: null, is_active: 1 }))]);
+    db = await openDb(testDb.url, { usersTable: 'users', nameColumns: ['full_name', 'username'], logQuery: (query) => statements.push(query.replace(/\s+/g, ' ')) });
+  });
+  afterAll(async () => { await db?.close(); await testDb?.drop(); });
+
+  /** The statements of one transaction run by `fn`, from BEGIN to COMMIT. */
+  async function transactionOf(fn: () => Promise<unknown>) {
+    statements = [];
+    await fn();
+    const begin = statements.findIndex((s) => /^begin/i.test(s));
+    return statements.slice(begin, statements.findIndex((s, i) => i > begin && /^commit/i.test(s)) + 1);
+  }
+
+  it.each([
+    ['a group', () => createRoom(db, me(500), { type: 'group', name: 'Compta', memberIds: [501, 502] })],
+    ['a channel', () => createRoom(db, me(500), { type: 'channel', name: 'Annonces', memberIds: [503] })],
+    ['a direct conversation', () => openDirect(db, me(504), 505)],
+  ])('writes %s\'s members after taking the event log\'s lock, where their feed starts already set', async (_, create) => {
+    const tx = await transactionOf(create);
+    const events = tx.findIndex((s) => /^insert into `chat_events`/i.test(s));
+    const members = tx.findIndex((s) => /^insert ignore into `chat_room_members`/i.test(s));
+    expect(events).toBeGreaterThan(0);
+    expect(members).toBeGreaterThan(events);
+    // Setting it afterwards would lock a range of the members' index, next to other rooms' new rows.
+    expect(tx.filter((s) => /^update `chat_room_members` set `joined_event_id`/i.test(s))).toEqual([]);
+  });
+
+  it('creates sixty rooms asked for at once, none failing', async () => {
+    for (let round = 0; round < 5; round++) {
+      const all = await Promise.allSettled(crowd.slice(0, 12).map((id, i) =>
+        createRoom(db, me(id), { type: i % 3 ? 'group' : 'channel', name: `Vague ${round}-${i}`, memberIds: crowd.slice(12 + i * 9, 12 + i * 9 + 9) })));
+      expect(all.filter((r) => r.status === 'rejected')).toEqual([]);
+    }
+  });
+});
