@@ -113,13 +113,15 @@ function roomView(room: RoomRow, member: MemberRow | null, p: RoomParts): RoomVi
  */
 export async function joinedRoomView(db: Db, room: RoomRow, member: MemberRow, lastMessage: MessageView): Promise<RoomView> {
   const { members } = db.t;
-  const [[count], first, readThrough] = await Promise.all([
-    db.orm.select({ n: sql<number>`COUNT(*)` }).from(members).where(eq(members.roomId, room.id)),
+  // Counted and read-through in one pass over the (room, read marker) index: null while someone has read nothing.
+  const [[count], first] = await Promise.all([
+    db.orm.select({ n: sql<number>`COUNT(*)`, readers: sql<number>`COUNT(${members.lastReadMessageId})`, low: sql<number | null>`MIN(${members.lastReadMessageId})` })
+      .from(members).where(eq(members.roomId, room.id)),
     membersPage(db, room.id),
-    allReadThrough(db, room.id),
   ]);
   const view = roomView(room, member, { name: room.name, lastMessage, unreadCount: 0, mentionCount: 0, memberCount: Number(count.n) });
-  return { ...view, members: first.members, allReadMessageId: readThrough };
+  const allRead = Number(count.readers) < Number(count.n) || count.low === null ? null : Number(count.low);
+  return { ...view, members: first.members, allReadMessageId: allRead };
 }
 
 /** How many members a one-room answer carries; the rest are paged by GET /rooms/:id/members. */
