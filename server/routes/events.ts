@@ -54,9 +54,11 @@ export function eventsRoutes({ events, limits, logger }: AppDeps) {
     .get('/', feedDoc, async (c) => {
       const me = c.var.me;
       requirePerm(me, 'chat.read');
-      // The CORS middleware has already put its headers on c.res: they must reach the raw response too.
+      // A cross-origin feed needs the headers the CORS middleware put on c.res, on the raw response too. A
+      // same-origin one (the usual case) only needs its request id: reading c.res would build a Response to copy.
+      const prepared = c.req.header('Origin') ? Object.fromEntries(c.res.headers) : { 'x-request-id': c.get('requestId') };
       const headers: Record<string, string> = {
-        ...Object.fromEntries(c.res.headers),
+        ...prepared,
         'Content-Type': 'text/event-stream; charset=utf-8',
         'Cache-Control': 'no-cache',
         'X-Accel-Buffering': 'no',
