@@ -5,7 +5,7 @@ import type { MySqlTable } from 'drizzle-orm/mysql-core';
 import mysql from 'mysql2/promise';
 import { someCause, tables as t, type Db, type LockedRow, type OpenOptions, type Tables } from './db';
 import { migrationsFolder } from '../paths';
-import { describeUsersTable, userLookup, type UsersTable } from './users';
+import { describeUsersTable, userLookup, type UserLookup, type UserRow } from './users';
 
 /** InnoDB's default full-text stopwords of 3+ letters (INFORMATION_SCHEMA.INNODB_FT_DEFAULT_STOPWORD). */
 const INNODB_STOPWORDS = new Set(['about', 'are', 'com', 'for', 'from', 'how', 'that', 'the', 'this', 'was', 'what', 'when', 'where', 'who', 'will', 'with', 'und', 'www']);
@@ -55,21 +55,23 @@ export async function openMysql(url: string, opts: OpenOptions): Promise<Db> {
       [opts.usersTable],
     );
     const users = describeUsersTable(opts.usersTable, opts.nameColumns, (cols as { name: string }[]).map((c) => c.name));
-    return bind(orm, users, pool, new URL(url).pathname.slice(1));
+    // One lookup for the pool and its transactions: the users table is the host's, read and never written here.
+    const lookup = userLookup(users, async (text, params) => (await pool.query(text, params))[0] as UserRow[], 'mysql');
+    return bind(orm, lookup, pool, new URL(url).pathname.slice(1));
   } catch (err) {
     await pool.end();
     throw err;
   }
 }
 
-function bind(orm: MySql2Database<Tables>, users: UsersTable, pool: mysql.Pool, name: string): Db {
+function bind(orm: MySql2Database<Tables>, users: UserLookup, pool: mysql.Pool, name: string): Db {
   const rows = async <R>(query: SQL) => ((await orm.execute(query)) as unknown as [R[]])[0];
   const db: Db = {
     dialect: 'mysql',
     name,
     orm,
     t,
-    users: userLookup(users, rows, 'mysql'),
+    users,
     async insert<T extends MySqlTable>(table: T, values: T['$inferInsert']) {
       const [header] = (await orm.insert(table).values(values)) as unknown as [{ insertId: number }];
       return Number(header.insertId);

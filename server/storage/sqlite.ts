@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createClient, type Client } from '@libsql/client';
+import { createClient, type Client, type InArgs } from '@libsql/client';
 import { sql, type SQL } from 'drizzle-orm';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
@@ -9,7 +9,7 @@ import type { MySqlTable } from 'drizzle-orm/mysql-core';
 import * as sqliteSchema from '../../drizzle/sqlite';
 import { someCause, type Db, type LockedRow, type OpenOptions, type Tables } from './db';
 import { migrationsFolder } from '../paths';
-import { describeUsersTable, userLookup, type UsersTable } from './users';
+import { describeUsersTable, userLookup, type UserLookup, type UserRow, type UsersTable } from './users';
 
 
 // Same table and column names as the MySQL declarations; Drizzle builds the
@@ -65,16 +65,18 @@ export async function openSqlite(url: string, opts: OpenOptions): Promise<Db> {
     writer.close();
     throw err;
   }
+  // One lookup for both connections: the users table is the host's, read (on the reader) and never written here.
+  const lookup = userLookup(users, async (text, params) => (await reader.execute({ sql: text, args: params as InArgs })).rows as unknown as UserRow[], 'sqlite');
   let queue: Promise<unknown> = Promise.resolve();
   const writerOrm = drizzle({ client: writer, schema: sqliteSchema });
-  const readerDb: Db = bind(drizzle({ client: reader, schema: sqliteSchema }), users, path, {
+  const readerDb: Db = bind(drizzle({ client: reader, schema: sqliteSchema }), lookup, path, {
     transaction<R>(fn: (tx: Db) => Promise<R>): Promise<R> {
       const run = queue.then(async () => {
         // foreign_keys cannot change inside a transaction and is per connection:
         // set it on the writer's one connection each time, in case it was replaced.
         await writer.execute('PRAGMA foreign_keys = ON');
         return writerOrm.transaction((tx) => {
-          const txDb: Db = bind(tx as unknown as LibSQLDatabase<typeof sqliteSchema>, users, path, { transaction: (inner) => inner(txDb) });
+          const txDb: Db = bind(tx as unknown as LibSQLDatabase<typeof sqliteSchema>, lookup, path, { transaction: (inner) => inner(txDb) });
           return fn(txDb);
         }, { behavior: 'immediate' });
       });
@@ -90,7 +92,7 @@ export async function openSqlite(url: string, opts: OpenOptions): Promise<Db> {
   return readerDb;
 }
 
-function bind(lite: LibSQLDatabase<typeof sqliteSchema>, users: UsersTable, path: string, own: Partial<Db>): Db {
+function bind(lite: LibSQLDatabase<typeof sqliteSchema>, users: UserLookup, path: string, own: Partial<Db>): Db {
   const rows = async <R>(query: SQL) => (await lite.all(query)) as R[];
   const exists = async ({ table, id }: LockedRow) =>
     (await lite.all(sql`SELECT 1 FROM ${table} WHERE ${table.id} = ${id}`)).length > 0;
@@ -99,7 +101,7 @@ function bind(lite: LibSQLDatabase<typeof sqliteSchema>, users: UsersTable, path
     orm: lite as unknown as MySql2Database<Tables>,
     t,
     name: path,
-    users: userLookup(users, rows, 'sqlite'),
+    users,
     async insert<T extends MySqlTable>(table: T, values: T['$inferInsert']) {
       const tbl = table as never as typeof sqliteSchema.rooms;
       const [row] = await lite.insert(tbl).values(values as never).returning({ id: tbl.id });

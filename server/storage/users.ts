@@ -1,5 +1,4 @@
 import DataLoader from 'dataloader';
-import { SQL, StringChunk, type SQLChunk } from 'drizzle-orm';
 
 /** A user of the host app, as the chat shows them. */
 export interface HostUser {
@@ -55,24 +54,26 @@ export function describeUsersTable(table: string, nameColumns: string[], columns
   };
 }
 
-type UserRow = Record<string, unknown> & { id: number | string };
+/** A row of the users table, as the driver gives it. */
+export type UserRow = Record<string, unknown> & { id: number | string };
+
+/** Runs one statement with `?` parameters on the adapter's driver, and resolves its rows. */
+export type RunSql = (text: string, params: unknown[]) => Promise<UserRow[]>;
 
 /**
- * The lookups, written once in SQL both dialects read alike; `rows` runs a
- * statement on the adapter's connection. Their text is put together once,
- * here: every request looks its caller up, and Drizzle's builder would spend
- * more CPU composing the statement than the driver spends running it.
+ * The lookups, written once in SQL both dialects read alike, their text put
+ * together here and run by the driver itself: every request looks its caller
+ * up, and a query builder would spend more CPU composing the statement than
+ * the driver spends running it. Parameters are always bound (`?`); only the
+ * configured table and column names are written in, quoted.
  */
-export function userLookup(u: UsersTable, rows: (query: SQL) => Promise<UserRow[]>, dialect: 'mysql' | 'sqlite'): UserLookup {
+export function userLookup(u: UsersTable, run: RunSql, dialect: 'mysql' | 'sqlite'): UserLookup {
   const q = (name: string) => (dialect === 'mysql' ? `\`${name.replaceAll('`', '``')}\`` : `"${name.replaceAll('"', '""')}"`);
   const cols = ['id', ...u.nameColumns, ...(u.hasEmail ? ['email'] : [])];
-  const head = `SELECT ${cols.map(q).join(', ')} FROM ${q(u.table)} WHERE `;
-  const active = new StringChunk(u.hasIsActive ? `${q('is_active')} = 1` : '1 = 1');
-  const text = (t: string) => new StringChunk(t);
-  /** `id IN (…)`, each id a parameter. */
-  const idIn = (ids: number[]) => [text(`${q('id')} IN (`), ...ids.flatMap((id, i) => (i ? [text(', '), id] : [id])), text(')')];
-  const select = (where: SQLChunk[], limit?: number) =>
-    rows(new SQL([text(head), ...where, ...(limit ? [text(` ORDER BY ${q('id')} LIMIT `), limit] : [])]));
+  const from = (extra = '') => `SELECT ${cols.map(q).join(', ')}${extra} FROM ${q(u.table)} WHERE `;
+  const active = u.hasIsActive ? `${q('is_active')} = 1` : '1 = 1';
+  /** `id IN (?, …)`, one parameter for each id. */
+  const idIn = (ids: number[]) => `${q('id')} IN (${ids.map(() => '?').join(', ')})`;
   const toUser = (row: UserRow): HostUser => {
     const name = u.nameColumns.map((c) => row[c]).find((v) => typeof v === 'string' && v.trim() !== '');
     const email = typeof row.email === 'string' && row.email !== '' ? row.email : undefined;
@@ -86,7 +87,7 @@ export function userLookup(u: UsersTable, rows: (query: SQL) => Promise<UserRow[
   const activeUsers = new DataLoader<number, HostUser | null>(async (ids) => {
     inFlight++;
     try {
-      const found = new Map((await select([...idIn([...ids]), text(' AND '), active])).map((r) => [Number(r.id), toUser(r)]));
+      const found = new Map((await run(`${from()}${idIn([...ids])} AND ${active}`, [...ids])).map((r) => [Number(r.id), toUser(r)]));
       return ids.map((id) => found.get(id) ?? null);
     } finally {
       if (--inFlight === 0) for (const run of queued.splice(0)) run();
@@ -97,27 +98,26 @@ export function userLookup(u: UsersTable, rows: (query: SQL) => Promise<UserRow[
     findActive: (id) => activeUsers.load(id),
     async activeIds(ids) {
       if (!ids.length) return new Set();
-      return new Set((await select([...idIn(ids), text(' AND '), active])).map((r) => Number(r.id)));
+      return new Set((await run(`${from()}${idIn(ids)} AND ${active}`, ids)).map((r) => Number(r.id)));
     },
     async byIds(ids) {
       const unique = [...new Set(ids)];
       if (!unique.length) return new Map();
-      return new Map((await select(idIn(unique))).map((r) => [Number(r.id), toUser(r)]));
+      return new Map((await run(`${from()}${idIn(unique)}`, unique)).map((r) => [Number(r.id), toUser(r)]));
     },
     async search(words, limit) {
       // '!' escapes LIKE wildcards: unlike a backslash it means the same in MySQL and SQLite literals.
       const pattern = `%${words.toLowerCase().replace(/[!%_]/g, (ch) => `!${ch}`)}%`;
       const searched = [...u.nameColumns, ...(u.hasEmail ? ['email'] : [])];
-      const match = words && searched.length
-        ? searched.flatMap((c, i) => [text(`${i ? ' OR ' : ''}LOWER(${q(c)}) LIKE `), pattern, text(` ESCAPE '!'`)])
-        : [text('1 = 1')];
-      return (await select([active, text(' AND ('), ...match, text(')')], limit)).map(toUser);
+      const match = words && searched.length ? searched.map((c) => `LOWER(${q(c)}) LIKE ? ESCAPE '!'`).join(' OR ') : '1 = 1';
+      const params = words && searched.length ? searched.map(() => pattern) : [];
+      return (await run(`${from()}${active} AND (${match}) ORDER BY ${q('id')} LIMIT ?`, [...params, limit])).map(toUser);
     },
     async mailboxes(ids) {
       const found = new Map<number, Mailbox>();
       if (!u.hasEmail || !ids.length) return found;
       const lang = u.langColumn ? `, ${q(u.langColumn)} AS ${q('lang_')}` : '';
-      const rowsFound = await rows(new SQL([text(`SELECT ${cols.map(q).join(', ')}${lang} FROM ${q(u.table)} WHERE `), ...idIn(ids), text(' AND '), active]));
+      const rowsFound = await run(`${from(lang)}${idIn(ids)} AND ${active}`, ids);
       for (const row of rowsFound) {
         const user = toUser(row);
         if (!user.email) continue;
