@@ -46,7 +46,9 @@ export function errorHandler({ logger, unavailable }: { logger: Logger; unavaila
       const code = codeOf(err.status);
       return respond(c, code, err.message || titles[code], {}, err.status, headers);
     }
-    const log = c.var.log ?? logger;
+    // The request's id on the line (a child logger is made here, for the rare failure, not for every request).
+    const requestId = c.get('requestId') as string | undefined;
+    const log = requestId ? logger.child({ requestId }) : logger;
     if (isUnavailable(err)) {
       unavailable?.();
       // One line, not a stack: during an outage every request lands here.

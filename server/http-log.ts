@@ -6,13 +6,6 @@ import proxyAddr from 'proxy-addr';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
 
-declare module 'hono' {
-  interface ContextVariableMap {
-    /** The request's logger: every line it writes carries the request id. */
-    log: Logger;
-  }
-}
-
 /** The route pattern a request matched (`/api/chat/rooms/:id`), never its URL; `unmatched` for a 404 of no route. */
 export function routeOf(c: Context): string {
   // The endpoint is the last route matched with a method (middleware is registered for ALL);
@@ -40,8 +33,6 @@ export function observeRequests({ logger, metrics, trustProxy }: { logger: Logge
   return (c, next) => ids(c, async () => {
     const start = performance.now();
     const id = c.get('requestId');
-    const log = logger.child({ requestId: id });
-    c.set('log', log);
     const env = c.env as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
     // Read now: once the response is sent, the socket may be gone.
     const ip = env?.incoming?.socket ? proxyAddr(env.incoming, trusted) : undefined;
