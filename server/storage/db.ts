@@ -102,6 +102,6 @@ export const isUnavailable = (err: unknown) =>
 export interface OpenOptions {
   usersTable: string;
   nameColumns: string[];
-  /** Sees every statement Drizzle sends (MySQL), e.g. to EXPLAIN the hot queries in a test. */
+  /** Sees every statement sent on MySQL (Drizzle's and the users table's lookups), e.g. to EXPLAIN the hot queries in a test. */
   logQuery?: (query: string, params: unknown[]) => void;
 }

@@ -55,8 +55,12 @@ export async function openMysql(url: string, opts: OpenOptions): Promise<Db> {
       [opts.usersTable],
     );
     const users = describeUsersTable(opts.usersTable, opts.nameColumns, (cols as { name: string }[]).map((c) => c.name));
-    // One lookup for the pool and its transactions: the users table is the host's, read and never written here.
-    const lookup = userLookup(users, async (text, params) => (await pool.query(text, params))[0] as UserRow[], 'mysql');
+    // One lookup for the pool and its transactions (the users table is the host's, read and never written here),
+    // its statements logged like Drizzle's.
+    const lookup = userLookup(users, async (text, params) => {
+      opts.logQuery?.(text, params);
+      return (await pool.query(text, params))[0] as UserRow[];
+    }, 'mysql');
     return bind(orm, lookup, pool, new URL(url).pathname.slice(1));
   } catch (err) {
     await pool.end();
