@@ -11,7 +11,11 @@ import { now, type MessageView, type SystemEvent } from './views';
  * in the timeline where the change happened and is the same after a reload.
  * The actor has read it; it counts as unread for nobody.
  */
-export async function recordSystemMessage(tx: Db, roomId: number, actor: HostUser, system: Omit<SystemEvent, 'actorId'>): Promise<MessageView | null> {
+export async function recordSystemMessage(
+  tx: Db, roomId: number, actor: HostUser, system: Omit<SystemEvent, 'actorId'>,
+  /** For an actor who just joined (their read mark still empty): where their feed starts, set in the same update as the read mark. */
+  opts: { joinedEventId?: number } = {},
+): Promise<MessageView | null> {
   const { messages, rooms, members } = tx.t;
   const at = now();
   const data: SystemEvent = { actorId: actor.id, ...system };
@@ -22,7 +26,7 @@ export async function recordSystemMessage(tx: Db, roomId: number, actor: HostUse
   const id = await tx.insertLocked(messages, values, { table: rooms, id: roomId });
   if (id === null) return null;
   await tx.orm.update(rooms).set({ lastMessageId: id, updatedAt: at }).where(eq(rooms.id, roomId));
-  await tx.orm.update(members).set({ lastReadMessageId: id, lastReadAt: at }).where(and(
+  await tx.orm.update(members).set({ lastReadMessageId: id, lastReadAt: at, ...(opts.joinedEventId !== undefined ? { joinedEventId: opts.joinedEventId } : {}) }).where(and(
     eq(members.roomId, roomId), eq(members.userId, actor.id),
     or(isNull(members.lastReadMessageId), lt(members.lastReadMessageId, id)),
   ));
