@@ -90,7 +90,7 @@ export function userLookup(u: UsersTable, run: RunSql, dialect: 'mysql' | 'sqlit
       const found = new Map((await run(`${from()}${idIn([...ids])} AND ${active}`, [...ids])).map((r) => [Number(r.id), toUser(r)]));
       return ids.map((id) => found.get(id) ?? null);
     } finally {
-      if (--inFlight === 0) for (const run of queued.splice(0)) run();
+      if (--inFlight === 0) for (const dispatch of queued.splice(0)) dispatch();
     }
   }, { cache: false, batchScheduleFn: (run) => (inFlight ? queued.push(run) : setImmediate(run)), maxBatchSize: 1000 });
   return {
