@@ -208,7 +208,9 @@ export async function joinChannel(db: Db, me: Me, roomId: number): Promise<RoomV
     // is set with their read mark in one update, so that a busy channel's lock is held one statement less.
     const [arrival] = await recordEvents(tx, [{ roomId, type: 'member.added', data: { roomId, ...memberView(member, me.name, presence) } }]);
     const said = await recordSystemMessage(tx, roomId, me, { action: 'member.added', userId: me.id }, { joinedEventId: arrival });
-    return said && { member: { ...member, lastReadMessageId: said.id }, said };
+    // The room went away before its lock was taken: nothing of the join stays.
+    if (!said) throw notFound('room');
+    return { member: { ...member, lastReadMessageId: said.id }, said };
   });
   if (!joined) return getRoom(db, me, roomId);
   // The answer from what the join wrote: the room as its system message left it, read by the joiner.
