@@ -44,7 +44,7 @@ export async function roomViews(db: Db, userId: number, rows: { room: RoomRow; m
       : [],
     // Only a group is ever tied to a host record.
     groupIds.length ? db.orm.select().from(roomContexts).where(inArray(roomContexts.roomId, groupIds)) : [],
-    db.orm.select({ roomId: members.roomId, n: sql<number>`COUNT(*)` }).from(members).where(inArray(members.roomId, roomIds)).groupBy(members.roomId),
+    memberCounts(db, roomIds),
     directIds.length ? db.orm.select().from(members).where(inArray(members.roomId, directIds)).orderBy(asc(members.id)) : [],
     mentionCounts(db, userId, memberRoomIds),
   ]);
@@ -53,7 +53,6 @@ export async function roomViews(db: Db, userId: number, rows: { room: RoomRow; m
   const contextByRoom = new Map(contexts.map((c) => [c.roomId, c]));
   const lastById = new Map(lastViews.map((m) => [m.id, m]));
   const unreadByRoom = new Map(unread.map((u) => [u.roomId, Number(u.n)]));
-  const countByRoom = new Map(counts.map((c) => [c.roomId, Number(c.n)]));
   const membersOf = new Map<number, MemberView[]>();
   for (const m of directMembers) {
     const view = memberView(m, nameOf(names, m.userId), presence.get(m.userId));
@@ -66,7 +65,7 @@ export async function roomViews(db: Db, userId: number, rows: { room: RoomRow; m
       lastMessage: room.lastMessageId != null ? lastById.get(room.lastMessageId) ?? null : null,
       unreadCount: unreadByRoom.get(room.id) ?? 0,
       mentionCount: mentioned.get(room.id) ?? 0,
-      memberCount: countByRoom.get(room.id) ?? 0,
+      memberCount: counts.get(room.id) ?? 0,
       members: membersOf.get(room.id),
       context: contextByRoom.get(room.id),
     });
@@ -112,16 +111,17 @@ function roomView(room: RoomRow, member: MemberRow | null, p: RoomParts): RoomVi
  * without reading again what the join knows.
  */
 export async function joinedRoomView(db: Db, room: RoomRow, member: MemberRow, lastMessage: MessageView): Promise<RoomView> {
+  const [counts, first, readThrough] = await Promise.all([memberCounts(db, [room.id]), membersPage(db, room.id), allReadThrough(db, room.id)]);
+  const view = roomView(room, member, { name: room.name, lastMessage, unreadCount: 0, mentionCount: 0, memberCount: counts.get(room.id) ?? 0 });
+  return { ...view, members: first.members, allReadMessageId: readThrough };
+}
+
+/** How many members each of these rooms has, in one statement. */
+async function memberCounts(db: Db, roomIds: number[]): Promise<Map<number, number>> {
   const { members } = db.t;
-  // Counted and read-through in one pass over the (room, read marker) index: null while someone has read nothing.
-  const [[count], first] = await Promise.all([
-    db.orm.select({ n: sql<number>`COUNT(*)`, readers: sql<number>`COUNT(${members.lastReadMessageId})`, low: sql<number | null>`MIN(${members.lastReadMessageId})` })
-      .from(members).where(eq(members.roomId, room.id)),
-    membersPage(db, room.id),
-  ]);
-  const view = roomView(room, member, { name: room.name, lastMessage, unreadCount: 0, mentionCount: 0, memberCount: Number(count.n) });
-  const allRead = Number(count.readers) < Number(count.n) || count.low === null ? null : Number(count.low);
-  return { ...view, members: first.members, allReadMessageId: allRead };
+  const rows = await db.orm.select({ roomId: members.roomId, n: sql<number>`COUNT(*)` }).from(members)
+    .where(inArray(members.roomId, roomIds)).groupBy(members.roomId);
+  return new Map(rows.map((r) => [r.roomId, Number(r.n)]));
 }
 
 /** How many members a one-room answer carries; the rest are paged by GET /rooms/:id/members. */
