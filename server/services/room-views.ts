@@ -149,12 +149,9 @@ export async function membersPage(
     .orderBy(asc(members.userId)).limit(limit + 1);
   const page = rows.slice(0, limit);
   const ids = page.map((r) => r.member.userId);
-  const [names, online] = await Promise.all([db.users.byIds(ids), ids.length ? db.online?.(ids) : undefined]);
-  return {
-    members: page.map(({ member, lastSeenAt }) =>
-      memberView(member, nameOf(names, member.userId), { online: online?.has(member.userId) ?? false, lastSeenAt: iso(lastSeenAt) })),
-    hasMore: rows.length > limit,
-  };
+  const seen = new Map(page.map((r) => [r.member.userId, r.lastSeenAt]));
+  const [names, seenNow] = await Promise.all([db.users.byIds(ids), presenceOf(db, ids, seen)]);
+  return { members: page.map(({ member }) => memberView(member, nameOf(names, member.userId), seenNow.get(member.userId))), hasMore: rows.length > limit };
 }
 
 /**

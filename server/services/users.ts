@@ -7,16 +7,18 @@ import { iso, type PresenceView, type UserView } from './views';
 /** A display name for a user id that may have left the users table. */
 export const nameOf = (users: Map<number, HostUser>, id: number) => users.get(id)?.name ?? `#${id}`;
 
-/** Whether these users have the chat open somewhere, and when their last feed closed. */
-export async function presenceOf(db: Db, ids: number[]): Promise<Map<number, PresenceView>> {
+/**
+ * Whether these users have the chat open somewhere, and when their last feed
+ * closed; `lastSeen` when the caller already read it (with the rows it came with).
+ */
+export async function presenceOf(db: Db, ids: number[], lastSeen?: Map<number, Date | null>): Promise<Map<number, PresenceView>> {
   const unique = [...new Set(ids)];
   if (!unique.length) return new Map();
   const { presence } = db.t;
-  const [online, seen] = await Promise.all([
+  const [online, at] = await Promise.all([
     db.online?.(unique) ?? new Set<number>(),
-    db.orm.select().from(presence).where(inArray(presence.userId, unique)),
+    lastSeen ?? db.orm.select().from(presence).where(inArray(presence.userId, unique)).then((rows) => new Map(rows.map((r) => [r.userId, r.lastSeenAt]))),
   ]);
-  const at = new Map(seen.map((r) => [r.userId, r.lastSeenAt]));
   return new Map(unique.map((id) => [id, { online: online.has(id), lastSeenAt: iso(at.get(id)) }]));
 }
 
