@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../storage';
 import { requireMember, type Me } from './access';
 import { exportWords, systemText, type ExportWords } from './export-words';
-import { toViews } from './messages';
+import { toViews } from './message-views';
 import { mentionsAsNames, parseMentions } from './mentions';
 import { roomViews } from './room-views';
 import { nameOf } from './users';

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
 import type { Db, MemberRow, RoomContextRow, RoomRow } from '../storage';
 import { mentionCounts } from './mentions';
-import { toViews } from './messages';
+import { toViews } from './message-views';
 import { nameOf, presenceOf } from './users';
 import { contextView, iso, memberView, type MemberView, type MessageView, type RoomView } from './views';
 

@@ -2,7 +2,7 @@ import { and, desc, eq, lt, ne } from 'drizzle-orm';
 import type { Db } from '../storage';
 import { requireMember, requirePerm, type Me } from './access';
 import { badRequest } from './errors';
-import { toViews } from './messages';
+import { toViews } from './message-views';
 
 /** Results of a search given at a time, by default and at most. */
 export const SEARCH_DEFAULT = 20;

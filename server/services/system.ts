@@ -2,7 +2,7 @@ import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import { recordEvents } from '../events/outbox';
 import type { Db } from '../storage';
 import type { HostUser } from '../storage/users';
-import { toViews } from './messages';
+import { toViews } from './message-views';
 import { now, type MessageView, type SystemEvent } from './views';
 
 /**
