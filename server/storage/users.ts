@@ -1,4 +1,4 @@
-import DataLoader from 'dataloader';
+import { serialBatches } from '../batches';
 
 /** A user of the host app, as the chat shows them. */
 export interface HostUser {
@@ -79,20 +79,11 @@ export function userLookup(u: UsersTable, run: RunSql, dialect: 'mysql' | 'sqlit
     const email = typeof row.email === 'string' && row.email !== '' ? row.email : undefined;
     return { id: Number(row.id), name: (name as string | undefined)?.trim() ?? email ?? `#${row.id}`, ...(email ? { email } : {}) };
   };
-  // Every request checks its caller. While a lookup is under way, the callers that come meanwhile
-  // wait for it to end and are then looked up together, in one statement (a burst of feeds opening
-  // costs a few statements, not one each); an idle server looks up at once. Nothing is cached.
-  let inFlight = 0;
-  const queued: (() => void)[] = [];
-  const activeUsers = new DataLoader<number, HostUser | null>(async (ids) => {
-    inFlight++;
-    try {
-      const found = new Map((await run(`${from()}${idIn([...ids])} AND ${active}`, [...ids])).map((r) => [Number(r.id), toUser(r)]));
-      return ids.map((id) => found.get(id) ?? null);
-    } finally {
-      if (--inFlight === 0) for (const dispatch of queued.splice(0)) dispatch();
-    }
-  }, { cache: false, batchScheduleFn: (run) => (inFlight ? queued.push(run) : setImmediate(run)), maxBatchSize: 1000 });
+  // Every request checks its caller: a burst of feeds opening costs a few statements, not one each. Nothing is cached.
+  const activeUsers = serialBatches<number, HostUser | null>(async (ids) => {
+    const found = new Map((await run(`${from()}${idIn([...ids])} AND ${active}`, [...ids])).map((r) => [Number(r.id), toUser(r)]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
   return {
     table: u,
     findActive: (id) => activeUsers.load(id),
