@@ -61,8 +61,7 @@ export async function recordEvents(tx: Db, list: NewEvent[]): Promise<number[]> 
   const [first, ...rest] = rows;
   const id = await tx.insertLocked(events, first, { table: eventSeq, id: 1 });
   if (id === null) throw new Error('chat_event_seq has no row 1: apply the migrations (npm run db:migrate)');
-  const ids = [id];
-  for (const row of rest) ids.push(await tx.insert(events, row));
+  const ids = [id, ...(await tx.insertMany(events, rest))];
   const kept = recorded.get(tx) ?? [];
   recorded.set(tx, kept);
   rows.forEach((r, i) => kept.push({ id: ids[i], roomId: r.roomId, type: r.type, data: r.data, audience: r.audience, createdAt }));

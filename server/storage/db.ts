@@ -49,6 +49,12 @@ export interface Db {
   readonly users: UserLookup;
   /** Inserts one row and returns its auto-increment id. */
   insert<T extends MySqlTable>(table: T, values: T['$inferInsert']): Promise<number>;
+  /**
+   * Inserts rows in one statement and returns their ids, in order. On MySQL the
+   * ids are the first one and those after it: only for a table whose inserts
+   * are serialised by a lock (the events, under the sequence's).
+   */
+  insertMany<T extends MySqlTable>(table: T, values: T['$inferInsert'][]): Promise<number[]>;
   /** Inserts rows, ignoring those that hit a unique key; resolves how many were inserted. */
   insertIgnore<T extends MySqlTable>(table: T, values: T['$inferInsert'][]): Promise<number>;
   /** Inserts a row, or updates `set` on the row its primary key `target` already names. */

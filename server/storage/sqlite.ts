@@ -107,6 +107,13 @@ function bind(lite: LibSQLDatabase<typeof sqliteSchema>, users: UserLookup, path
       const [row] = await lite.insert(tbl).values(values as never).returning({ id: tbl.id });
       return row.id;
     },
+    async insertMany<T extends MySqlTable>(table: T, values: T['$inferInsert'][]) {
+      if (!values.length) return [];
+      const tbl = table as never as typeof sqliteSchema.rooms;
+      const rows = await lite.insert(tbl).values(values as never).returning({ id: tbl.id });
+      // RETURNING's order is unspecified; the rows' ids grow in the order they were inserted.
+      return rows.map((r) => r.id).sort((a, b) => a - b);
+    },
     async insertIgnore<T extends MySqlTable>(table: T, values: T['$inferInsert'][]) {
       if (!values.length) return 0;
       const result = await lite.insert(table as never as typeof sqliteSchema.rooms).values(values as never).onConflictDoNothing();
