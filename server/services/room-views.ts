@@ -1,4 +1,6 @@
-import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
+import type DataLoader from 'dataloader';
+import { and, asc, count, eq, gt, inArray, min, ne, sql } from 'drizzle-orm';
+import { serialBatches } from '../batches';
 import type { Db, MemberRow, RoomContextRow, RoomRow } from '../storage';
 import { mentionCounts } from './mentions';
 import { toViews } from './message-views';
@@ -111,9 +113,41 @@ function roomView(room: RoomRow, member: MemberRow | null, p: RoomParts): RoomVi
  * without reading again what the join knows.
  */
 export async function joinedRoomView(db: Db, room: RoomRow, member: MemberRow, lastMessage: MessageView): Promise<RoomView> {
-  const [counts, first, readThrough] = await Promise.all([memberCounts(db, [room.id]), membersPage(db, room.id), allReadThrough(db, room.id)]);
-  const view = roomView(room, member, { name: room.name, lastMessage, unreadCount: 0, mentionCount: 0, memberCount: counts.get(room.id) ?? 0 });
-  return { ...view, members: first.members, allReadMessageId: readThrough };
+  const { memberCount, members, allReadMessageId } = await rosterOf(db, room.id);
+  const view = roomView(room, member, { name: room.name, lastMessage, unreadCount: 0, mentionCount: 0, memberCount });
+  return { ...view, members, allReadMessageId };
+}
+
+/** What a one-room answer tells of its members, the same for every caller. */
+export interface Roster {
+  memberCount: number;
+  /** The first page, by user id. */
+  members: MemberView[];
+  /** The last message every member has read (null while one of them has read nothing). */
+  allReadMessageId: number | null;
+}
+
+const rosters = new WeakMap<Db, DataLoader<number, Roster>>();
+
+/**
+ * A room's roster. The rosters asked for while one is being read are read
+ * together afterwards, once per room: when many open or join a channel at the
+ * same moment, its 100 members are read a few times, not once each, and each
+ * still sees what was committed before it asked (its own join included).
+ */
+export function rosterOf(db: Db, roomId: number): Promise<Roster> {
+  let loader = rosters.get(db);
+  if (!loader) {
+    loader = serialBatches(async (ids) => {
+      const read = new Map(await Promise.all([...new Set(ids)].map(async (id) => {
+        const [tally, first] = await Promise.all([memberTally(db, id), membersPage(db, id)]);
+        return [id, { ...tally, members: first.members }] as const;
+      })));
+      return ids.map((id) => read.get(id)!);
+    });
+    rosters.set(db, loader);
+  }
+  return loader.load(roomId);
 }
 
 /** How many members each of these rooms has, in one statement. */
@@ -155,14 +189,15 @@ export async function membersPage(
 }
 
 /**
- * The last message every member of a room has read (null while one of them
- * has read nothing): the first entry of the (room, read marker) index,
- * whatever the room's size. A big room's "read by all" ticks come from it.
+ * How many members a room has, and the last message all of them have read:
+ * one range of the (room, read marker) index, whatever the room's size.
+ * A big room's "read by all" ticks come from it.
  */
-export async function allReadThrough(db: Db, roomId: number): Promise<number | null> {
+export async function memberTally(db: Db, roomId: number): Promise<Pick<Roster, 'memberCount' | 'allReadMessageId'>> {
   const { members } = db.t;
-  // Both dialects put NULL first in ascending order: the lowest marker, or NULL when someone has none.
-  const [low] = await db.orm.select({ id: members.lastReadMessageId }).from(members)
-    .where(eq(members.roomId, roomId)).orderBy(asc(members.lastReadMessageId)).limit(1);
-  return low?.id ?? null;
+  const [row] = await db.orm.select({ n: count(), read: count(members.lastReadMessageId), low: min(members.lastReadMessageId) })
+    .from(members).where(eq(members.roomId, roomId));
+  const n = Number(row?.n ?? 0);
+  // COUNT(column) leaves out NULLs: fewer than the members when one of them has read nothing.
+  return { memberCount: n, allReadMessageId: n && Number(row.read) === n && row.low != null ? Number(row.low) : null };
 }

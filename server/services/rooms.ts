@@ -3,8 +3,8 @@ import { badRequest, conflict, notFound } from './errors';
 import { requireManager, requireMember, requirePerm, type Me } from './access';
 import type { Db } from '../storage';
 import { removeFiles } from './attachments';
-import { recordSystemMessage } from './system';
-import { allReadThrough, directKey, joinedRoomView, membersPage, roomViews } from './room-views';
+import { insertSystemMessage, recordSystemMessage } from './system';
+import { directKey, joinedRoomView, rosterOf, roomViews } from './room-views';
 import { nameOf, presenceOf } from './users';
 import { memberView, now, roomData, type MemberView, type RoomContext, type RoomView } from './views';
 import { markJoined, recordEvents } from '../events/outbox';
@@ -42,8 +42,8 @@ export async function listRooms(db: Db, me: Me, opts: { filter: RoomFilter; q?: 
  */
 export async function getRoom(db: Db, me: Me, roomId: number): Promise<RoomView> {
   const row = await requireMember(db, me, roomId);
-  const [[view], first, readThrough] = await Promise.all([roomViews(db, me.id, [row]), membersPage(db, roomId), allReadThrough(db, roomId)]);
-  return { ...view, members: first.members, allReadMessageId: readThrough };
+  const [[view], roster] = await Promise.all([roomViews(db, me.id, [row]), rosterOf(db, roomId)]);
+  return { ...view, ...roster };
 }
 
 /** Gets or creates the one direct room of the caller and another active user. */
@@ -192,31 +192,49 @@ export async function listChannels(db: Db, me: Me): Promise<RoomView[]> {
 
 /** Joins a public channel (a room that is not one answers 404). */
 export async function joinChannel(db: Db, me: Me, roomId: number): Promise<RoomView> {
-  const { rooms, members } = db.t;
-  const [room] = await db.orm.select().from(rooms).where(and(eq(rooms.id, roomId), eq(rooms.type, 'channel')));
-  if (!room) throw notFound('room');
+  const { rooms, members, presence: seen } = db.t;
+  // Whether the caller is a member already, and when they were last seen, read with the room:
+  // known before the room is locked, so that the joins of a busy channel queue behind as few statements as can be.
+  const [found] = await db.orm.select({ room: rooms, memberId: members.id, lastSeenAt: seen.lastSeenAt }).from(rooms)
+    .leftJoin(members, and(eq(members.roomId, rooms.id), eq(members.userId, me.id)))
+    .leftJoin(seen, eq(seen.userId, me.id))
+    .where(and(eq(rooms.id, roomId), eq(rooms.type, 'channel')));
+  if (!found) throw notFound('room');
   requirePerm(me, 'chat.read');
-  // Known before the room is locked, so that the joins of a busy channel queue behind as few statements as can be.
-  const presence = (await presenceOf(db, [me.id])).get(me.id);
-  const joined = await db.transaction(async (tx) => {
-    await tx.lockRoom(roomId);
-    const row = { roomId, userId: me.id, role: 'member' as const, joinedAt: now() };
-    // A member already: nothing inserted, nothing to tell.
-    if (!(await tx.insertIgnore(members, [row]))) return null;
-    const member = { ...row, id: 0, lastReadAt: null, lastReadMessageId: null, muted: false, joinedEventId: null, hiddenThrough: null };
-    // member.added, then the system message telling it: the joiner's feed starts at the first (their arrival), and
-    // is set with their read mark in one update, so that a busy channel's lock is held one statement less.
-    const [arrival] = await recordEvents(tx, [{ roomId, type: 'member.added', data: { roomId, ...memberView(member, me.name, presence) } }]);
-    const said = await recordSystemMessage(tx, roomId, me, { action: 'member.added', userId: me.id }, { joinedEventId: arrival });
-    // The room went away before its lock was taken: nothing of the join stays.
-    if (!said) throw notFound('room');
-    return { member: { ...member, lastReadMessageId: said.id }, said };
-  });
-  if (!joined) return getRoom(db, me, roomId);
+  // A member already: nothing to write, nothing to tell.
+  if (found.memberId !== null) return getRoom(db, me, roomId);
+  const presence = (await presenceOf(db, [me.id], new Map([[me.id, found.lastSeenAt]]))).get(me.id);
+  let joined;
+  try {
+    joined = await db.transaction(async (tx) => {
+      // The system message first, as its insert takes the room's lock; then member.added and its message.created
+      // in two inserts; the member's row last, with their read mark and where their feed starts (their arrival).
+      const said = await insertSystemMessage(tx, roomId, me, { action: 'member.added', userId: me.id });
+      // The room went away meanwhile: nothing of the join stays.
+      if (!said) throw notFound('room');
+      const member = {
+        id: 0, roomId, userId: me.id, role: 'member' as const, joinedAt: now(), lastReadAt: new Date(said.createdAt), lastReadMessageId: said.id,
+        muted: false, joinedEventId: null, hiddenThrough: null,
+      };
+      const [arrival] = await recordEvents(tx, [
+        { roomId, type: 'member.added', data: { roomId, ...memberView(member, me.name, presence) } },
+        { roomId, type: 'message.created', data: said, messageId: said.id },
+      ]);
+      const { id: _, ...row } = member;
+      if (!(await tx.insertIgnore(members, [{ ...row, joinedEventId: arrival }]))) throw joinedMeanwhile;
+      return { member, said };
+    });
+  } catch (err) {
+    // Joined by another request since the check above: this one rolled back, and answers as a member.
+    if (err === joinedMeanwhile) return getRoom(db, me, roomId);
+    throw err;
+  }
   // The answer from what the join wrote: the room as its system message left it, read by the joiner.
   const { member, said } = joined;
-  return joinedRoomView(db, { ...room, lastMessageId: said.id, updatedAt: new Date(said.createdAt) }, member, said);
+  return joinedRoomView(db, { ...found.room, lastMessageId: said.id, updatedAt: new Date(said.createdAt) }, member, said);
 }
+
+const joinedMeanwhile = new Error('joined meanwhile');
 
 /** Mutes or unmutes a room for the caller. */
 export async function setMuted(db: Db, me: Me, roomId: number, muted: boolean): Promise<MemberView> {

@@ -1,6 +1,7 @@
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Me } from '../../server/services/access';
-import { createRoom, openDirect } from '../../server/services/rooms';
+import { createRoom, joinChannel, openDirect } from '../../server/services/rooms';
 import { openDb, type Db } from '../../server/storage';
 import { createTestDb, USERS, type TestDb } from './harness';
 
@@ -52,5 +53,38 @@ describe('rooms created at the same moment on mysql', () => {
         createRoom(db, me(id), { type: i % 3 ? 'group' : 'channel', name: `Vague ${round}-${i}`, memberIds: crowd.slice(12 + i * 9, 12 + i * 9 + 9) })));
       expect(all.filter((r) => r.status === 'rejected')).toEqual([]);
     }
+  });
+
+  it('joins a channel for thirty people at once, each told once, each feed starting at their arrival', async () => {
+    const channel = await createRoom(db, me(500), { type: 'channel', name: 'Tous', memberIds: [] });
+    const joiners = crowd.slice(60, 90);
+    const joined = await Promise.allSettled(joiners.map((id) => joinChannel(db, me(id), channel.id)));
+    expect(joined.filter((r) => r.status === 'rejected')).toEqual([]);
+    const { members, messages, events } = db.t;
+    const rows = await db.orm.select().from(members).where(eq(members.roomId, channel.id));
+    expect(rows.map((m) => m.userId).sort()).toEqual([500, ...joiners].sort());
+    const arrivals = await db.orm.select().from(events).where(and(eq(events.roomId, channel.id), eq(events.type, 'member.added')));
+    const said = await db.orm.select().from(messages).where(and(eq(messages.roomId, channel.id), eq(messages.type, 'system')));
+    expect(said).toHaveLength(1 + joiners.length);
+    for (const id of joiners) {
+      const arrival = arrivals.filter((e) => JSON.parse(e.data).userId === id);
+      expect(arrival).toHaveLength(1);
+      const member = rows.find((m) => m.userId === id)!;
+      expect(member.joinedEventId).toBe(arrival[0].id);
+      // Their own system message is read: the one saying they joined.
+      const theirs = said.find((m) => m.senderId === id)!;
+      expect(member.lastReadMessageId).toBe(theirs.id);
+    }
+  });
+
+  it('joins once when one person asks four times at once: one row, one event, one message, four answers as a member', async () => {
+    const channel = await createRoom(db, me(500), { type: 'channel', name: 'Une fois', memberIds: [] });
+    const answers = await Promise.all([0, 1, 2, 3].map(() => joinChannel(db, me(595), channel.id)));
+    expect(answers.map((a) => a.myRole)).toEqual(['member', 'member', 'member', 'member']);
+    expect(new Set(answers.map((a) => a.memberCount))).toEqual(new Set([2]));
+    const { members, messages, events } = db.t;
+    expect(await db.orm.select().from(members).where(and(eq(members.roomId, channel.id), eq(members.userId, 595)))).toHaveLength(1);
+    expect(await db.orm.select().from(events).where(and(eq(events.roomId, channel.id), eq(events.type, 'member.added')))).toHaveLength(1);
+    expect(await db.orm.select().from(messages).where(and(eq(messages.roomId, channel.id), eq(messages.type, 'system')))).toHaveLength(2);
   });
 });

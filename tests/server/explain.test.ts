@@ -8,7 +8,7 @@ import { markRead } from '../../server/services/reads';
 import { addReaction, removeReaction } from '../../server/services/reactions';
 import { getRoom, joinChannel, listChannels, listRooms } from '../../server/services/rooms';
 import { listRoomMembers } from '../../server/services/members';
-import { allReadThrough } from '../../server/services/room-views';
+import { memberTally } from '../../server/services/room-views';
 import { pendingNotices, usersFacts } from '../../server/services/digest';
 import { acquireLease, releaseLease } from '../../server/services/leases';
 import { openDb, type Db } from '../../server/storage';
@@ -108,7 +108,7 @@ describe('the hot queries on MariaDB', () => {
     expect(big).toMatchObject({ memberCount: BIG });
     expect(big.members).toHaveLength(100);
     await listRooms(db, me(2), { filter: 'all' });
-    await allReadThrough(db, BIG_ROOM);
+    expect((await memberTally(db, BIG_ROOM)).memberCount).toBe(BIG);
     const bigPage = await listMessages(db, me(2), BIG_ROOM, {});
     await listMessages(db, me(2), BIG_ROOM, { before: bigPage.messages[0].id });
     const members = await listRoomMembers(db, me(2), BIG_ROOM, { after: 5000, limit: 500 });
