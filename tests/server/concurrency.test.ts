@@ -1,18 +1,19 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Me } from '../../server/services/access';
+import type { RoomView } from '../../server/services/views';
 import { createRoom, joinChannel, openDirect } from '../../server/services/rooms';
 import { openDb, type Db } from '../../server/storage';
 import { createTestDb, USERS, type TestDb } from './harness';
 
 /**
- * Room creations that race on MariaDB. Two transactions deadlock when each
+ * Room creations and joins that race on MariaDB. Two transactions deadlock when each
  * holds a lock the other waits for; every writer takes the event log's lock
  * before writing member rows, so two creations queue instead. A deadlock is
  * rare enough to be missed by a race in a test run: the order of the
  * statements is checked as well.
  */
-describe('rooms created at the same moment on mysql', () => {
+describe('rooms created and joined at the same moment on mysql', () => {
   let testDb: TestDb;
   let db: Db;
   let statements: string[] = [];
@@ -60,6 +61,12 @@ describe('rooms created at the same moment on mysql', () => {
     const joiners = crowd.slice(60, 90);
     const joined = await Promise.allSettled(joiners.map((id) => joinChannel(db, me(id), channel.id)));
     expect(joined.filter((r) => r.status === 'rejected')).toEqual([]);
+    // Each answer was read after its own join: the joiner is among the members it lists, and it counts what it lists.
+    joined.forEach((r, i) => {
+      const view = (r as PromiseFulfilledResult<RoomView>).value;
+      expect(view.members!.map((m) => m.userId)).toContain(joiners[i]);
+      expect(view.memberCount).toBe(view.members!.length);
+    });
     const { members, messages, events } = db.t;
     const rows = await db.orm.select().from(members).where(eq(members.roomId, channel.id));
     expect(rows.map((m) => m.userId).sort()).toEqual([500, ...joiners].sort());
