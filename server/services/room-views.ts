@@ -173,7 +173,9 @@ export async function membersPage(
   const limit = opts.limit ?? MEMBERS_IN_ROOM;
   if (opts.among && !opts.among.length) return { members: [], hasMore: false };
   // Each member's last time seen comes with them (the presence row by its key); who is online now, from the feed.
-  const rows = await db.orm.select({ member: members, lastSeenAt: presence.lastSeenAt }).from(members)
+  // Only what a view shows: a page of 100 is mapped column by column.
+  const { userId, role, joinedAt, lastReadAt, lastReadMessageId, muted } = members;
+  const rows = await db.orm.select({ member: { userId, role, joinedAt, lastReadAt, lastReadMessageId, muted }, lastSeenAt: presence.lastSeenAt }).from(members)
     .leftJoin(presence, eq(presence.userId, members.userId))
     .where(and(
       eq(members.roomId, roomId),

@@ -139,7 +139,10 @@ export interface PresenceView {
   lastSeenAt: string | null;
 }
 
-export const memberView = (m: MemberRow, name: string, presence: PresenceView = { online: false, lastSeenAt: null }): MemberView => ({
+/** The columns of a member's row that their view shows. */
+export type MemberFacts = Pick<MemberRow, 'userId' | 'role' | 'joinedAt' | 'lastReadAt' | 'lastReadMessageId' | 'muted'>;
+
+export const memberView = (m: MemberFacts, name: string, presence: PresenceView = { online: false, lastSeenAt: null }): MemberView => ({
   userId: m.userId,
   name,
   role: m.role,
