@@ -22,7 +22,11 @@ export const directKey = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:
  * count and names, in a fixed number of queries however many rooms; a direct
  * room carries its two members, with their presence.
  */
-export async function roomViews(db: Db, userId: number, rows: { room: RoomRow; member: MemberRow | null }[]): Promise<RoomView[]> {
+export async function roomViews(
+  db: Db, userId: number, rows: { room: RoomRow; member: MemberRow | null }[],
+  /** The member counts when already being read (a one-room answer's roster counts them). */
+  counted?: Promise<Map<number, number>>,
+): Promise<RoomView[]> {
   if (!rows.length) return [];
   const { messages, members, roomContexts } = db.t;
   const roomIds = rows.map((r) => r.room.id);
@@ -46,7 +50,7 @@ export async function roomViews(db: Db, userId: number, rows: { room: RoomRow; m
       : [],
     // Only a group is ever tied to a host record.
     groupIds.length ? db.orm.select().from(roomContexts).where(inArray(roomContexts.roomId, groupIds)) : [],
-    memberCounts(db, roomIds),
+    counted ?? memberCounts(db, roomIds),
     directIds.length ? db.orm.select().from(members).where(inArray(members.roomId, directIds)).orderBy(asc(members.id)) : [],
     mentionCounts(db, userId, memberRoomIds),
   ]);

@@ -42,7 +42,8 @@ export async function listRooms(db: Db, me: Me, opts: { filter: RoomFilter; q?: 
  */
 export async function getRoom(db: Db, me: Me, roomId: number): Promise<RoomView> {
   const row = await requireMember(db, me, roomId);
-  const [[view], roster] = await Promise.all([roomViews(db, me.id, [row]), rosterOf(db, roomId)]);
+  const reading = rosterOf(db, roomId);
+  const [[view], roster] = await Promise.all([roomViews(db, me.id, [row], reading.then((r) => new Map([[roomId, r.memberCount]]))), reading]);
   return { ...view, ...roster };
 }
 
