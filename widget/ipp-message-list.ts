@@ -10,6 +10,8 @@ import { shared } from './styles';
 import type { ChatMessage, Me, Member, Room } from './types';
 import type { IppMessage } from './ipp-message';
 import { readTicks } from './read-ticks';
+import { ScrollAnchor } from './scroll-anchor';
+import { SeenController } from './seen-controller';
 import './ipp-message';
 
 /** Within this distance of the bottom, new messages scroll into view. */
@@ -175,33 +177,12 @@ export class IppMessageList extends LitElement {
   /** Names by user id, for mentions and reactions. */
   private nameOf = namesOf([], undefined, () => []);
 
-  /** Whether to follow the newest message (the reader is at the bottom). */
-  private stick = true;
-  /** A message to keep in place while older ones are added above it. */
-  private keep?: { el: HTMLElement; offset: number };
-  /** The restored scroll offset, held while the messages render, until the reader scrolls. */
-  private restoreTop?: number;
-  private lastSet = -1;
+  private anchor = new ScrollAnchor(this, () => this.scroller);
+  private seen = new SeenController(this, (messageId) => emit(this, 'ipp-seen', { messageId }));
   private askedOlder = false;
   private askedNewer = false;
   /** Where the list opened (the "new messages" line, or the message asked for), once placed. */
   private placed = false;
-  private seenId = 0;
-  private visible = new Set<IppMessage>();
-  private seenFrame = 0;
-  // What the reader has on screen: a message counts once most of it shows (or it fills half the list).
-  private onScreen = new IntersectionObserver((entries) => {
-    for (const e of entries) {
-      const el = e.target as IppMessage;
-      const seen = e.isIntersecting && (e.intersectionRatio >= 0.5 || e.intersectionRect.height >= (e.rootBounds?.height ?? 0) / 2);
-      if (seen) this.visible.add(el);
-      else this.visible.delete(el);
-    }
-    cancelAnimationFrame(this.seenFrame);
-    this.seenFrame = requestAnimationFrame(() => this.reportSeen());
-  }, { threshold: [0, 0.5, 1] });
-  // Messages render after this element, and pictures load later still: settle on every size change.
-  private resize = new ResizeObserver(() => this.settle());
 
   /** Whether the reader sees the bottom of the list (or close to it). */
   get nearBottom(): boolean {
@@ -211,32 +192,14 @@ export class IppMessageList extends LitElement {
 
   /** Scrolls to the newest message, and keeps following new ones. */
   scrollToEnd(): void {
-    this.stick = true;
-    this.keep = this.restoreTop = undefined;
     this.unseen = 0;
-    this.settle();
+    this.anchor.toEnd();
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    // Moved in the page: observe again what disconnectedCallback let go.
+    // Moved in the page: observe again what the controllers let go when it was taken out.
     if (this.hasUpdated) this.observe();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.resize.disconnect();
-    this.onScreen.disconnect();
-    this.visible.clear();
-  }
-
-  private reportSeen() {
-    let newest = 0;
-    for (const el of this.visible) if (el.isConnected && el.message.id > newest) newest = el.message.id;
-    if (newest > this.seenId) {
-      this.seenId = newest;
-      emit(this, 'ipp-seen', { messageId: newest });
-    }
   }
 
   protected override firstUpdated(): void {
@@ -245,19 +208,14 @@ export class IppMessageList extends LitElement {
 
   // The content grows (messages render, pictures load) and the list shrinks (the composer grows).
   private observe() {
-    this.resize.observe(this.renderRoot.querySelector('.content')!);
-    this.resize.observe(this.scroller);
-    this.observeMessages();
-  }
-
-  private observeMessages() {
-    for (const el of this.renderRoot.querySelectorAll<IppMessage>('ipp-message')) this.onScreen.observe(el);
+    this.anchor.observe(this.renderRoot.querySelector('.content')!, this.scroller);
+    this.seen.watch(this.renderRoot.querySelectorAll<IppMessage>('ipp-message'));
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     // A new function when the members change, so that the messages show the names now known.
     if (changed.has('members') || changed.has('me')) this.nameOf = namesOf(this.members, this.me, () => this.messages);
-    if (!this.hasUpdated && typeof this.startAt === 'number') (this.restoreTop = this.startAt), (this.stick = false);
+    if (!this.hasUpdated && typeof this.startAt === 'number') this.anchor.restore(this.startAt);
     const old = changed.get('messages');
     if (!old?.length || !this.scroller) return;
     const first = this.messages[0];
@@ -265,18 +223,18 @@ export class IppMessageList extends LitElement {
     if (first && key(first) !== key(old[0]) && last === old.at(-1)) {
       // Older messages go on top: the first one shown so far stays where it is.
       const el = this.renderRoot.querySelector<HTMLElement>('ipp-message');
-      if (el) (this.keep = { el, offset: el.offsetTop - this.scroller.scrollTop }), (this.restoreTop = undefined);
+      if (el) this.anchor.hold(el, el.offsetTop - this.scroller.scrollTop);
     } else if (last && key(last) !== key(old.at(-1)!)) {
       if (last.senderId === this.me?.user.id) this.scrollToEnd();
-      else if (!this.stick) this.unseen++;
+      else if (!this.anchor.stick) this.unseen++;
     }
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('messages')) {
       this.askedOlder = this.askedNewer = false;
-      this.observeMessages();
-      this.settle();
+      this.seen.watch(this.renderRoot.querySelectorAll<IppMessage>('ipp-message'));
+      this.anchor.settle();
     }
     // Placed once the page has come: messages (the cached ones) may show before it has.
     if (!this.placed && (changed.has('messages') || changed.has('loading'))) void this.place();
@@ -286,37 +244,27 @@ export class IppMessageList extends LitElement {
   private async place() {
     if (this.loading || !this.messages.length) return;
     this.placed = true;
-    if (this.restoreTop !== undefined) return;
+    if (this.anchor.restoring) return;
     const focus = this.focusId !== undefined;
     const target = focus
       ? this.renderRoot.querySelector<HTMLElement>(`ipp-message[data-id="${this.focusId}"]`)
       : this.renderRoot.querySelector<HTMLElement>('.unread');
     if (!target) return;
-    this.stick = false;
+    this.anchor.stick = false;
     // Where the target is depends on the messages above it having rendered.
     await Promise.all([...this.renderRoot.querySelectorAll<IppMessage>('ipp-message')].map((m) => m.updateComplete));
     // Kept in place (a third down, or at the top for the line) while pictures above it load.
-    this.keep = { el: target, offset: focus ? Math.round(this.scroller.clientHeight / 3) : 8 };
-    this.settle();
+    this.anchor.hold(target, focus ? Math.round(this.scroller.clientHeight / 3) : 8);
+    this.anchor.settle();
     if (focus) (target as IppMessage).flash();
   }
 
-  private settle() {
-    const s = this.scroller;
-    if (!s) return;
-    if (this.restoreTop !== undefined) s.scrollTop = this.restoreTop;
-    else if (this.keep) s.scrollTop = this.keep.el.offsetTop - this.keep.offset;
-    else if (this.stick) s.scrollTop = s.scrollHeight;
-    this.lastSet = s.scrollTop;
-  }
-
   private onScroll() {
-    // Our own scrolling (settle) says nothing about where the reader wants to be.
-    if (Math.abs(this.scroller.scrollTop - this.lastSet) < 2) return;
-    this.keep = this.restoreTop = undefined;
-    this.stick = this.nearBottom && !this.hasNewer;
-    if (this.stick) this.unseen = 0;
-    emit(this, 'ipp-draft', { scroll: this.stick ? null : Math.round(this.scroller.scrollTop) });
+    // Our own scrolling (settling) says nothing about where the reader wants to be.
+    if (!this.anchor.readerScrolled(() => this.nearBottom && !this.hasNewer)) return;
+    const stick = this.anchor.stick;
+    if (stick) this.unseen = 0;
+    emit(this, 'ipp-draft', { scroll: stick ? null : Math.round(this.scroller.scrollTop) });
     if (this.scroller.scrollTop < 60 && this.hasMore && !this.askedOlder) {
       this.askedOlder = true;
       emit(this, 'ipp-load-older');
