@@ -58,10 +58,8 @@ export async function recordEvents(tx: Db, list: NewEvent[]): Promise<number[]> 
     messageId: e.messageId ?? null,
     createdAt,
   }));
-  const [first, ...rest] = rows;
-  const id = await tx.insertLocked(events, first, { table: eventSeq, id: 1 });
-  if (id === null) throw new Error('chat_event_seq has no row 1: apply the migrations (npm run db:migrate)');
-  const ids = [id, ...(await tx.insertMany(events, rest))];
+  const ids = await tx.insertAllLocked(events, rows, { table: eventSeq, id: 1 });
+  if (ids === null) throw new Error('chat_event_seq has no row 1: apply the migrations (npm run db:migrate)');
   const kept = recorded.get(tx) ?? [];
   recorded.set(tx, kept);
   rows.forEach((r, i) => kept.push({ id: ids[i], roomId: r.roomId, type: r.type, data: r.data, audience: r.audience, createdAt }));

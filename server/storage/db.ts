@@ -49,12 +49,6 @@ export interface Db {
   readonly users: UserLookup;
   /** Inserts one row and returns its auto-increment id. */
   insert<T extends MySqlTable>(table: T, values: T['$inferInsert']): Promise<number>;
-  /**
-   * Inserts rows in one statement and returns their ids, in order. On MySQL the
-   * ids are the first one and those after it: only for a table whose inserts
-   * are serialised by a lock (the events, under the sequence's).
-   */
-  insertMany<T extends MySqlTable>(table: T, values: T['$inferInsert'][]): Promise<number[]>;
   /** Inserts rows, ignoring those that hit a unique key; resolves how many were inserted. */
   insertIgnore<T extends MySqlTable>(table: T, values: T['$inferInsert'][]): Promise<number>;
   /** Inserts a row, or updates `set` on the row its primary key `target` already names. */
@@ -81,6 +75,12 @@ export interface Db {
    * nothing) when there is no such row to lock.
    */
   insertLocked<T extends MySqlTable>(table: T, values: T['$inferInsert'], lock: LockedRow): Promise<number | null>;
+  /**
+   * insertLocked for several rows, inserted in their order: one statement on
+   * MySQL. Their ids follow each other only when every insert into the table
+   * takes that lock (the events, under the sequence's).
+   */
+  insertAllLocked<T extends MySqlTable>(table: T, rows: T['$inferInsert'][], lock: LockedRow): Promise<number[] | null>;
   /** A condition matching messages whose content has every word of the query, by full-text index. */
   matchContent(words: string[]): SQL;
   isUniqueViolation(err: unknown): boolean;

@@ -80,12 +80,6 @@ function bind(orm: MySql2Database<Tables>, users: UserLookup, pool: mysql.Pool, 
       const [header] = (await orm.insert(table).values(values)) as unknown as [{ insertId: number }];
       return Number(header.insertId);
     },
-    async insertMany<T extends MySqlTable>(table: T, values: T['$inferInsert'][]) {
-      if (!values.length) return [];
-      // A multi-row insert draws consecutive ids when no other insert into the table runs meanwhile.
-      const [header] = (await orm.insert(table).values(values)) as unknown as [{ insertId: number }];
-      return values.map((_, i) => Number(header.insertId) + i);
-    },
     async insertIgnore<T extends MySqlTable>(table: T, values: T['$inferInsert'][]) {
       if (!values.length) return 0;
       const [header] = (await orm.insert(table).ignore().values(values)) as unknown as [{ affectedRows: number }];
@@ -111,6 +105,22 @@ function bind(orm: MySql2Database<Tables>, users: UserLookup, pool: mysql.Pool, 
       const [header] = (await orm.execute(sql`INSERT INTO ${table} (${names}) SELECT ${params} FROM ${lock.table}
         WHERE ${lock.table.id} = ${lock.id} FOR UPDATE`)) as unknown as [{ affectedRows: number; insertId: number }];
       return header.affectedRows ? Number(header.insertId) : null;
+    },
+    async insertAllLocked<T extends MySqlTable>(table: T, rows: T['$inferInsert'][], lock: LockedRow) {
+      if (rows.length <= 1) {
+        const id = rows.length ? await db.insertLocked(table, rows[0], lock) : 0;
+        return id === null ? null : rows.length ? [id] : [];
+      }
+      // The rows as a derived table, numbered to keep their order, joined to the locked row.
+      const columns = getTableColumns(table);
+      const keys = Object.keys(columns).filter((k) => rows.some((r) => (r as Record<string, unknown>)[k] !== undefined));
+      const as = (k: string) => sql.identifier(`c_${k}`);
+      const selects = rows.map((r, i) => sql`SELECT ${i} AS ${sql.identifier('n_')}, ${sql.join(keys.map((k) =>
+        sql`${sql.param((r as Record<string, unknown>)[k] ?? null, columns[k])} AS ${as(k)}`), sql`, `)}`);
+      const [header] = (await orm.execute(sql`INSERT INTO ${table} (${sql.join(keys.map((k) => sql.identifier(columns[k].name)), sql`, `)})
+        SELECT ${sql.join(keys.map((k) => sql`v.${as(k)}`), sql`, `)} FROM (${sql.join(selects, sql` UNION ALL `)}) v, ${lock.table}
+        WHERE ${lock.table.id} = ${lock.id} ORDER BY v.${sql.identifier('n_')} FOR UPDATE`)) as unknown as [{ affectedRows: number; insertId: number }];
+      return header.affectedRows ? rows.map((_, i) => Number(header.insertId) + i) : null;
     },
     matchContent(words) {
       // InnoDB leaves its stopwords and words under 3 letters out of the index, and a required

@@ -107,13 +107,6 @@ function bind(lite: LibSQLDatabase<typeof sqliteSchema>, users: UserLookup, path
       const [row] = await lite.insert(tbl).values(values as never).returning({ id: tbl.id });
       return row.id;
     },
-    async insertMany<T extends MySqlTable>(table: T, values: T['$inferInsert'][]) {
-      if (!values.length) return [];
-      const tbl = table as never as typeof sqliteSchema.rooms;
-      const rows = await lite.insert(tbl).values(values as never).returning({ id: tbl.id });
-      // RETURNING's order is unspecified; the rows' ids grow in the order they were inserted.
-      return rows.map((r) => r.id).sort((a, b) => a - b);
-    },
     async insertIgnore<T extends MySqlTable>(table: T, values: T['$inferInsert'][]) {
       if (!values.length) return 0;
       const result = await lite.insert(table as never as typeof sqliteSchema.rooms).values(values as never).onConflictDoNothing();
@@ -129,6 +122,14 @@ function bind(lite: LibSQLDatabase<typeof sqliteSchema>, users: UserLookup, path
     lockRoom: (roomId) => exists({ table: t.rooms, id: roomId }),
     async insertLocked(table, values, lock) {
       return (await exists(lock)) ? db.insert(table, values) : null;
+    },
+    async insertAllLocked<T extends MySqlTable>(table: T, rows: T['$inferInsert'][], lock: LockedRow) {
+      if (!(await exists(lock))) return null;
+      if (!rows.length) return [];
+      const tbl = table as never as typeof sqliteSchema.rooms;
+      const inserted = await lite.insert(tbl).values(rows as never).returning({ id: tbl.id });
+      // RETURNING's order is unspecified; the rows' ids grow in the order they were inserted.
+      return inserted.map((r) => r.id).sort((a, b) => a - b);
     },
     matchContent(words) {
       const query = words.map((w) => `"${w}"*`).join(' ');
