@@ -24,7 +24,7 @@ export const directKey = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:
  */
 export async function roomViews(
   db: Db, userId: number, rows: { room: RoomRow; member: MemberRow | null }[],
-  /** The member counts when already being read (a one-room answer's roster counts them). */
+  /** The member counts when already being read (a one-room answer's member summary counts them). */
   counted?: Promise<Map<number, number>>,
 ): Promise<RoomView[]> {
   if (!rows.length) return [];
@@ -117,13 +117,13 @@ function roomView(room: RoomRow, member: MemberRow | null, p: RoomParts): RoomVi
  * without reading again what the join knows.
  */
 export async function joinedRoomView(db: Db, room: RoomRow, member: MemberRow, lastMessage: MessageView): Promise<RoomView> {
-  const { memberCount, members, allReadMessageId } = await rosterOf(db, room.id);
+  const { memberCount, members, allReadMessageId } = await memberSummary(db, room.id);
   const view = roomView(room, member, { name: room.name, lastMessage, unreadCount: 0, mentionCount: 0, memberCount });
   return { ...view, members, allReadMessageId };
 }
 
 /** What a one-room answer tells of its members, the same for every caller. */
-export interface Roster {
+export interface MemberSummary {
   memberCount: number;
   /** The first page, by user id. */
   members: MemberView[];
@@ -131,16 +131,16 @@ export interface Roster {
   allReadMessageId: number | null;
 }
 
-const rosters = new WeakMap<Db, DataLoader<number, Roster>>();
+const summaries = new WeakMap<Db, DataLoader<number, MemberSummary>>();
 
 /**
- * A room's roster. The rosters asked for while one is being read are read
+ * A room's member summary. The summaries asked for while one is being read are read
  * together afterwards, once per room: when many open or join a channel at the
  * same moment, its 100 members are read a few times, not once each, and each
  * still sees what was committed before it asked (its own join included).
  */
-export function rosterOf(db: Db, roomId: number): Promise<Roster> {
-  let loader = rosters.get(db);
+export function memberSummary(db: Db, roomId: number): Promise<MemberSummary> {
+  let loader = summaries.get(db);
   if (!loader) {
     loader = serialBatches(async (ids) => {
       const read = new Map(await Promise.all([...new Set(ids)].map(async (id) => {
@@ -149,7 +149,7 @@ export function rosterOf(db: Db, roomId: number): Promise<Roster> {
       })));
       return ids.map((id) => read.get(id)!);
     });
-    rosters.set(db, loader);
+    summaries.set(db, loader);
   }
   return loader.load(roomId);
 }
@@ -199,7 +199,7 @@ export async function membersPage(
  * one range of the (room, read marker) index, whatever the room's size.
  * A big room's "read by all" ticks come from it.
  */
-export async function memberTally(db: Db, roomId: number): Promise<Pick<Roster, 'memberCount' | 'allReadMessageId'>> {
+export async function memberTally(db: Db, roomId: number): Promise<Pick<MemberSummary, 'memberCount' | 'allReadMessageId'>> {
   const { members } = db.t;
   const [row] = await db.orm.select({ n: count(), read: count(members.lastReadMessageId), low: min(members.lastReadMessageId) })
     .from(members).where(eq(members.roomId, roomId));

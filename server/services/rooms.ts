@@ -4,7 +4,7 @@ import { requireManager, requireMember, requirePerm, type Me } from './access';
 import type { Db } from '../storage';
 import { removeFiles } from './attachments';
 import { insertSystemMessage, recordSystemMessage } from './system';
-import { directKey, joinedRoomView, rosterOf, roomViews } from './room-views';
+import { directKey, joinedRoomView, memberSummary, roomViews } from './room-views';
 import { nameOf, presenceOf } from './users';
 import { memberView, now, roomData, type MemberView, type RoomContext, type RoomView } from './views';
 import { markJoined, recordEvents } from '../events/outbox';
@@ -42,9 +42,9 @@ export async function listRooms(db: Db, me: Me, opts: { filter: RoomFilter; q?: 
  */
 export async function getRoom(db: Db, me: Me, roomId: number): Promise<RoomView> {
   const row = await requireMember(db, me, roomId);
-  const reading = rosterOf(db, roomId);
-  const [[view], roster] = await Promise.all([roomViews(db, me.id, [row], reading.then((r) => new Map([[roomId, r.memberCount]]))), reading]);
-  return { ...view, ...roster };
+  const reading = memberSummary(db, roomId);
+  const [[view], summary] = await Promise.all([roomViews(db, me.id, [row], reading.then((r) => new Map([[roomId, r.memberCount]]))), reading]);
+  return { ...view, ...summary };
 }
 
 /** Gets or creates the one direct room of the caller and another active user. */
@@ -205,31 +205,29 @@ export async function joinChannel(db: Db, me: Me, roomId: number): Promise<RoomV
   // A member already: nothing to write, nothing to tell.
   if (found.memberId !== null) return getRoom(db, me, roomId);
   const presence = (await presenceOf(db, [me.id], new Map([[me.id, found.lastSeenAt]]))).get(me.id);
-  let joined;
-  try {
-    joined = await db.transaction(async (tx) => {
-      // The system message first, as its insert takes the room's lock; then member.added and its message.created
-      // in two inserts; the member's row last, with their read mark and where their feed starts (their arrival).
-      const said = await insertSystemMessage(tx, roomId, me, { action: 'member.added', userId: me.id });
-      // The room went away meanwhile: nothing of the join stays.
-      if (!said) throw notFound('room');
-      const member = {
-        id: 0, roomId, userId: me.id, role: 'member' as const, joinedAt: now(), lastReadAt: new Date(said.createdAt), lastReadMessageId: said.id,
-        muted: false, joinedEventId: null, hiddenThrough: null,
-      };
-      const [arrival] = await recordEvents(tx, [
-        { roomId, type: 'member.added', data: { roomId, ...memberView(member, me.name, presence) } },
-        { roomId, type: 'message.created', data: said, messageId: said.id },
-      ]);
-      const { id: _, ...row } = member;
-      if (!(await tx.insertIgnore(members, [{ ...row, joinedEventId: arrival }]))) throw joinedMeanwhile;
-      return { member, said };
-    });
-  } catch (err) {
-    // Joined by another request since the check above: this one rolled back, and answers as a member.
-    if (err === joinedMeanwhile) return getRoom(db, me, roomId);
+  const joined = await db.transaction(async (tx) => {
+    // The system message first, as its insert takes the room's lock; then member.added and its message.created,
+    // in one insert; the member's row last, with their read mark and where their feed starts (their arrival).
+    const said = await insertSystemMessage(tx, roomId, me, { action: 'member.added', userId: me.id });
+    // The room went away meanwhile: nothing of the join stays.
+    if (!said) throw notFound('room');
+    const member = {
+      id: 0, roomId, userId: me.id, role: 'member' as const, joinedAt: now(), lastReadAt: new Date(said.createdAt), lastReadMessageId: said.id,
+      muted: false, joinedEventId: null, hiddenThrough: null,
+    };
+    const [arrival] = await recordEvents(tx, [
+      { roomId, type: 'member.added', data: { roomId, ...memberView(member, me.name, presence) } },
+      { roomId, type: 'message.created', data: said, messageId: said.id },
+    ]);
+    const { id: _, ...row } = member;
+    if (!(await tx.insertIgnore(members, [{ ...row, joinedEventId: arrival }]))) throw joinedMeanwhile;
+    return { member, said };
+  }).catch((err: unknown) => {
+    if (err === joinedMeanwhile) return null;
     throw err;
-  }
+  });
+  // Joined by another request since the check above: this one rolled back, and answers as a member.
+  if (!joined) return getRoom(db, me, roomId);
   // The answer from what the join wrote: the room as its system message left it, read by the joiner.
   const { member, said } = joined;
   return joinedRoomView(db, { ...found.room, lastMessageId: said.id, updatedAt: new Date(said.createdAt) }, member, said);
