@@ -107,9 +107,10 @@ function bind(orm: MySql2Database<Tables>, users: UserLookup, pool: mysql.Pool, 
       return header.affectedRows ? Number(header.insertId) : null;
     },
     async insertAllLocked<T extends MySqlTable>(table: T, rows: T['$inferInsert'][], lock: LockedRow) {
-      if (rows.length <= 1) {
-        const id = rows.length ? await db.insertLocked(table, rows[0], lock) : 0;
-        return id === null ? null : rows.length ? [id] : [];
+      if (!rows.length) return [];
+      if (rows.length === 1) {
+        const id = await db.insertLocked(table, rows[0], lock);
+        return id === null ? null : [id];
       }
       // The rows as a derived table, numbered to keep their order, joined to the locked row.
       const columns = getTableColumns(table);
