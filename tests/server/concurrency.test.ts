@@ -103,7 +103,7 @@ describe('rooms created and joined at the same moment on mysql', () => {
     let recorded!: (ids: number[]) => void;
     const idsOf = new Promise<number[]>((resolve) => (recorded = resolve));
     const holding = db.transaction(async (tx) => {
-      recorded(await recordEvents(tx, ['un', 'deux', 'trois'].map((word) => ({ roomId: 1, type: 'room.updated' as const, data: { word } }))));
+      recorded(await recordEvents(tx, ['un', 'deux é', 'trois 🎉'].map((word) => ({ roomId: 1, type: 'room.updated' as const, data: { word } }))));
       await new Promise<void>((resolve) => (release = resolve));
     });
     const ids = await idsOf;
@@ -113,6 +113,6 @@ describe('rooms created and joined at the same moment on mysql', () => {
     await holding;
     expect(ids).toEqual([ids[0], ids[0] + 1, ids[0] + 2]);
     const rows = await db.orm.select().from(events).where(inArray(events.id, ids)).orderBy(asc(events.id));
-    expect(rows.map((r) => JSON.parse(r.data).word)).toEqual(['un', 'deux', 'trois']);
+    expect(rows.map((r) => JSON.parse(r.data).word)).toEqual(['un', 'deux é', 'trois 🎉']);
   });
 });
