@@ -106,6 +106,21 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/**
+ * CPU time a process has used, in ms (user and system, every thread), or only
+ * its main thread's (`mainThread`): a figure of work done that, unlike a rate,
+ * does not move with what else the machine runs meanwhile.
+ */
+export function cpuMs(pid: number, mainThread = false): number {
+  const stat = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
+  // After the command's name (which may hold spaces): utime and stime are the 12th and 13th fields, in clock ticks.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * (1000 / CLOCK_TICKS);
+}
+
+/** Linux's USER_HZ, the unit of /proc's CPU times. */
+const CLOCK_TICKS = 100;
+
 export const ms = (n: number) => `${n.toFixed(1)} ms`;
 export const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 

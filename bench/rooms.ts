@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createTestDb, type Dialect } from '../testkit/db';
 import { mint, SECRET } from '../testkit/tokens';
-import { benchDialects, ms, percentile, printTable, startServerProcess, type Row, jsonClient } from './lib';
+import { benchDialects, cpuMs, ms, percentile, printTable, startServerProcess, type Row, jsonClient } from './lib';
 
 const MEMBERS = Number(process.env.BENCH_ROOM_MEMBERS ?? 10_000);
 const JOINERS = Number(process.env.BENCH_ROOM_JOINERS ?? 8);
@@ -43,6 +43,7 @@ async function bigRoom(dialect: Dialect): Promise<Row[]> {
     const doneAt: number[] = [];
     let next = 0;
     let failed = 0;
+    const cpu0 = cpuMs(server.pid);
     const started = performance.now();
     await Promise.all(Array.from({ length: JOINERS }, async () => {
       for (let i = next++; i < tokens.length; i = next++) {
@@ -52,6 +53,7 @@ async function bigRoom(dialect: Dialect): Promise<Row[]> {
       }
     }));
     const total = (performance.now() - started) / 1000;
+    const cpuPerJoin = (cpuMs(server.pid) - cpu0) / doneAt.length;
     const tail = Math.min(1000, doneAt.length - 1);
     const lastRate = tail / ((doneAt.at(-1)! - doneAt.at(-1 - tail)!) / 1000);
     const firstRate = tail / ((doneAt[tail] - started) / 1000);
@@ -91,6 +93,7 @@ async function bigRoom(dialect: Dialect): Promise<Row[]> {
         bench, metric: `joins/s, last ${tail} (first ${tail})`, value: `${lastRate.toFixed(0)}/s (${firstRate.toFixed(0)}/s)`,
         target: '≥ 300/s', ok: lastRate >= 300 && !failed,
       },
+      { bench, metric: 'server CPU per join (every thread)', value: ms(cpuPerJoin) },
       { bench, metric: `open p50: ${MEMBERS} members / 3`, value: `${ms(openBig)} / ${ms(openSmall)}` },
       { bench, metric: `post p50: ${MEMBERS} members / 3`, value: `${ms(postBig)} / ${ms(postSmall)}` },
       { bench, metric: `GET /rooms p50, a member / answer`, value: `${ms(listBig)} / ${(size / 1024).toFixed(0)} KiB room` },

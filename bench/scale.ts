@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createTestDb, type Dialect } from '../testkit/db';
 import { mint, SECRET } from '../testkit/tokens';
 import type { ClientCommand, ClientReply } from './feeds-client';
-import { benchDialects, ms, percentile, printTable, startServerProcess, type Row, post } from './lib';
+import { benchDialects, cpuMs, ms, percentile, printTable, startServerProcess, type Row, post } from './lib';
 import { startPlainProcess } from './plain';
 
 /**
@@ -31,6 +31,7 @@ const PER_CLIENT = 5000;
 const now = () => performance.timeOrigin + performance.now();
 const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
 const sec = (t: number) => `${(t / 1000).toFixed(1)} s`;
+const us = (t: number) => `${t.toFixed(0)} µs`;
 
 /** The open-file limit of a process, and how many it has open now. */
 function files(pid: number) {
@@ -112,9 +113,9 @@ async function scale(asked: number, broadcasts: number, dialect: Dialect): Promi
     pool.push(c);
     await c.ready;
     const targets = [
-      { name: 'ipp-chat', url: `${api}/events`, tokens, rss: server.rss, heap: () => bffHeap(server.url),
+      { name: 'ipp-chat', pid: server.pid, url: `${api}/events`, tokens, rss: server.rss, heap: () => bffHeap(server.url),
         send: (marker: string) => post(`${api}/rooms/${channel.id}/messages`, { content: 'À tous', clientId: marker }, alice) },
-      { name: 'plain', url: `${plain.url}/events`, tokens: ids.map(() => null), rss: plain.rss, heap: plain.heap,
+      { name: 'plain', pid: plain.pid, url: `${plain.url}/events`, tokens: ids.map(() => null), rss: plain.rss, heap: plain.heap,
         send: (marker: string) => post(`${plain.url}/send`, { content: 'À tous', clientId: marker }) },
     ];
     const measured = [];
@@ -125,7 +126,10 @@ async function scale(asked: number, broadcasts: number, dialect: Dialect): Promi
       await t.send(`bench-before-${i}`);
       await new Promise((r) => setTimeout(r, 1500));
       const [rss0, heap0] = [t.rss(), await t.heap()];
+      const cpu0 = [cpuMs(t.pid, true), cpuMs(t.pid)];
       const opened = await c.open(i, t.url, t.tokens);
+      // Per feed opened: the main thread's work, and the whole process's (the collector's threads too).
+      const cpu = [cpuMs(t.pid, true) - cpu0[0], cpuMs(t.pid) - cpu0[1]].map((x) => (x * 1000) / n);
       // Let what the arrivals set off (presence) settle, then one message that every feed must get.
       await new Promise((r) => setTimeout(r, 2000));
       const warm = await c.broadcast(i, `bench-warm-${i}`, t.send);
@@ -136,7 +140,7 @@ async function scale(asked: number, broadcasts: number, dialect: Dialect): Promi
         await new Promise((r) => setTimeout(r, 2000));
         [rss1, heap1] = [Math.min(rss1, t.rss()), Math.min(heap1, await t.heap())];
       }
-      measured.push({ ...opened, warmMissed: warm.filter(Number.isNaN).length, rss: (rss1 - rss0) / n, heap: (heap1 - heap0) / n, times: [] as number[] });
+      measured.push({ ...opened, cpu, warmMissed: warm.filter(Number.isNaN).length, rss: (rss1 - rss0) / n, heap: (heap1 - heap0) / n, times: [] as number[] });
     }
     for (let round = 0; round < broadcasts; round++) {
       for (const [i, t] of targets.entries()) {
@@ -156,6 +160,7 @@ async function scale(asked: number, broadcasts: number, dialect: Dialect): Promi
       { bench, metric: 'feeds held (asked)', value: `${bff.ok} of ${n} (${asked})${bff.failed ? `, ${bff.failed} refused` : ''}`,
         target: n < asked ? 'fd limit' : 'all', ok: bff.ok === n },
       { bench, metric: 'time to open all: ipp / plain', value: `${sec(bff.ms)} / ${sec(base.ms)} (${ratio(bff.ms, base.ms)})`, target: '≤ 2×', ok: bff.ms <= 2 * base.ms },
+      { bench, metric: 'server CPU per feed opened: ipp / plain', value: `${us(bff.cpu[0])} / ${us(base.cpu[0])} main thread, ${us(bff.cpu[1])} / ${us(base.cpu[1])} in all` },
       { bench, metric: 'memory per feed: RSS ipp / plain', value: `${kb(bff.rss)} / ${kb(base.rss)}`, target: '≤ 16 KB', ok: bff.rss <= 16 * 1024 },
       { bench, metric: 'heap per feed: ipp / plain', value: `${kb(bff.heap)} / ${kb(base.heap)}` },
       { bench, metric: `delivered (${broadcasts} broadcasts)`, value: `${bff.delivered} / ${broadcasts * n}`, target: 'all', ok: bff.delivered === broadcasts * n && !bff.warmMissed },
