@@ -11,7 +11,10 @@ import { migrateDb } from '../server/storage';
  * the host's users table and the chat migrations, and dropped after.
  */
 
-/** The MySQL/MariaDB server where test databases are made (and dropped): TEST_MYSQL_URL, read when one is made. */
+/**
+ * The MySQL/MariaDB server where test databases are made (and dropped): TEST_MYSQL_URL, read when one is made
+ * (`mysql://root@localhost?socketPath=/run/mysqld/mysqld.sock` reaches it by its Unix socket).
+ */
 export const mysqlRoot = () => process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 
 /** The host's users table, as Import Profit Pro has it (BIGINT UNSIGNED ids). */
@@ -63,7 +66,10 @@ export async function createTestDb(dialect: Dialect, users: TestUser[] = USERS, 
     const root = await mysql.createConnection({ uri: mysqlRoot() });
     await root.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     await root.end();
-    const url = `${mysqlRoot()}/${name}`;
+    // The database's name goes in the path; options (?socketPath=…) stay where they are.
+    const at = new URL(mysqlRoot());
+    at.pathname = `/${name}`;
+    const url = at.toString();
     const conn = await mysql.createConnection({ uri: url });
     if (usersTable) {
       await conn.query(USERS_DDL.mysql);

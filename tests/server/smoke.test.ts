@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, startServer, type Client, type TestServer } from './harness';
+import { sql } from 'drizzle-orm';
+import mysql from 'mysql2/promise';
+import { DIALECTS, mysqlRoot, startServer, type Client, type TestServer } from './harness';
 
 describe.each(DIALECTS)('a conversation on %s', (dialect) => {
   let server: TestServer;
@@ -53,5 +55,40 @@ describe.each(DIALECTS)('a conversation on %s', (dialect) => {
     expect(await search('?q=%25')).toEqual([]);
     expect(await search('?q=_')).toEqual([]);
     for (const bad of ['?limit=0', '?limit=101', '?limit=x']) expect((await alice.get(`/users${bad}`)).status, bad).toBe(400);
+  });
+});
+
+describe('a conversation on mysql through its Unix socket', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    const tcp = mysqlRoot();
+    const root = await mysql.createConnection({ uri: tcp });
+    const [[{ socket }]] = (await root.query('SELECT @@socket AS socket')) as unknown as [{ socket: string }[]];
+    await root.end();
+    // The same server and user, reached by the socket the server says it listens on.
+    const local = new URL(tcp);
+    local.hostname = 'localhost';
+    local.port = '';
+    local.searchParams.set('socketPath', socket);
+    const given = process.env.TEST_MYSQL_URL;
+    process.env.TEST_MYSQL_URL = local.toString();
+    try {
+      server = await startServer('mysql');
+    } finally {
+      if (given === undefined) delete process.env.TEST_MYSQL_URL;
+      else process.env.TEST_MYSQL_URL = given;
+    }
+  });
+  afterAll(() => server?.close());
+
+  it('reads and writes through the socket, not TCP', async () => {
+    expect(server.config.DATABASE_URL).toContain('socketPath=');
+    const [{ host }] = await server.db.rows<{ host: string }>(sql`SELECT HOST AS host FROM information_schema.PROCESSLIST WHERE ID = CONNECTION_ID()`);
+    expect(host).toBe('localhost');
+    const alice = await server.as(1);
+    const room = await (await alice.post('/rooms', { type: 'direct', userId: 2 })).json();
+    expect((await alice.post(`/rooms/${room.id}/messages`, { content: 'Par le socket', clientId: 's-1' })).status).toBe(201);
+    const page = await (await alice.get(`/rooms/${room.id}/messages`)).json();
+    expect(page.messages.map((m: { content: string }) => m.content)).toEqual(['Par le socket']);
   });
 });
