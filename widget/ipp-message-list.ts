@@ -184,6 +184,11 @@ export class IppMessageList extends LitElement {
   /** Where the list opened (the "new messages" line, or the message asked for), once placed. */
   private placed = false;
 
+  /** The messages rendered, in order. */
+  private get items(): IppMessage[] {
+    return [...this.renderRoot.querySelectorAll<IppMessage>('ipp-message')];
+  }
+
   /** Whether the reader sees the bottom of the list (or close to it). */
   get nearBottom(): boolean {
     const s = this.scroller;
@@ -209,7 +214,7 @@ export class IppMessageList extends LitElement {
   // The content grows (messages render, pictures load) and the list shrinks (the composer grows).
   private observe() {
     this.anchor.observe(this.renderRoot.querySelector('.content')!, this.scroller);
-    this.seen.watch(this.renderRoot.querySelectorAll<IppMessage>('ipp-message'));
+    this.seen.watch(this.items);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -233,7 +238,7 @@ export class IppMessageList extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('messages')) {
       this.askedOlder = this.askedNewer = false;
-      this.seen.watch(this.renderRoot.querySelectorAll<IppMessage>('ipp-message'));
+      this.seen.watch(this.items);
       this.anchor.settle();
     }
     // Placed once the page has come: messages (the cached ones) may show before it has.
@@ -252,7 +257,7 @@ export class IppMessageList extends LitElement {
     if (!target) return;
     this.anchor.stick = false;
     // Where the target is depends on the messages above it having rendered.
-    await Promise.all([...this.renderRoot.querySelectorAll<IppMessage>('ipp-message')].map((m) => m.updateComplete));
+    await Promise.all(this.items.map((m) => m.updateComplete));
     // Kept in place (a third down, or at the top for the line) while pictures above it load.
     this.anchor.hold(target, focus ? Math.round(this.scroller.clientHeight / 3) : 8);
     this.anchor.settle();
@@ -277,7 +282,7 @@ export class IppMessageList extends LitElement {
 
   // One message at a time is in the tab order (the last one by default); arrows move between them.
   private onKeydown(e: KeyboardEvent) {
-    const items = [...this.renderRoot.querySelectorAll<IppMessage>('ipp-message')];
+    const items = this.items;
     const from = items.findIndex((el) => el.matches(':focus-within'));
     if (from < 0) return;
     const to = { ArrowUp: from - 1, ArrowDown: from + 1, Home: 0, End: items.length - 1 }[e.key];
