@@ -1,5 +1,6 @@
 import type DataLoader from 'dataloader';
-import { and, asc, count, eq, gt, inArray, min, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
+import { memberCounts, memberTally, type Tally } from './member-counts';
 import { serialBatches } from '../batches';
 import type { Db, MemberRow, RoomContextRow, RoomRow } from '../storage';
 import { mentionCounts } from './mentions';
@@ -123,12 +124,9 @@ export async function joinedRoomView(db: Db, room: RoomRow, member: MemberRow, l
 }
 
 /** What a one-room answer tells of its members, the same for every caller. */
-export interface MemberSummary {
-  memberCount: number;
+export interface MemberSummary extends Tally {
   /** The first page, by user id. */
   members: MemberView[];
-  /** The last message every member has read (null while one of them has read nothing). */
-  allReadMessageId: number | null;
 }
 
 const summaries = new WeakMap<Db, DataLoader<number, MemberSummary>>();
@@ -152,14 +150,6 @@ export function memberSummary(db: Db, roomId: number): Promise<MemberSummary> {
     summaries.set(db, loader);
   }
   return loader.load(roomId);
-}
-
-/** How many members each of these rooms has, in one statement. */
-async function memberCounts(db: Db, roomIds: number[]): Promise<Map<number, number>> {
-  const { members } = db.t;
-  const rows = await db.orm.select({ roomId: members.roomId, n: sql<number>`COUNT(*)` }).from(members)
-    .where(inArray(members.roomId, roomIds)).groupBy(members.roomId);
-  return new Map(rows.map((r) => [r.roomId, Number(r.n)]));
 }
 
 /** How many members a one-room answer carries; the rest are paged by GET /rooms/:id/members. */
@@ -192,18 +182,4 @@ export async function membersPage(
   const seen = new Map(page.map((r) => [r.member.userId, r.lastSeenAt]));
   const [names, seenNow] = await Promise.all([db.users.byIds(ids), presenceOf(db, ids, seen)]);
   return { members: page.map(({ member }) => memberView(member, nameOf(names, member.userId), seenNow.get(member.userId))), hasMore: rows.length > limit };
-}
-
-/**
- * How many members a room has, and the last message all of them have read:
- * one range of the (room, read marker) index, whatever the room's size.
- * A big room's "read by all" ticks come from it.
- */
-export async function memberTally(db: Db, roomId: number): Promise<Pick<MemberSummary, 'memberCount' | 'allReadMessageId'>> {
-  const { members } = db.t;
-  const [row] = await db.orm.select({ n: count(), read: count(members.lastReadMessageId), low: min(members.lastReadMessageId) })
-    .from(members).where(eq(members.roomId, roomId));
-  const n = Number(row?.n ?? 0);
-  // COUNT(column) leaves out NULLs: fewer than the members when one of them has read nothing.
-  return { memberCount: n, allReadMessageId: n && Number(row.read) === n && row.low != null ? Number(row.low) : null };
 }

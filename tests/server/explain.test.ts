@@ -8,7 +8,7 @@ import { markRead } from '../../server/services/reads';
 import { addReaction, removeReaction } from '../../server/services/reactions';
 import { getRoom, joinChannel, listChannels, listRooms } from '../../server/services/rooms';
 import { listRoomMembers } from '../../server/services/members';
-import { memberTally } from '../../server/services/room-views';
+import { memberTally } from '../../server/services/member-counts';
 import { pendingNotices, usersFacts } from '../../server/services/digest';
 import { acquireLease, releaseLease } from '../../server/services/leases';
 import { openDb, type Db } from '../../server/storage';
