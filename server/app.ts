@@ -10,7 +10,7 @@ import { errorHandler, onNotFound } from './errors';
 import { createHub } from './events/hub';
 import { withHub } from './events/outbox';
 import { POSITION_HEADER } from './events/stream';
-import { observeRequests } from './http-log';
+import { observeRequests, sentByHandler } from './http-log';
 import { createLimits, limitsOptions } from './limits';
 import { silentLogger } from './log';
 import { createMetrics, type Metrics } from './metrics';
@@ -51,14 +51,21 @@ export function createApp(given: Deps) {
   });
   const app = new Hono();
   app.use(observeRequests({ logger, metrics, trustProxy: config.TRUST_PROXY }));
+  const crossOrigin = cors({
+    origin: config.CORS_ORIGINS,
+    allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
+    allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    exposeHeaders: ['Retry-After', 'Content-Disposition', POSITION_HEADER],
+    maxAge: 600,
+  });
   const api = new Hono<AuthEnv>()
-    .use(cors({
-      origin: config.CORS_ORIGINS,
-      allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
-      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      exposeHeaders: ['Retry-After', 'Content-Disposition', POSITION_HEADER],
-      maxAge: 600,
-    }))
+    // CORS headers only answer a browser's cross-origin request, which always says its Origin: the
+    // widget's own (same-origin) requests skip them, and only learn that the answer varies with it.
+    .use(async (c, next) => {
+      if (c.req.header('Origin') !== undefined) return crossOrigin(c, next);
+      await next();
+      if (!sentByHandler(c)) c.res.headers.append('Vary', 'Origin');
+    })
     .use(limitBody(JSON_BODY_LIMIT))
     .route('/health', healthRoutes(deps))
     .get('/openapi.json', describeRoute({
@@ -108,7 +115,13 @@ export function createApp(given: Deps) {
     // Every validator answers a bad input with the problem of server/validate.ts.
     defaultValidationErrorResponse: problemResponse(400, undefined, true) as never,
   });
-  app.use(secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false }));
+  const secure = secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false });
+  const done = async () => {};
+  // After the handler, on a response it has not sent itself (an event stream's headers are on their way already).
+  app.use(async (c, next) => {
+    await next();
+    if (!sentByHandler(c)) await secure(c, done);
+  });
   app.route('/api/chat', api);
   app.route('/', widgetRoutes());
   if (config.CHAT_DEMO) {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context, MiddlewareHandler } from 'hono';
-import { requestId } from 'hono/request-id';
 import { matchedRoutes } from 'hono/route';
 import proxyAddr from 'proxy-addr';
 import type { Logger } from './log';
@@ -13,6 +13,22 @@ export function routeOf(c: Context): string {
   const endpoint = matchedRoutes(c).filter((r) => r.method !== 'ALL').at(-1);
   return endpoint?.path ?? 'unmatched';
 }
+
+/**
+ * Whether the handler wrote its response itself (an event stream on Node):
+ * headers set on `c.res` afterwards would go nowhere.
+ */
+export const sentByHandler = (c: Context) => c.res === RESPONSE_ALREADY_SENT;
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The request's id (X-Request-Id), in every access line and problem. */
+    requestId: string;
+  }
+}
+
+/** A request id taken from the client: letters, digits, `_-=`, 255 at most. */
+const GIVEN_ID = /^[\w\-=]{1,255}$/;
 
 /**
  * Every request's id, access line and metrics:
@@ -29,24 +45,28 @@ export function routeOf(c: Context): string {
  */
 export function observeRequests({ logger, metrics, trustProxy }: { logger: Logger; metrics: Metrics; trustProxy: string[] }): MiddlewareHandler {
   const trusted = proxyAddr.compile(trustProxy);
-  const ids = requestId();
-  return (c, next) => ids(c, async () => {
+  return async (c, next) => {
     const start = performance.now();
-    const id = c.get('requestId');
     const env = c.env as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
+    const given = c.req.header('X-Request-Id');
+    const id = given && GIVEN_ID.test(given) ? given : crypto.randomUUID();
+    c.set('requestId', id);
     // Read now: once the response is sent, the socket may be gone.
     const ip = env?.incoming?.socket ? proxyAddr(env.incoming, trusted) : undefined;
     await next();
+    // Put on the response once it exists: set before, it would make hono build one early, then copy it.
+    const sent = sentByHandler(c);
+    if (!sent) c.res.headers.set('X-Request-Id', id);
     const line = accessLine({
       // The base logger, the id as a field: an event stream's line waits as long as the stream, and must not keep a child logger alive.
       logger, requestId: id, metrics, start, ip, method: c.req.method, route: routeOf(c), userId: (c.var as { me?: { id: number } }).me?.id ?? null,
       // An event stream lasts as long as its token: its time says nothing of the server's speed.
-      stream: c.res.headers.has('x-hono-already-sent') || (c.res.headers.get('content-type') ?? '').startsWith('text/event-stream'),
+      stream: sent || (c.res.headers.get('content-type') ?? '').startsWith('text/event-stream'),
     });
     const outgoing = env?.outgoing;
     if (!outgoing) line(c.res.status);
     else whenSent(outgoing, line);
-  });
+  };
 }
 
 interface LineFacts {

@@ -56,7 +56,7 @@ export function eventsRoutes({ events, limits, logger }: AppDeps) {
       requirePerm(me, 'chat.read');
       // A cross-origin feed needs the headers the CORS middleware put on c.res, on the raw response too. A
       // same-origin one (the usual case) only needs its request id: reading c.res would build a Response to copy.
-      const prepared = c.req.header('Origin') ? Object.fromEntries(c.res.headers) : { 'x-request-id': c.get('requestId') };
+      const prepared = { ...(c.req.header('Origin') ? Object.fromEntries(c.res.headers) : {}), 'x-request-id': c.get('requestId') };
       const headers: Record<string, string> = {
         ...prepared,
         'Content-Type': 'text/event-stream; charset=utf-8',

@@ -64,7 +64,7 @@ describe('logs and metrics of a server', () => {
     testDb = await createTestDb('sqlite');
     log = collector();
     server = await listen({
-      DATABASE_URL: testDb.url, CHAT_JWT_SECRET: SECRET, METRICS_TOKEN, ...HIGH_LIMITS, LOG_LEVEL: 'info',
+      DATABASE_URL: testDb.url, CHAT_JWT_SECRET: SECRET, METRICS_TOKEN, ...HIGH_LIMITS, LOG_LEVEL: 'info', CORS_ORIGINS: 'https://host.example',
       UPLOAD_DIR: `${testDb.url.slice('sqlite:'.length)}-uploads`,
     }, { logger: log.logger });
     api = `${server.url}/api/chat`;
@@ -100,6 +100,31 @@ describe('logs and metrics of a server', () => {
     // No route at all.
     const nowhere = await fetch(`${server.url}/nowhere/at/all`);
     expect(await eventually(() => log.requests().find((l) => l.requestId === nowhere.headers.get('x-request-id')))).toMatchObject({ route: 'unmatched', status: 404 });
+  });
+
+  it('answers CORS headers to a cross-origin request only, and its id and security headers to every request, the feed too', async () => {
+    const same = await call('/me');
+    expect(same.headers.get('access-control-allow-origin')).toBeNull();
+    expect(same.headers.get('access-control-expose-headers')).toBeNull();
+    expect(same.headers.get('vary')).toMatch(/origin/i);
+    expect(same.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(same.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const failed = await call('/rooms/424242');
+    expect(failed.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(failed.headers.get('vary')).toMatch(/origin/i);
+    const cross = await call('/me', { headers: { Origin: 'https://host.example' } });
+    expect(cross.headers.get('access-control-allow-origin')).toBe('https://host.example');
+    expect(cross.headers.get('access-control-expose-headers')).toMatch(/retry-after/i);
+    expect(cross.headers.get('vary')).toMatch(/origin/i);
+    expect(cross.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    for (const origin of [undefined, 'https://host.example']) {
+      const ctrl = new AbortController();
+      const feed = await call('/events', { headers: { 'X-Request-Id': 'feed-0001', ...(origin ? { Origin: origin } : {}) }, signal: ctrl.signal });
+      expect(feed.status).toBe(200);
+      expect(feed.headers.get('x-request-id')).toBe('feed-0001');
+      expect(feed.headers.get('access-control-allow-origin')).toBe(origin ?? null);
+      ctrl.abort();
+    }
   });
 
   it('never logs a token, a cookie, a query or a message', async () => {
