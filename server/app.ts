@@ -116,11 +116,11 @@ export function createApp(given: Deps) {
     defaultValidationErrorResponse: problemResponse(400, undefined, true) as never,
   });
   const secure = secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false });
-  const done = async () => {};
+  const handled = async () => {};
   // After the handler, on a response it has not sent itself (an event stream's headers are on their way already).
   app.use(async (c, next) => {
     await next();
-    if (!sentByHandler(c)) await secure(c, done);
+    if (!sentByHandler(c)) await secure(c, handled);
   });
   app.route('/api/chat', api);
   app.route('/', widgetRoutes());
