@@ -122,14 +122,17 @@ export async function eventsForUser(db: Db, userId: number, afterId: number, lim
     .orderBy(asc(events.id)).limit(limit);
 }
 
+/** The highest event id in the outbox (null when empty), as a column of another statement, read from its snapshot. */
+export const newestEventSql = (db: Db) => sql<number | null>`(SELECT MAX(${db.t.events.id}) FROM ${db.t.events})`;
+
 /**
  * In one query: `newest`, the highest event id ever given (the table's, or the
  * retention mark once every row is pruned), and `pruned`, the highest deleted
  * by retention (a resume from before it has lost events).
  */
 export async function eventBounds(db: Db): Promise<{ newest: number; pruned: number }> {
-  const { events, eventSeq } = db.t;
-  const [row] = await db.orm.select({ pruned: eventSeq.prunedThrough, top: sql<number | null>`(SELECT MAX(${events.id}) FROM ${events})` })
+  const { eventSeq } = db.t;
+  const [row] = await db.orm.select({ pruned: eventSeq.prunedThrough, top: newestEventSql(db) })
     .from(eventSeq).where(eq(eventSeq.id, 1));
   const pruned = Number(row?.pruned ?? 0);
   return { newest: Math.max(Number(row?.top ?? 0), pruned), pruned };

@@ -1,4 +1,5 @@
 import { count, eq, inArray, min, sql } from 'drizzle-orm';
+import { newestEventSql } from '../events/outbox';
 import type { Db } from '../storage';
 
 /** From this many members, a room's count is kept between answers and moved by its events, not counted each time. */
@@ -37,31 +38,21 @@ export interface Tally {
  * own join included.
  */
 export async function memberTally(db: Db, roomId: number): Promise<Tally> {
-  const kept = keptOf(db).get(roomId);
-  if (!kept || Date.now() - kept.countedAt > RECOUNT_MS) return countTally(db, roomId);
   const { members, events } = db.t;
+  const kept = keptOf(db).get(roomId);
+  const fresh = kept && Date.now() - kept.countedAt <= RECOUNT_MS ? kept : undefined;
   const [row] = await db.orm.select({
+    // Counted, or how the room's member events moved the kept count since.
+    tallied: fresh
+      ? sql<number | null>`(SELECT SUM(CASE ${events.type} WHEN 'member.added' THEN 1 WHEN 'member.removed' THEN -1 ELSE 0 END) FROM ${events} WHERE ${events.roomId} = ${roomId} AND ${events.id} > ${fresh.asOf})`
+      : sql<number>`COUNT(*)`,
     low: min(members.lastReadMessageId),
     unread: sql<number>`EXISTS(SELECT 1 FROM ${members} WHERE ${members.roomId} = ${roomId} AND ${members.lastReadMessageId} IS NULL)`,
-    moved: sql<number | null>`(SELECT SUM(CASE ${events.type} WHEN 'member.added' THEN 1 WHEN 'member.removed' THEN -1 ELSE 0 END) FROM ${events} WHERE ${events.roomId} = ${roomId} AND ${events.id} > ${kept.asOf})`,
-    head: sql<number | null>`(SELECT MAX(${events.id}) FROM ${events})`,
+    head: newestEventSql(db),
   }).from(members).where(eq(members.roomId, roomId));
-  const n = kept.n + Number(row?.moved ?? 0);
-  keep(db, roomId, { n, asOf: Number(row?.head ?? 0), countedAt: kept.countedAt });
+  const n = (fresh?.n ?? 0) + Number(row?.tallied ?? 0);
+  keep(db, roomId, { n, asOf: Number(row?.head ?? 0), countedAt: fresh?.countedAt ?? Date.now() });
   return { memberCount: n, allReadMessageId: n && !Number(row?.unread) && row?.low != null ? Number(row.low) : null };
-}
-
-/** Counts a room's members, and keeps the count when the room is big. */
-async function countTally(db: Db, roomId: number): Promise<Tally> {
-  const { members, events } = db.t;
-  const [row] = await db.orm.select({
-    n: count(), read: count(members.lastReadMessageId), low: min(members.lastReadMessageId),
-    head: sql<number | null>`(SELECT MAX(${events.id}) FROM ${events})`,
-  }).from(members).where(eq(members.roomId, roomId));
-  const n = Number(row?.n ?? 0);
-  keep(db, roomId, { n, asOf: Number(row?.head ?? 0), countedAt: Date.now() });
-  // COUNT(column) leaves out NULLs: fewer than the members when one of them has read nothing.
-  return { memberCount: n, allReadMessageId: n && Number(row.read) === n && row.low != null ? Number(row.low) : null };
 }
 
 /** Keeps a big room's count unless a newer one is kept already (answers finish in any order). */
@@ -82,7 +73,7 @@ export async function memberCounts(db: Db, roomIds: number[]): Promise<Map<numbe
   const { members } = db.t;
   const [rows, tallies] = await Promise.all([
     small.length
-      ? db.orm.select({ roomId: members.roomId, n: count(), head: sql<number | null>`(SELECT MAX(${db.t.events.id}) FROM ${db.t.events})` })
+      ? db.orm.select({ roomId: members.roomId, n: count(), head: newestEventSql(db) })
         .from(members).where(inArray(members.roomId, small)).groupBy(members.roomId)
       : [],
     Promise.all(big.map((id) => memberTally(db, id))),
