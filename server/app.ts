@@ -8,7 +8,7 @@ import type { AppDeps, Deps } from './deps';
 import { bearerAuth } from 'hono/bearer-auth';
 import { errorHandler, onNotFound } from './errors';
 import { createHub } from './events/hub';
-import { withHub } from './events/outbox';
+import { type StoredEvent, withHub } from './events/outbox';
 import { POSITION_HEADER } from './events/stream';
 import { observeRequests, sentByHandler } from './http-log';
 import { createLimits, limitsOptions } from './limits';
@@ -41,7 +41,9 @@ export function createApp(given: Deps) {
   const limits = given.limits ?? createLimits({ ...limitsOptions(given.config), logger, observe: limitsObserver(metrics) });
   // A commit that recorded events wakes the feed, and the webhooks' worker when there is one.
   const webhooks = given.webhooks;
-  const woken = webhooks ? { wake() { events.wake(); webhooks.wake(); }, online: (ids: number[]) => events.online(ids) } : events;
+  const woken = webhooks
+    ? { wake(committed?: StoredEvent[]) { events.wake(committed); webhooks.wake(); }, online: (ids: number[]) => events.online(ids) }
+    : events;
   const deps: AppDeps = { ...given, events, limits, logger, metrics, db: withHub(given.db, woken) };
   const { config, db, verify } = deps;
   metrics.observe({

@@ -3,13 +3,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../server/app';
+import { createVerifier } from '../../server/auth';
 import { boot } from '../../server/boot';
 import { parseEnv } from '../../server/env';
+import { createHub } from '../../server/events/hub';
 import { silentLogger } from '../../server/log';
-import type { WebhookTuning } from '../../server/webhooks/dispatcher';
+import { openDb } from '../../server/storage';
+import type { WebhookTuning, Webhooks } from '../../server/webhooks/dispatcher';
 import { verify } from '../../server/webhooks/signature';
 import { startReceiver, type Receiver } from '../../testkit/receiver';
+import { eventually } from './events-harness';
 import { clientFor, createTestDb, DIALECTS, HIGH_LIMITS, mint, mintHost, SECRET, type TestDb } from './harness';
+import { openEvents } from './sse-client';
 
 const HOOK_SECRET = 'webhook-secret-of-at-least-32-bytes!!';
 const BOT = 6;
@@ -182,5 +188,38 @@ describe.each(DIALECTS)('outgoing webhooks on %s', (dialect) => {
     const delivered = () => said(hook.received.slice(attempts)).map((r) => parsed(r).data.id).sort((a, b) => a - b);
     await hook.waitUntil(() => delivered().length >= 2);
     expect(delivered()).toEqual([early.id, late.id]);
+  });
+});
+
+// On MySQL, where every statement is seen (OpenOptions.logQuery); the wiring is the same on both.
+describe('the feed beside the webhooks', () => {
+  let testDb: TestDb;
+  beforeAll(async () => { testDb = await createTestDb('mysql'); });
+  afterAll(async () => { await testDb?.drop(); });
+
+  it('gets what a commit recorded as committed, not read back from the outbox, and the worker is woken', async () => {
+    const config = parseEnv({ DATABASE_URL: testDb.url, CHAT_JWT_SECRET: SECRET, ...HIGH_LIMITS });
+    const statements: string[] = [];
+    const db = await openDb(config.DATABASE_URL, { usersTable: config.USERS_TABLE, nameColumns: config.USERS_NAME_COLUMNS, logQuery: (q) => statements.push(q) });
+    // Polling far apart: within the test, only a commit makes the hub look.
+    const events = createHub({ db, pollMs: 60_000 });
+    let woken = 0;
+    const webhooks: Webhooks = { start: async () => {}, wake: () => { woken++; }, runOnce: async () => false, stop: async () => {} };
+    const app = createApp({ config, db, verify: await createVerifier(config.jwtKey, { audience: config.CHAT_JWT_AUDIENCE }), events, webhooks });
+    try {
+      const alice = clientFor(app, await mint({ sub: '1' }));
+      const room = await (await alice.post('/rooms', { type: 'group', name: 'Crochets', memberIds: [2] })).json();
+      const feed = await openEvents('http://in-process/api/chat', await mint({ sub: '2' }), { fetch: (url, init) => app.request(url, init) });
+      await eventually(() => events.stats().subscribers === 1 && events.stats().replaying === 0, 5000, 'the subscription');
+      const [from, wokenBefore] = [statements.length, woken];
+      const sent = await (await alice.post(`/rooms/${room.id}/messages`, { content: 'livré tel quel', clientId: 'hooks-feed-1' })).json();
+      await feed.waitFor((e) => e.event === 'message.created' && e.json.id === sent.id);
+      feed.close();
+      expect(woken).toBeGreaterThan(wokenBefore);
+      expect(statements.slice(from).filter((q) => /^select\b[\s\S]*\bfrom\s+[`"]?chat_events/i.test(q))).toEqual([]);
+    } finally {
+      await events.close();
+      await db.close();
+    }
   });
 });
