@@ -5,10 +5,11 @@ import type { PresenceChange } from './presence';
 import type { Entry } from './subscriber';
 
 /**
- * Frames queued per stream and written once per turn of the event loop: a
- * stream that several events (or presence changes) reach in one turn gets
- * one write, and a frame reaching thousands of streams is the same Buffer
- * for each of them, encoded once.
+ * Frames queued per stream and written once the delivery under way is done
+ * (a microtask): a stream that several events (or presence changes) of one
+ * delivery reach gets one write, a frame reaching thousands of streams is the
+ * same Buffer for each of them, encoded once, and the writes go out before
+ * the request that committed the events goes on to build its own answer.
  */
 export function createWriter() {
   let dirty: Entry[] = [];
@@ -22,12 +23,12 @@ export function createWriter() {
     }
   };
   return {
-    /** Queues a frame for a stream; it is written with the others of this turn. */
+    /** Queues a frame for a stream; it is written with the others of the delivery under way. */
     queue(e: Entry, chunk: Buffer) {
       if (e.pending) e.pending.push(chunk);
       else {
         e.pending = [chunk];
-        if (dirty.push(e) === 1) setImmediate(flush);
+        if (dirty.push(e) === 1) queueMicrotask(flush);
       }
     },
   };
@@ -65,6 +66,16 @@ export function createRosterCache(db: Db) {
       for (const e of events) if (e.type.startsWith('member.') || e.type.startsWith('room.')) forget(e.roomId);
     },
     clear() { generation++; rooms.clear(); held = 0; },
+    /** The members of these rooms when all are held, without waiting; null when one must be read. */
+    held(roomIds: Iterable<number>): Roster | null {
+      const found: Roster = new Map();
+      for (const id of roomIds) {
+        const m = rooms.get(id);
+        if (!m) return null;
+        found.set(id, m);
+      }
+      return found;
+    },
     /** The members of these rooms, reading only those not held (one query). */
     async of(roomIds: Iterable<number>): Promise<Roster> {
       const wanted = [...new Set(roomIds)];

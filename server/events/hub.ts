@@ -66,7 +66,7 @@ export function createHub(opts: HubOptions): Hub {
     },
   });
 
-  /** Hands a frame to a user's streams (written with the others of this turn); returns how many it reached. */
+  /** Hands a frame to a user's streams (written with the others of the delivery under way); returns how many it reached. */
   function deliver(userId: number, id: number | null, chunk: Buffer): number {
     const entries = byUser.get(userId);
     if (!entries) return 0;
@@ -92,7 +92,8 @@ export function createHub(opts: HubOptions): Hub {
     if (pumping) { again = true; return; }
     pumping = true;
     try {
-      let after = await seen();
+      // Known and held, nothing is awaited before delivery: the frames go out before the committing request answers.
+      let after = typeof lastSeen === 'number' ? lastSeen : await seen();
       do {
         again = false;
         // Events this process just committed, right after the last delivered (ids drawn and committed in
@@ -101,7 +102,8 @@ export function createHub(opts: HubOptions): Hub {
         committed = undefined;
         if (!rows.length) break;
         roster.forgetChanged(rows);
-        const members = await roster.of(rows.map((r) => r.roomId));
+        const roomIds = rows.map((r) => r.roomId);
+        const members = roster.held(roomIds) ?? await roster.of(roomIds);
         // No await from here to the end of the loop body: a stream that subscribes meanwhile sees all or nothing of it.
         for (const r of rows) {
           const chunk = Buffer.from(frame(r.id, r.type, r.data));

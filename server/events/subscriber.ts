@@ -30,7 +30,7 @@ export interface Entry {
    * replay ended may still hold older events: they are not written twice.
    */
   replayed: number;
-  /** Live frames of this turn of the event loop, written together at its end (server/events/fanout.ts). */
+  /** Live frames of the delivery under way, written together once it is done (server/events/fanout.ts). */
   pending: Buffer[] | null;
 }
 

@@ -4,6 +4,8 @@ import { createParser } from 'eventsource-parser';
 import { createTestDb, DIALECTS, mint, startServer, type TestDb } from './harness';
 import { eventually, sleep, startInstance, type Instance } from './events-harness';
 import { openEvents, type EventStream } from './sse-client';
+import { recordEvents, withHub } from '../../server/events/outbox';
+import type { Subscriber } from '../../server/events/hub';
 
 describe.each(DIALECTS)('the event feed on %s', (dialect) => {
   let testDb: TestDb;
@@ -53,6 +55,29 @@ describe.each(DIALECTS)('the event feed on %s', (dialect) => {
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     const s = await inst.events(1, { perms: ['chat.create'] });
     expect(s.status).toBe(403);
+  });
+
+  it("writes a commit's events to a stream in one write, before the committing request goes on", async () => {
+    const room = await group(1, 'Une seule écriture', [2]);
+    const writes: string[] = [];
+    const sub: Subscriber = {
+      userId: 2, open: true, write: (c) => { writes.push(Buffer.from(c).toString()); return true; }, drained: async () => {}, close() {},
+    };
+    const off = await inst.hub.subscribe(sub);
+    const db = withHub(inst.db, inst.hub);
+    const commit = (...texts: string[]) => db.transaction((tx) => recordEvents(tx, texts.map((content) => ({ roomId: room.id, type: 'reaction.added' as const, data: { roomId: room.id, content } }))));
+    try {
+      // The first after the stream came reads who is in the room; from then on, nothing stands between a commit and its writes.
+      await commit('premier');
+      await eventually(() => writes.some((w) => w.includes('premier')));
+      writes.length = 0;
+      await commit('deux', 'trois');
+      expect(writes).toHaveLength(1);
+      expect([...writes[0].matchAll(/^event: reaction\.added$/gm)]).toHaveLength(2);
+      expect(writes[0]).toMatch(/deux[\s\S]*trois/);
+    } finally {
+      off();
+    }
   });
 
   it('delivers a message to the members of its room and to no one else', async () => {
