@@ -29,6 +29,7 @@ import { unsubscribeRoutes } from './routes/unsubscribe';
 import { usersRoutes } from './routes/users';
 import { widgetRoutes } from './routes/widget';
 import { headers as h, problemResponse } from './validate';
+import { requestHeader } from './headers';
 
 /** JSON bodies are small: the longest message, escaped, fits in 64 KiB. */
 export const JSON_BODY_LIMIT = 64 * 1024;
@@ -64,7 +65,7 @@ export function createApp(given: Deps) {
     // CORS headers only answer a browser's cross-origin request, which always says its Origin: the
     // widget's own (same-origin) requests skip them, and only learn that the answer varies with it.
     .use(async (c, next) => {
-      if (c.req.header('Origin') !== undefined) return crossOrigin(c, next);
+      if (requestHeader(c, 'Origin') !== undefined) return crossOrigin(c, next);
       await next();
       if (!sentByHandler(c)) c.res.headers.append('Vary', 'Origin');
     })

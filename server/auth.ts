@@ -6,6 +6,7 @@ import { hs256 } from './hs256';
 import { ChatError, forbidden, unauthorized } from './services/errors';
 import type { Db } from './storage';
 import { permissions, type Me, type Permission } from './services/access';
+import { requestHeader } from './headers';
 
 export type AuthEnv = { Variables: { me: Me } };
 /** The routes of the host's own calls: the caller is the host app itself (its token's expiry). */
@@ -106,7 +107,7 @@ export function bearerToken(header: string | undefined): string {
 /** Authenticates every request of the API and puts the caller in `c.var.me`; a host token is refused (403). */
 export function authenticate(verify: VerifyToken, db: Db) {
   return createMiddleware<AuthEnv>(async (c, next) => {
-    const claims = await verify(bearerToken(c.req.header('Authorization')));
+    const claims = await verify(bearerToken(requestHeader(c, 'Authorization')));
     if (claims.scope === 'host') throw forbidden('A host token is for the host routes (/host/…) only, not for a user\'s.', { reason: 'host-token' });
     const user = await db.users.findActive(Number(claims.sub));
     if (!user) throw forbidden('This user is not an active user of the application.', { reason: 'inactive-user' });
@@ -119,7 +120,7 @@ export function authenticate(verify: VerifyToken, db: Db) {
 /** Authenticates the host's own calls: a host token only; a user's token is refused (403). */
 export function authenticateHost(verify: VerifyToken) {
   return createMiddleware<HostEnv>(async (c, next) => {
-    const claims = await verify(bearerToken(c.req.header('Authorization')));
+    const claims = await verify(bearerToken(requestHeader(c, 'Authorization')));
     if (claims.scope !== 'host') throw forbidden('This route takes a host token (scope "host"), not a user\'s.', { reason: 'user-token' });
     c.set('host', claims);
     await next();

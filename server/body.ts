@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { badRequest, ChatError, tooLarge } from './services/errors';
+import { requestHeader } from './headers';
 
 /** Whether a Content-Type is multipart/form-data (a message with files). */
 export const isMultipart = (type: string | undefined) => /^multipart\/form-data\b/i.test(type ?? '');
@@ -21,7 +22,7 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
   const tooBig = () => tooLarge(`The request body must be at most ${maxBytes} bytes.`, { reason: 'body-too-large', maxBytes });
   const limit = bodyLimit({ maxSize: maxBytes, onError: () => { throw tooBig(); } });
   return async (c, next) => {
-    const type = c.req.header('Content-Type');
+    const type = requestHeader(c, 'Content-Type');
     if (isMultipart(type)) return next();
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
     // No Content-Length and no Transfer-Encoding: no body (RFC 9112 §6.3). Asked first, as hono's bodyLimit

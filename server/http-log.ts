@@ -5,6 +5,7 @@ import { matchedRoutes } from 'hono/route';
 import proxyAddr from 'proxy-addr';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
+import { requestHeader } from './headers';
 
 /** The route pattern a request matched (`/api/chat/rooms/:id`), never its URL; `unmatched` for a 404 of no route. */
 export function routeOf(c: Context): string {
@@ -48,7 +49,7 @@ export function observeRequests({ logger, metrics, trustProxy }: { logger: Logge
   return async (c, next) => {
     const start = performance.now();
     const env = c.env as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
-    const given = c.req.header('X-Request-Id');
+    const given = requestHeader(c, 'X-Request-Id');
     const id = given && GIVEN_ID.test(given) ? given : crypto.randomUUID();
     c.set('requestId', id);
     // Read now: once the response is sent, the socket may be gone.
@@ -57,15 +58,19 @@ export function observeRequests({ logger, metrics, trustProxy }: { logger: Logge
     // Put on the response once it exists: set before, it would make hono build one early, then copy it.
     const sent = sentByHandler(c);
     if (!sent) c.res.headers.set('X-Request-Id', id);
-    const line = accessLine({
+    const facts: LineFacts = {
       // The base logger, the id as a field: an event stream's line waits as long as the stream, and must not keep a child logger alive.
       logger, requestId: id, metrics, start, ip, method: c.req.method, route: routeOf(c), userId: (c.var as { me?: { id: number } }).me?.id ?? null,
       // An event stream lasts as long as its token: its time says nothing of the server's speed.
       stream: sent || (c.res.headers.get('content-type') ?? '').startsWith('text/event-stream'),
-    });
-    const outgoing = env?.outgoing;
-    if (!outgoing) line(c.res.status);
-    else whenSent(outgoing, line);
+    };
+    const outgoing = env?.outgoing as Logged | undefined;
+    if (!outgoing) accessLine(facts, c.res.status);
+    else {
+      // On Node, once the response is really sent (or the client has gone): the status sent, the whole time taken.
+      outgoing[FACTS] = facts;
+      outgoing.on('close', onSent);
+    }
   };
 }
 
@@ -76,21 +81,28 @@ interface LineFacts {
 
 /**
  * The access line and metrics of a request, from what was read once its
- * handler was done. Built out here, where no request context is in scope:
+ * handler was done. Written out here, where no request context is in scope:
  * an event stream's line waits as long as the stream lasts, and must not
  * keep the whole context alive until then.
  */
-function accessLine(f: LineFacts) {
-  return (status: number, extra: Record<string, unknown> = {}) => {
-    const ms = Math.round((performance.now() - f.start) * 10) / 10;
-    const labels = { method: f.method, route: f.route, status: String(status) };
-    f.metrics.httpRequests.inc(labels);
-    if (!f.stream) f.metrics.httpDuration.observe(labels, ms / 1000);
-    f.logger.info({ requestId: f.requestId, method: f.method, route: f.route, status, ms, userId: f.userId, ip: f.ip, ...extra }, 'request');
-  };
+function accessLine(f: LineFacts, status: number, extra: Record<string, unknown> = {}) {
+  const ms = Math.round((performance.now() - f.start) * 10) / 10;
+  const labels = { method: f.method, route: f.route, status: String(status) };
+  f.metrics.httpRequests.inc(labels);
+  if (!f.stream) f.metrics.httpDuration.observe(labels, ms / 1000);
+  f.logger.info({ requestId: f.requestId, method: f.method, route: f.route, status, ms, userId: f.userId, ip: f.ip, ...extra }, 'request');
 }
 
-/** On Node, once the response is really sent (or the client has gone): the status sent, the whole time taken. */
-function whenSent(outgoing: ServerResponse, line: ReturnType<typeof accessLine>) {
-  outgoing.once('close', () => line(outgoing.statusCode, outgoing.writableFinished ? {} : { aborted: true }));
+const FACTS = Symbol('access line');
+type Logged = ServerResponse & { [FACTS]?: LineFacts };
+
+/**
+ * The one 'close' listener of every Node response: its facts ride on it, so
+ * that an open event stream holds no closure of its own for its line.
+ */
+function onSent(this: Logged) {
+  const facts = this[FACTS];
+  if (!facts) return;
+  this[FACTS] = undefined;
+  accessLine(facts, this.statusCode, this.writableFinished ? {} : { aborted: true });
 }

@@ -56,28 +56,33 @@ function unexpire(feed: Feed) {
  */
 abstract class Feed implements Subscriber {
   readonly userId: number;
+  /** When the stream's token expires (seconds since the epoch). */
+  readonly userExp: number;
   private closed = false;
   private detach: (() => void) | undefined;
+  private readonly onClose: (() => void) | undefined;
+  /** The head's headers, until it is sent: a stream lasts, and keeps only what it still needs. */
+  protected headers: Record<string, string> | null;
 
-  constructor(protected readonly opts: StreamOptions) {
+  constructor(opts: StreamOptions) {
     this.userId = opts.userId;
+    this.userExp = opts.exp;
+    this.onClose = opts.onClose;
+    this.headers = opts.headers;
   }
 
-  /** When the stream's token expires (seconds since the epoch). */
-  get userExp() { return this.opts.exp; }
-
   /** Subscribes, and ends the stream when its token expires. */
-  protected attach() {
-    const exp = this.opts.exp;
+  protected attach({ hub, lastEventId, logger, requestId }: StreamOptions) {
+    const exp = this.userExp;
     let set = expiring.get(exp);
     if (!set) expiring.set(exp, (set = new Set()));
     set.add(this);
     sweeper ??= setInterval(sweep, 1000);
-    this.opts.hub.subscribe(this, this.opts.lastEventId).then(
+    hub.subscribe(this, lastEventId).then(
       (off) => { if (this.closed) off(); else this.detach = off; },
       (err) => {
         const text = `ipp-chat events: subscribing failed: ${err instanceof Error ? err.message : err}`;
-        if (this.opts.logger) this.opts.logger.warn({ requestId: this.opts.requestId }, text);
+        if (logger) logger.warn({ requestId }, text);
         else console.error(text);
         this.end(false, true);
       },
@@ -90,7 +95,11 @@ abstract class Feed implements Subscriber {
 
   drained() { return this.closed ? Promise.resolve() : this.waitDrain(); }
 
-  ready(after?: number) { if (!this.closed) this.start(after); }
+  ready(after?: number) {
+    if (this.closed || !this.headers) return;
+    this.start(headersAt(this.headers, after));
+    this.headers = null;
+  }
 
   close() { this.end(false); }
 
@@ -100,12 +109,12 @@ abstract class Feed implements Subscriber {
     this.closed = true;
     unexpire(this);
     this.detach?.();
-    this.opts.onClose?.();
+    this.onClose?.();
     this.finish(abort, failed);
   }
 
   /** Sends the head (with the stream's position when known) and the retry hint. */
-  protected abstract start(after?: number): void;
+  protected abstract start(headers: Record<string, string>): void;
   protected abstract push(chunk: string | Uint8Array): boolean;
   protected abstract waitDrain(): Promise<void>;
   /** Ends the response; before start(), answers 503 when `failed`. */
@@ -137,11 +146,11 @@ class NodeFeed extends Feed {
     super(opts);
     res[FEED] = this;
     res.on('close', onResponseClose);
-    this.attach();
+    this.attach(opts);
   }
 
-  protected start(after?: number) {
-    this.res.writeHead(200, headersAt(this.opts.headers, after));
+  protected start(headers: Record<string, string>) {
+    this.res.writeHead(200, headers);
     this.res.write(RETRY);
   }
 
@@ -163,8 +172,8 @@ class NodeFeed extends Feed {
   protected finish(abort: boolean, failed: boolean) {
     const res = this.res;
     res[FEED] = undefined;
-    if (failed && !res.headersSent) {
-      const [headers, body] = unavailable(this.opts.headers);
+    if (failed && this.headers && !res.headersSent) {
+      const [headers, body] = unavailable(this.headers);
       res.writeHead(503, headers).end(body);
     } else if (abort) res.destroy();
     else res.end();
@@ -191,16 +200,16 @@ class WebFeed extends Feed {
       pull: () => this.wake(),
       cancel: () => this.close(),
     }, { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength });
-    this.attach();
+    this.attach(opts);
   }
 
   private answer(r: Response) { this.respond?.(r); this.respond = undefined; }
 
   private wake() { const w = this.waiting; this.waiting = []; for (const f of w) f(); }
 
-  protected start(after?: number) {
+  protected start(headers: Record<string, string>) {
     this.controller.enqueue(encoder.encode(RETRY));
-    this.answer(new Response(this.body, { status: 200, headers: headersAt(this.opts.headers, after) }));
+    this.answer(new Response(this.body, { status: 200, headers }));
   }
 
   protected push(chunk: string | Uint8Array) {
@@ -218,8 +227,8 @@ class WebFeed extends Feed {
       if (abort) this.controller.error(new Error('too far behind'));
       else this.controller.close();
     } catch { /* already cancelled */ }
-    if (!this.respond) return;
-    const [headers, text] = failed ? unavailable(this.opts.headers) : [this.opts.headers, this.body];
+    if (!this.respond || !this.headers) return;
+    const [headers, text] = failed ? unavailable(this.headers) : [this.headers, this.body];
     this.answer(new Response(text, { status: failed ? 503 : 200, headers }));
   }
 }

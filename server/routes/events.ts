@@ -7,6 +7,7 @@ import type { AppDeps } from '../deps';
 import { streamToNode, streamToWeb } from '../events/stream';
 import { requirePerm } from '../services/access';
 import { headers as h, problemResponse } from '../validate';
+import { requestHeader } from '../headers';
 
 const feedDoc = describeRoute({
   summary: 'The real-time feed (Server-Sent Events)',
@@ -56,7 +57,7 @@ export function eventsRoutes({ events, limits, logger }: AppDeps) {
       requirePerm(me, 'chat.read');
       // A cross-origin feed needs the headers the CORS middleware put on c.res, on the raw response too. A
       // same-origin one (the usual case) only needs its request id: reading c.res would build a Response to copy.
-      const prepared = { ...(c.req.header('Origin') ? Object.fromEntries(c.res.headers) : {}), 'x-request-id': c.get('requestId') };
+      const prepared = { ...(requestHeader(c, 'Origin') ? Object.fromEntries(c.res.headers) : {}), 'x-request-id': c.get('requestId') };
       const headers: Record<string, string> = {
         ...prepared,
         'Content-Type': 'text/event-stream; charset=utf-8',
@@ -66,7 +67,7 @@ export function eventsRoutes({ events, limits, logger }: AppDeps) {
       if (headers['access-control-allow-origin']) headers.Vary = 'Origin';
       const release = limits.stream(me.id);
       const opts = {
-        hub: events, userId: me.id, exp: me.exp, lastEventId: c.req.header('Last-Event-ID') || undefined, headers, onClose: release,
+        hub: events, userId: me.id, exp: me.exp, lastEventId: requestHeader(c, 'Last-Event-ID') || undefined, headers, onClose: release,
         // The base logger and the id, not the request's child logger: a stream lasts, and so would all it holds.
         logger, requestId: c.get('requestId'),
       };
