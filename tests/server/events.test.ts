@@ -5,7 +5,7 @@ import { createTestDb, DIALECTS, mint, startServer, type TestDb } from './harnes
 import { eventually, sleep, startInstance, type Instance } from './events-harness';
 import { openEvents, type EventStream } from './sse-client';
 import { recordEvents, withHub } from '../../server/events/outbox';
-import type { Subscriber } from '../../server/events/hub';
+import { createHub, type Subscriber } from '../../server/events/hub';
 
 describe.each(DIALECTS)('the event feed on %s', (dialect) => {
   let testDb: TestDb;
@@ -60,13 +60,15 @@ describe.each(DIALECTS)('the event feed on %s', (dialect) => {
   it("writes a commit's events to a stream in one write, before the committing request goes on", async () => {
     const room = await group(1, 'Une seule écriture', [2]);
     const writes: string[] = [];
-    // The keep-alive comments, written on their own timer, are not the commit's.
+    // Only the writes that carry these events: keep-alive comments and presence come on timers of their own.
     const sub: Subscriber = {
       userId: 2, open: true, drained: async () => {}, close() {},
-      write: (c) => { const text = Buffer.from(c).toString(); if (!text.startsWith(':')) writes.push(text); return true; },
+      write: (c) => { const text = Buffer.from(c).toString(); if (text.includes('event: reaction.added')) writes.push(text); return true; },
     };
-    const off = await inst.hub.subscribe(sub);
-    const db = withHub(inst.db, inst.hub);
+    // A hub of its own, which looks at the outbox only when woken: nothing else delivers meanwhile.
+    const hub = createHub({ db: inst.db, pollMs: 60_000 });
+    const off = await hub.subscribe(sub);
+    const db = withHub(inst.db, hub);
     const commit = (...texts: string[]) => db.transaction((tx) => recordEvents(tx, texts.map((content) => ({ roomId: room.id, type: 'reaction.added' as const, data: { roomId: room.id, content } }))));
     try {
       // The first after the stream came reads who is in the room; from then on, nothing stands between a commit and its writes.
@@ -79,6 +81,7 @@ describe.each(DIALECTS)('the event feed on %s', (dialect) => {
       expect(writes[0]).toMatch(/deux[\s\S]*trois/);
     } finally {
       off();
+      await hub.close();
     }
   });
 
