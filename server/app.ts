@@ -29,7 +29,7 @@ import { unsubscribeRoutes } from './routes/unsubscribe';
 import { usersRoutes } from './routes/users';
 import { widgetRoutes } from './routes/widget';
 import { headers as h, problemResponse } from './validate';
-import { requestHeader } from './headers';
+import { requestHeader } from './node-env';
 
 /** JSON bodies are small: the longest message, escaped, fits in 64 KiB. */
 export const JSON_BODY_LIMIT = 64 * 1024;

@@ -6,7 +6,7 @@ import { hs256 } from './hs256';
 import { ChatError, forbidden, unauthorized } from './services/errors';
 import type { Db } from './storage';
 import { permissions, type Me, type Permission } from './services/access';
-import { requestHeader } from './headers';
+import { requestHeader } from './node-env';
 
 export type AuthEnv = { Variables: { me: Me } };
 /** The routes of the host's own calls: the caller is the host app itself (its token's expiry). */

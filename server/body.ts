@@ -1,9 +1,8 @@
-import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { badRequest, ChatError, tooLarge } from './services/errors';
-import { requestHeader } from './headers';
+import { nodeEnv, requestHeader } from './node-env';
 
 /** Whether a Content-Type is multipart/form-data (a message with files). */
 export const isMultipart = (type: string | undefined) => /^multipart\/form-data\b/i.test(type ?? '');
@@ -24,7 +23,7 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
   return async (c, next) => {
     const type = requestHeader(c, 'Content-Type');
     if (isMultipart(type)) return next();
-    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    const { incoming } = nodeEnv(c);
     // No Content-Length and no Transfer-Encoding: no body (RFC 9112 §6.3). Asked first, as hono's bodyLimit
     // would build a whole Web Request (kept as long as an event stream lasts) to find the body absent.
     if (incoming && !incoming.headers['content-length'] && !incoming.headers['transfer-encoding']) return next();
@@ -51,7 +50,7 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
 
 /** The request's body as a Node stream: the Node request itself when there is one (no Web stream in between). */
 export function requestBody(c: Context): Readable {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const { incoming } = nodeEnv(c);
   if (incoming) return incoming;
   const body = c.req.raw.body;
   return body ? Readable.fromWeb(body as import('node:stream/web').ReadableStream) : Readable.from([]);

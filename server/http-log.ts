@@ -1,11 +1,11 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import proxyAddr from 'proxy-addr';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
-import { requestHeader } from './headers';
+import { nodeEnv, requestHeader } from './node-env';
 
 /** The route pattern a request matched (`/api/chat/rooms/:id`), never its URL; `unmatched` for a 404 of no route. */
 export function routeOf(c: Context): string {
@@ -48,12 +48,12 @@ export function observeRequests({ logger, metrics, trustProxy }: { logger: Logge
   const trusted = proxyAddr.compile(trustProxy);
   return async (c, next) => {
     const start = performance.now();
-    const env = c.env as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
+    const env = nodeEnv(c);
     const given = requestHeader(c, 'X-Request-Id');
     const id = given && GIVEN_ID.test(given) ? given : crypto.randomUUID();
     c.set('requestId', id);
     // Read now: once the response is sent, the socket may be gone.
-    const ip = env?.incoming?.socket ? proxyAddr(env.incoming, trusted) : undefined;
+    const ip = env.incoming?.socket ? proxyAddr(env.incoming, trusted) : undefined;
     await next();
     // Put on the response once it exists: set before, it would make hono build one early, then copy it.
     const sent = sentByHandler(c);
@@ -64,7 +64,7 @@ export function observeRequests({ logger, metrics, trustProxy }: { logger: Logge
       // An event stream lasts as long as its token: its time says nothing of the server's speed.
       stream: sent || (c.res.headers.get('content-type') ?? '').startsWith('text/event-stream'),
     };
-    const outgoing = env?.outgoing as Logged | undefined;
+    const outgoing = env.outgoing as Logged | undefined;
     if (!outgoing) accessLine(facts, c.res.status);
     else {
       // On Node, once the response is really sent (or the client has gone): the status sent, the whole time taken.

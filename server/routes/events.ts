@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
@@ -7,7 +6,7 @@ import type { AppDeps } from '../deps';
 import { streamToNode, streamToWeb } from '../events/stream';
 import { requirePerm } from '../services/access';
 import { headers as h, problemResponse } from '../validate';
-import { requestHeader } from '../headers';
+import { nodeEnv, requestHeader } from '../node-env';
 
 const feedDoc = describeRoute({
   summary: 'The real-time feed (Server-Sent Events)',
@@ -71,7 +70,7 @@ export function eventsRoutes({ events, limits, logger }: AppDeps) {
         // The base logger and the id, not the request's child logger: a stream lasts, and so would all it holds.
         logger, requestId: c.get('requestId'),
       };
-      const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+      const { outgoing } = nodeEnv(c);
       if (!outgoing) return streamToWeb(opts);
       streamToNode(outgoing, opts);
       return RESPONSE_ALREADY_SENT;

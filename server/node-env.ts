@@ -1,5 +1,8 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from 'hono';
+
+/** Node's own request and response, when @hono/node-server serves the app (neither under app.request). */
+export const nodeEnv = (c: Context) => (c.env ?? {}) as { incoming?: IncomingMessage; outgoing?: ServerResponse };
 
 /**
  * A request header, from Node's own request when served by Node. An event
@@ -10,7 +13,7 @@ import type { Context } from 'hono';
  * repeated singular headers (Authorization among them) and joins the others.
  */
 export function requestHeader(c: Context, name: string): string | undefined {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const { incoming } = nodeEnv(c);
   if (!incoming) return c.req.header(name);
   const value = incoming.headers[name.toLowerCase()];
   return Array.isArray(value) ? value.join(', ') : value;
