@@ -20,7 +20,7 @@ export interface RedisHandlers {
   onPresence(change: PresenceChange): void;
   /** A connection or command failed (the hub logs the first of an outage and counts them all). */
   onError(err: unknown): void;
-  /** The publishing connection is up again. */
+  /** The publishing connection is up (again): it has woken the others for what it could not tell them. */
   onReady(): void;
 }
 
@@ -39,7 +39,10 @@ export function connectRedis(url: string, prefix: string, on: RedisHandlers): Re
   const pub = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   const sub = new Redis(url, { maxRetriesPerRequest: null });
   for (const conn of [pub, sub]) conn.on('error', failed);
-  pub.on('ready', () => on.onReady());
+  const publish = (channel: string, message: string) => { pub.publish(channel, message).catch(failed); };
+  // Back after an outage, each side makes good what it may have missed: the subscriber reads the outbox, and the
+  // publisher wakes the others once, for the wake-ups that failed while it was down (this instance's own commits).
+  pub.on('ready', () => { on.onReady(); publish(wakeChannel, ''); });
   sub.on('ready', () => on.onWake());
   sub.subscribe(wakeChannel, typingChannel, presenceChannel).catch(failed);
   sub.on('message', (channel: string, message: string) => {
@@ -51,7 +54,6 @@ export function connectRedis(url: string, prefix: string, on: RedisHandlers): Re
       else if (channel === presenceChannel) on.onPresence(m.change);
     } catch { /* not one of ours */ }
   });
-  const publish = (channel: string, message: string) => { pub.publish(channel, message).catch(failed); };
   return {
     publishWake: () => publish(wakeChannel, ''),
     publishTyping: (roomId, userId, frame) => publish(typingChannel, JSON.stringify({ from: instance, roomId, userId, frame })),
