@@ -155,7 +155,12 @@ class NodeFeed extends Feed {
   }
 
   protected push(chunk: string | Uint8Array) {
+    // Node corks the socket for a chunk's framing and sends it at the end of the tick: in a fan-out to
+    // thousands of streams, the first would wait for the last to be queued. One write is one whole chunk.
+    const socket = this.res.socket;
+    const corked = socket?.writableCorked ?? 0;
     const ok = this.res.write(chunk);
+    if (socket && socket.writableCorked > corked) socket.uncork();
     if (this.res.writableLength > MAX_BACKLOG_BYTES) queueMicrotask(() => this.end(true));
     return ok;
   }

@@ -5,7 +5,9 @@ import { createTestDb, DIALECTS, mint, startServer, type TestDb } from './harnes
 import { eventually, sleep, startInstance, type Instance } from './events-harness';
 import { openEvents, type EventStream } from './sse-client';
 import { recordEvents, withHub } from '../../server/events/outbox';
-import { createHub, type Subscriber } from '../../server/events/hub';
+import { createHub, type Hub, type Subscriber } from '../../server/events/hub';
+import { streamToNode } from '../../server/events/stream';
+import type { AddressInfo } from 'node:net';
 
 describe.each(DIALECTS)('the event feed on %s', (dialect) => {
   let testDb: TestDb;
@@ -418,4 +420,33 @@ describe('a client too slow to read the feed', () => {
       await testDb.drop();
     }
   }, 60_000);
+});
+
+describe("a feed's writes on a Node response", () => {
+  it('hand each frame to the socket as it is written, not once the whole fan-out is queued', async () => {
+    let feed: Subscriber | undefined;
+    let response: http.ServerResponse | undefined;
+    const hub = { subscribe: async (sub: Subscriber) => { sub.ready?.(0); feed = sub; return () => {}; } } as unknown as Hub;
+    const server = http.createServer((req, res) => {
+      response = res;
+      streamToNode(res, { hub, userId: 2, exp: Date.now() / 1000 + 60, headers: { 'Content-Type': 'text/event-stream' } });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const received: string[] = [];
+    const req = http.get(`http://127.0.0.1:${port}/`, (res) => res.setEncoding('utf8').on('data', (d: string) => received.push(d)));
+    try {
+      await eventually(() => received.join('').includes('retry:'));
+      const socket = response!.socket!;
+      const before = socket.bytesWritten;
+      // Thousands of streams get a frame in one loop: each one's bytes leave now, the first not waiting for the last.
+      feed!.write(Buffer.from('id: 1\nevent: read\ndata: {"roomId":1}\n\n'));
+      expect(socket.writableLength).toBe(0);
+      expect(socket.bytesWritten).toBeGreaterThan(before);
+      await eventually(() => received.join('').includes('event: read'));
+    } finally {
+      req.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
