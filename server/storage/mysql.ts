@@ -1,4 +1,4 @@
-import { and, getTableColumns, like, sql, type SQL } from 'drizzle-orm';
+import { and, getTableColumns, getTableName, like, sql, type SQL } from 'drizzle-orm';
 import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2';
 import { migrate } from 'drizzle-orm/mysql2/migrator';
 import type { MySqlTable } from 'drizzle-orm/mysql-core';
@@ -43,6 +43,39 @@ async function requireUsersTable(pool: mysql.Pool): Promise<void> {
   const type = (rows as { type: string }[])[0]?.type;
   if (!type) throw new Error("the host's users table (with its id column) was not found in the database: the chat tables reference users(id), create the host application's tables first");
   if (!/^bigint(\(\d+\))? unsigned$/i.test(type)) throw new Error(`users.id is ${type}, but the chat tables reference it as BIGINT UNSIGNED`);
+}
+
+/** The text of each shape of locked insert, around its parameters: written once, as a tagged template's strings. */
+const lockedInserts = new Map<string, TemplateStringsArray>();
+
+/**
+ * `INSERT INTO table (columns) SELECT ? … FROM lock WHERE lock.id = ? FOR UPDATE`, the rows in their order
+ * (numbered, as a derived table, when there are several). Composing it with the query builder for every
+ * insert cost more CPU than running it; only the schema's own names are written in, quoted.
+ */
+function lockedInsert(table: string, names: string[], rows: number, lock: string, lockId: string): TemplateStringsArray {
+  const key = `${table}(${names.join()})${rows}${lock}.${lockId}`;
+  let text = lockedInserts.get(key);
+  if (!text) {
+    const q = (name: string) => `\`${name.replaceAll('`', '``')}\``;
+    const c = (i: number) => q(`c_${i}`);
+    const from = `${q(lock)} WHERE ${q(lock)}.${q(lockId)} = `;
+    // The strings between the parameters: each row's values, then the lock's id.
+    const parts = [`INSERT INTO ${q(table)} (${names.map(q).join(', ')}) SELECT `];
+    if (rows === 1) parts.push(...names.slice(1).map(() => ', '), ` FROM ${from}`, ' FOR UPDATE');
+    else {
+      const row = (r: number) => `SELECT ${r} AS ${q('n_')}, `;
+      parts[0] += `${names.map((_, i) => `v.${c(i)}`).join(', ')} FROM (${row(0)}`;
+      for (let r = 0; r < rows; r++) {
+        for (let i = 0; i < names.length - 1; i++) parts.push(` AS ${c(i)}, `);
+        parts.push(` AS ${c(names.length - 1)}${r < rows - 1 ? ` UNION ALL ${row(r + 1)}` : `) v, ${from}`}`);
+      }
+      parts.push(` ORDER BY v.${q('n_')} FOR UPDATE`);
+    }
+    text = Object.assign(parts, { raw: parts }) as unknown as TemplateStringsArray;
+    lockedInserts.set(key, text);
+  }
+  return text;
 }
 
 /** The MySQL/MariaDB adapter of the storage port. */
@@ -96,31 +129,21 @@ function bind(orm: MySql2Database<Tables>, users: UserLookup, pool: mysql.Pool, 
       return rows.length > 0;
     },
     async insertLocked<T extends MySqlTable>(table: T, values: T['$inferInsert'], lock: LockedRow) {
-      // INSERT … SELECT … FOR UPDATE locks the row before the id is drawn, like SELECT … FOR UPDATE then insert.
-      // Nothing else may be read here: INSERT … SELECT share-locks every row it reads.
-      const columns = getTableColumns(table);
-      const set = Object.entries(values as Record<string, unknown>).filter(([, v]) => v !== undefined);
-      const names = sql.join(set.map(([k]) => sql.identifier(columns[k].name)), sql`, `);
-      const params = sql.join(set.map(([k, v]) => sql.param(v, columns[k])), sql`, `);
-      const [header] = (await orm.execute(sql`INSERT INTO ${table} (${names}) SELECT ${params} FROM ${lock.table}
-        WHERE ${lock.table.id} = ${lock.id} FOR UPDATE`)) as unknown as [{ affectedRows: number; insertId: number }];
-      return header.affectedRows ? Number(header.insertId) : null;
+      const ids = await db.insertAllLocked(table, [values], lock);
+      return ids ? ids[0] : null;
     },
     async insertAllLocked<T extends MySqlTable>(table: T, rows: T['$inferInsert'][], lock: LockedRow) {
       if (!rows.length) return [];
-      if (rows.length === 1) {
-        const id = await db.insertLocked(table, rows[0], lock);
-        return id === null ? null : [id];
-      }
-      // The rows as a derived table, numbered to keep their order, joined to the locked row.
+      // INSERT … SELECT … FOR UPDATE locks the row before the ids are drawn, like SELECT … FOR UPDATE then insert.
+      // Nothing else may be read here: INSERT … SELECT share-locks every row it reads.
       const columns = getTableColumns(table);
       const keys = Object.keys(columns).filter((k) => rows.some((r) => (r as Record<string, unknown>)[k] !== undefined));
-      const as = (k: string) => sql.identifier(`c_${k}`);
-      const selects = rows.map((r, i) => sql`SELECT ${i} AS ${sql.identifier('n_')}, ${sql.join(keys.map((k) =>
-        sql`${sql.param((r as Record<string, unknown>)[k] ?? null, columns[k])} AS ${as(k)}`), sql`, `)}`);
-      const [header] = (await orm.execute(sql`INSERT INTO ${table} (${sql.join(keys.map((k) => sql.identifier(columns[k].name)), sql`, `)})
-        SELECT ${sql.join(keys.map((k) => sql`v.${as(k)}`), sql`, `)} FROM (${sql.join(selects, sql` UNION ALL `)}) v, ${lock.table}
-        WHERE ${lock.table.id} = ${lock.id} ORDER BY v.${sql.identifier('n_')} FOR UPDATE`)) as unknown as [{ affectedRows: number; insertId: number }];
+      const params = rows.flatMap((r) => keys.map((k) => {
+        const v = (r as Record<string, unknown>)[k];
+        return v == null ? null : columns[k].mapToDriverValue(v);
+      }));
+      const text = lockedInsert(getTableName(table), keys.map((k) => columns[k].name), rows.length, getTableName(lock.table), lock.table.id.name);
+      const [header] = (await orm.execute(sql(text, ...params, lock.id))) as unknown as [{ affectedRows: number; insertId: number }];
       return header.affectedRows ? rows.map((_, i) => Number(header.insertId) + i) : null;
     },
     matchContent(words) {
