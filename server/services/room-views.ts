@@ -1,5 +1,5 @@
 import type DataLoader from 'dataloader';
-import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, ne, sql, type Placeholder } from 'drizzle-orm';
 import { memberCounts, memberTally, type Tally } from './member-counts';
 import { serialBatches } from '../batches';
 import type { Db, MemberRow, RoomContextRow, RoomRow } from '../storage';
@@ -152,6 +152,28 @@ export function memberSummary(db: Db, roomId: number): Promise<MemberSummary> {
   return loader.load(roomId);
 }
 
+/**
+ * The page's statement. Each member's last time seen comes with them (the presence row by its key); who is
+ * online now, from the feed. Only what a view shows: a page of 100 is mapped column by column.
+ */
+function pageQuery(db: Db, at: { roomId: number | Placeholder; after: number | Placeholder; limit: number | Placeholder }, among?: number[]) {
+  const { members, presence } = db.t;
+  const { userId, role, joinedAt, lastReadAt, lastReadMessageId, muted } = members;
+  return db.orm.select({ member: { userId, role, joinedAt, lastReadAt, lastReadMessageId, muted }, lastSeenAt: presence.lastSeenAt }).from(members)
+    .leftJoin(presence, eq(presence.userId, members.userId))
+    .where(and(eq(members.roomId, at.roomId), gt(members.userId, at.after), among ? inArray(members.userId, among) : undefined))
+    .orderBy(asc(members.userId)).limit(at.limit);
+}
+
+/** The page's statement without `among`, prepared once per database: building its SQL cost more than running it. */
+const pageStatements = new WeakMap<Db, ReturnType<typeof preparePage>>();
+const preparePage = (db: Db) => pageQuery(db, { roomId: sql.placeholder('roomId'), after: sql.placeholder('after'), limit: sql.placeholder('limit') }).prepare();
+function pageStatement(db: Db) {
+  let statement = pageStatements.get(db);
+  if (!statement) pageStatements.set(db, (statement = preparePage(db)));
+  return statement;
+}
+
 /** How many members a one-room answer carries; the rest are paged by GET /rooms/:id/members. */
 export const MEMBERS_IN_ROOM = 100;
 
@@ -163,20 +185,11 @@ export const MEMBERS_IN_ROOM = 100;
 export async function membersPage(
   db: Db, roomId: number, opts: { after?: number; limit?: number; among?: number[] } = {},
 ): Promise<{ members: MemberView[]; hasMore: boolean }> {
-  const { members, presence } = db.t;
   const limit = opts.limit ?? MEMBERS_IN_ROOM;
   if (opts.among && !opts.among.length) return { members: [], hasMore: false };
-  // Each member's last time seen comes with them (the presence row by its key); who is online now, from the feed.
-  // Only what a view shows: a page of 100 is mapped column by column.
-  const { userId, role, joinedAt, lastReadAt, lastReadMessageId, muted } = members;
-  const rows = await db.orm.select({ member: { userId, role, joinedAt, lastReadAt, lastReadMessageId, muted }, lastSeenAt: presence.lastSeenAt }).from(members)
-    .leftJoin(presence, eq(presence.userId, members.userId))
-    .where(and(
-      eq(members.roomId, roomId),
-      gt(members.userId, opts.after ?? 0),
-      opts.among ? inArray(members.userId, opts.among) : undefined,
-    ))
-    .orderBy(asc(members.userId)).limit(limit + 1);
+  const rows = opts.among
+    ? await pageQuery(db, { roomId, after: opts.after ?? 0, limit: limit + 1 }, opts.among)
+    : await pageStatement(db).execute({ roomId, after: opts.after ?? 0, limit: limit + 1 });
   const page = rows.slice(0, limit);
   const ids = page.map((r) => r.member.userId);
   const seen = new Map(page.map((r) => [r.member.userId, r.lastSeenAt]));
