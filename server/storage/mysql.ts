@@ -58,20 +58,16 @@ function lockedInsert(table: string, names: string[], rows: number, lock: string
   let text = lockedInserts.get(key);
   if (!text) {
     const q = (name: string) => `\`${name.replaceAll('`', '``')}\``;
+    const list = (each: (i: number) => string) => names.map((_, i) => each(i)).join(', ');
     const c = (i: number) => q(`c_${i}`);
-    const from = `${q(lock)} WHERE ${q(lock)}.${q(lockId)} = `;
-    // The strings between the parameters: each row's values, then the lock's id.
-    const parts = [`INSERT INTO ${q(table)} (${names.map(q).join(', ')}) SELECT `];
-    if (rows === 1) parts.push(...names.slice(1).map(() => ', '), ` FROM ${from}`, ' FOR UPDATE');
-    else {
-      const row = (r: number) => `SELECT ${r} AS ${q('n_')}, `;
-      parts[0] += `${names.map((_, i) => `v.${c(i)}`).join(', ')} FROM (${row(0)}`;
-      for (let r = 0; r < rows; r++) {
-        for (let i = 0; i < names.length - 1; i++) parts.push(` AS ${c(i)}, `);
-        parts.push(` AS ${c(names.length - 1)}${r < rows - 1 ? ` UNION ALL ${row(r + 1)}` : `) v, ${from}`}`);
-      }
-      parts.push(` ORDER BY v.${q('n_')} FOR UPDATE`);
-    }
+    const into = `INSERT INTO ${q(table)} (${list((i) => q(names[i]))})`;
+    const where = `${q(lock)} WHERE ${q(lock)}.${q(lockId)} = ?`;
+    const numbered = Array.from({ length: rows }, (_, r) => `SELECT ${r} AS ${q('n_')}, ${list((i) => `? AS ${c(i)}`)}`);
+    const sqlText = rows === 1
+      ? `${into} SELECT ${list(() => '?')} FROM ${where} FOR UPDATE`
+      : `${into} SELECT ${list((i) => `v.${c(i)}`)} FROM (${numbered.join(' UNION ALL ')}) v, ${where} ORDER BY v.${q('n_')} FOR UPDATE`;
+    // The strings between the parameters (the schema's names hold no '?').
+    const parts = sqlText.split('?');
     text = Object.assign(parts, { raw: parts }) as unknown as TemplateStringsArray;
     lockedInserts.set(key, text);
   }
