@@ -4,11 +4,13 @@ import DataLoader from 'dataloader';
 export interface BatchOptions {
   maxBatchSize?: number;
   /**
-   * The least time between the starts of two batches. During a burst, loads
+   * The least time between the starts of two batches, or that time as a
+   * function of how many keys the last batch read (a spacing that grows with
+   * the batches waits long only while loads pour in). During a burst, loads
    * gather that long before they are read together; a lone load after a
    * quiet moment is read at once.
    */
-  spacingMs?: number;
+  spacingMs?: number | ((lastBatchSize: number) => number);
 }
 
 /**
@@ -23,15 +25,17 @@ export interface BatchOptions {
 export function serialBatches<K, V>(load: DataLoader.BatchLoadFn<K, V>, { maxBatchSize = 1000, spacingMs = 0 }: BatchOptions = {}): DataLoader<K, V> {
   let inFlight = 0;
   let startedAt = -Infinity;
+  let lastSize = 0;
   const queued: (() => void)[] = [];
   const schedule = (run: () => void) => {
-    const wait = startedAt + spacingMs - performance.now();
+    const wait = startedAt + (typeof spacingMs === 'function' ? spacingMs(lastSize) : spacingMs) - performance.now();
     if (wait > 0) setTimeout(run, wait);
     else setImmediate(run);
   };
   return new DataLoader<K, V>(async (keys) => {
     inFlight++;
     startedAt = performance.now();
+    lastSize = keys.length;
     try {
       return await load(keys);
     } finally {

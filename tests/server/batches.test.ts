@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { serialBatches } from '../../server/batches';
+import { serialBatches, type BatchOptions } from '../../server/batches';
 
 /** A loader that records its batches and answers each key doubled, once `release` is called for that batch. */
-function recording(spacingMs?: number) {
+function recording(spacingMs?: BatchOptions['spacingMs']) {
   const batches: number[][] = [];
   const pending: (() => void)[] = [];
   const loader = serialBatches<number, number>((keys) => {
@@ -54,5 +54,29 @@ describe('serialBatches', () => {
     expect(batches).toEqual([[1], [2, 3], [4]]);
     release();
     expect(await lone).toBe(8);
+  });
+
+  it('with a spacing that grows with the batches, waits longer after a big batch than after a small one', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
+    const { loader, batches, release } = recording((size) => 10 * size);
+    const answered: Promise<number>[] = [];
+    // A batch of one: the next waits 10 ms from its start.
+    answered.push(loader.load(1));
+    await vi.advanceTimersByTimeAsync(0);
+    release();
+    answered.push(loader.load(2), loader.load(3), loader.load(4));
+    await vi.advanceTimersByTimeAsync(9);
+    expect(batches).toEqual([[1]]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+    release();
+    // A batch of three: the next waits 30 ms from its start.
+    answered.push(loader.load(5));
+    await vi.advanceTimersByTimeAsync(29);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(batches).toEqual([[1], [2, 3, 4], [5]]);
+    release();
+    expect(await Promise.all(answered)).toEqual([2, 4, 6, 8, 10]);
   });
 });
