@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 export type ClientCommand =
   | { cmd: 'open'; target: number; url: string; tokens: (string | null)[]; concurrency: number }
   | { cmd: 'expect'; target: number; marker: string; timeoutMs: number }
+  | { cmd: 'drop'; target: number }
   | { cmd: 'close' };
 
 /** What the child answers: times are absolute (performance.timeOrigin + now), comparable across processes. */
@@ -19,6 +20,7 @@ export type ClientReply =
   | { cmd: 'ready' }
   | { cmd: 'opened'; target: number; ok: number; failed: number; at: number }
   | { cmd: 'expecting'; target: number }
+  | { cmd: 'dropped'; target: number }
   | { cmd: 'arrived'; target: number; times: number[] };
 
 const EMPTY = Buffer.alloc(0);
@@ -86,6 +88,10 @@ process.on('message', async (m: ClientCommand) => {
       timer: setTimeout(finish, m.timeoutMs),
     };
     reply({ cmd: 'expecting', target: m.target });
+  } else if (m.cmd === 'drop') {
+    for (const f of feeds[m.target] ?? []) f.req.destroy();
+    feeds[m.target] = [];
+    reply({ cmd: 'dropped', target: m.target });
   } else {
     for (const list of feeds) for (const f of list ?? []) f.req.destroy();
     process.exit(0);

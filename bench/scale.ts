@@ -28,6 +28,8 @@ export async function benchScale(dialects: Dialect[]): Promise<Row[]> {
 }
 
 const PER_CLIENT = 5000;
+/** Feeds each client process opens (and closes) before anything is measured. */
+const CLIENT_WARM_UP = 3000;
 const now = () => performance.timeOrigin + performance.now();
 const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
 const sec = (t: number) => `${(t / 1000).toFixed(1)} s`;
@@ -51,11 +53,13 @@ function clients(count: number) {
   const ready = Promise.all(procs.map((p) => new Promise((resolve) => p.once('message', resolve))));
   return {
     ready,
-    /** Opens the feeds, split over the children; resolves how many opened and the time it took. */
+    count,
+    /** Opens the feeds, split evenly over the children; resolves how many opened and the time it took. */
     async open(target: number, url: string, tokens: (string | null)[]) {
+      const share = Math.ceil(tokens.length / procs.length);
       const t0 = now();
       const done = await Promise.all(procs.map((p, i) =>
-        ask<Extract<ClientReply, { cmd: 'opened' }>>(p, { cmd: 'open', target, url, tokens: tokens.slice(i * PER_CLIENT, (i + 1) * PER_CLIENT), concurrency: 100 }, 'opened')));
+        ask<Extract<ClientReply, { cmd: 'opened' }>>(p, { cmd: 'open', target, url, tokens: tokens.slice(i * share, (i + 1) * share), concurrency: 100 }, 'opened')));
       return { ok: done.reduce((s, d) => s + d.ok, 0), failed: done.reduce((s, d) => s + d.failed, 0), ms: Math.max(...done.map((d) => d.at)) - t0 };
     },
     /** Sends one marker through `send` and resolves each feed's latency (NaN when it never came). */
@@ -69,6 +73,8 @@ function clients(count: number) {
       await send(marker);
       return (await arrived).flat().map((at) => at - t0);
     },
+    /** Closes the feeds of one target. */
+    drop: (target: number) => Promise.all(procs.map((p) => ask(p, { cmd: 'drop', target }, 'dropped'))),
     close: () => Promise.all(procs.map((p) => new Promise((resolve) => { p.once('exit', resolve); p.send({ cmd: 'close' }); }))),
   };
 }
@@ -126,6 +132,15 @@ async function scale(asked: number, broadcasts: number, dialect: Dialect): Promi
     const c = clients(Math.ceil(n / PER_CLIENT));
     pool.push(c);
     await c.ready;
+    // The client processes open and close feeds on a server of their own first: their code warmed up, both
+    // targets meet the same clients (else the first measured pays for the clients' JIT, a third of its time).
+    const warmer = await startPlainProcess();
+    try {
+      await c.open(2, `${warmer.url}/events`, Array.from({ length: c.count * CLIENT_WARM_UP }, () => 'x'.repeat(260)));
+      await c.drop(2);
+    } finally {
+      await warmer.stop();
+    }
     const targets = [
       { name: 'ipp-chat', pid: server.pid, url: `${api}/events`, tokens, rss: server.rss, heap: () => bffHeap(server.url),
         send: (marker: string) => post(`${api}/rooms/${channel.id}/messages`, { content: 'À tous', clientId: marker }, alice) },
