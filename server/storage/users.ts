@@ -58,9 +58,9 @@ export function describeUsersTable(table: string, nameColumns: string[], columns
 export type UserRow = Record<string, unknown> & { id: number | string };
 
 /**
- * The least time between two lookups of callers (serialBatches' spacingMs), from how many the last one read:
- * 2 ms, and 1 ms per caller beyond, up to 10 ms. Requests coming one by one, or a few hundred a second, wait
- * 2 ms at most; feeds opening by the thousand (a restart) gather 10 ms, some 30 callers a statement.
+ * The least time between two lookups of callers (serialBatches' spacingMs): as many ms as the last one read
+ * callers, 2 at least and 10 at most. Requests coming one by one, or a few hundred a second, wait 2 ms at
+ * most; feeds opening by the thousand (a restart) gather 10 ms, 30 to 40 callers a statement.
  */
 export const callersSpacingMs = (lastBatchSize: number) => Math.min(10, Math.max(2, lastBatchSize));
 
