@@ -26,9 +26,10 @@ export function serialBatches<K, V>(load: DataLoader.BatchLoadFn<K, V>, { maxBat
   let inFlight = 0;
   let startedAt = -Infinity;
   let lastSize = 0;
+  const spacing = typeof spacingMs === 'function' ? spacingMs : () => spacingMs;
   const queued: (() => void)[] = [];
   const schedule = (run: () => void) => {
-    const wait = startedAt + (typeof spacingMs === 'function' ? spacingMs(lastSize) : spacingMs) - performance.now();
+    const wait = startedAt + spacing(lastSize) - performance.now();
     if (wait > 0) setTimeout(run, wait);
     else setImmediate(run);
   };

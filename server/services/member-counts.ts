@@ -1,6 +1,6 @@
 import { count, eq, inArray, min, sql } from 'drizzle-orm';
 import { newestEventSql } from '../events/outbox';
-import type { Db } from '../storage';
+import { perDb, type Db } from '../storage';
 
 /** From this many members, a room's count is kept between answers and moved by its events, not counted each time. */
 export const KEPT_FROM = 1000;
@@ -12,13 +12,7 @@ const MAX_KEPT = 10_000;
 /** A big room's member count as of an event id: the events after it say what changed since. */
 interface Kept { n: number; asOf: number; countedAt: number }
 
-const keptByDb = new WeakMap<Db, Map<number, Kept>>();
-
-function keptOf(db: Db): Map<number, Kept> {
-  let kept = keptByDb.get(db);
-  if (!kept) keptByDb.set(db, (kept = new Map()));
-  return kept;
-}
+const keptOf = perDb((): Map<number, Kept> => new Map());
 
 /** A room's member count and the last message all its members have read. */
 export interface Tally {

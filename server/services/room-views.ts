@@ -1,8 +1,7 @@
-import type DataLoader from 'dataloader';
 import { and, asc, eq, gt, inArray, ne, sql, type Placeholder } from 'drizzle-orm';
 import { memberCounts, memberTally, type Tally } from './member-counts';
 import { serialBatches } from '../batches';
-import type { Db, MemberRow, RoomContextRow, RoomRow } from '../storage';
+import { perDb, type Db, type MemberRow, type RoomContextRow, type RoomRow } from '../storage';
 import { mentionCounts } from './mentions';
 import { toViews } from './message-views';
 import { nameOf, presenceOf } from './users';
@@ -129,8 +128,6 @@ export interface MemberSummary extends Tally {
   members: MemberView[];
 }
 
-const summaries = new WeakMap<Db, DataLoader<number, MemberSummary>>();
-
 /**
  * The least time between two reads of summaries (serialBatches' spacingMs), from how many the last read
  * answered: 5 ms after a read for one, 10 ms after a read for more. During a burst of joins into a channel,
@@ -148,19 +145,16 @@ const summarySpacingMs = (lastBatchSize: number) => Math.min(10, 5 * lastBatchSi
  * committed before it asked (its own join included).
  */
 export function memberSummary(db: Db, roomId: number): Promise<MemberSummary> {
-  let loader = summaries.get(db);
-  if (!loader) {
-    loader = serialBatches(async (ids) => {
-      const read = new Map(await Promise.all([...new Set(ids)].map(async (id) => {
-        const [tally, first] = await Promise.all([memberTally(db, id), membersPage(db, id)]);
-        return [id, { ...tally, members: first.members }] as const;
-      })));
-      return ids.map((id) => read.get(id)!);
-    }, { spacingMs: summarySpacingMs });
-    summaries.set(db, loader);
-  }
-  return loader.load(roomId);
+  return summaries(db).load(roomId);
 }
+
+const summaries = perDb((db) => serialBatches<number, MemberSummary>(async (ids) => {
+  const read = new Map(await Promise.all([...new Set(ids)].map(async (id) => {
+    const [tally, first] = await Promise.all([memberTally(db, id), membersPage(db, id)]);
+    return [id, { ...tally, members: first.members }] as const;
+  })));
+  return ids.map((id) => read.get(id)!);
+}, { spacingMs: summarySpacingMs }));
 
 /**
  * The page's statement. Each member's last time seen comes with them (the presence row by its key); who is
@@ -176,13 +170,8 @@ function pageQuery(db: Db, at: { roomId: number | Placeholder; after: number | P
 }
 
 /** The page's statement without `among`, prepared once per database: building its SQL cost more than running it. */
-const pageStatements = new WeakMap<Db, ReturnType<typeof preparePage>>();
-const preparePage = (db: Db) => pageQuery(db, { roomId: sql.placeholder('roomId'), after: sql.placeholder('after'), limit: sql.placeholder('limit') }).prepare();
-function pageStatement(db: Db) {
-  let statement = pageStatements.get(db);
-  if (!statement) pageStatements.set(db, (statement = preparePage(db)));
-  return statement;
-}
+const pageStatement = perDb((db) =>
+  pageQuery(db, { roomId: sql.placeholder('roomId'), after: sql.placeholder('after'), limit: sql.placeholder('limit') }).prepare());
 
 /** How many members a one-room answer carries; the rest are paged by GET /rooms/:id/members. */
 export const MEMBERS_IN_ROOM = 100;

@@ -14,4 +14,14 @@ export function migrateDb(url: string): Promise<void> {
   return url.startsWith('mysql://') ? migrateMysql(url) : migrateSqlite(url);
 }
 export { isUnavailable } from './db';
+
+/** A value made once per database handle (a loader, a prepared statement, a cache), and dropped with it. */
+export function perDb<T>(make: (db: Db) => T): (db: Db) => T {
+  const made = new WeakMap<Db, T>();
+  return (db) => {
+    let value = made.get(db);
+    if (value === undefined) made.set(db, (value = make(db)));
+    return value;
+  };
+}
 export type { AttachmentRow, MemberRole, MemberRow, MessageRow, PresenceRow, RoomContextRow, RoomRow } from './db';
